@@ -1,0 +1,88 @@
+import type { Observable } from 'rxjs';
+import type { InputItem, OutputItem } from './items.js';
+import type { Usage } from './usage.js';
+
+/** A JSON schema, as plain data. */
+export type JsonSchema = { readonly [key: string]: unknown };
+
+/** A function tool as the model is told about it. */
+export interface FunctionToolSpec {
+  readonly type: 'function';
+  readonly name: string;
+  readonly description: string;
+  /** A JSON schema of the arguments object, made from the tool's zod schema. */
+  readonly parameters: JsonSchema;
+  /** Whether the schema is strict (every field required, no extra fields). */
+  readonly strict: boolean;
+}
+
+/** Which tool the model must use, if any. */
+export type ToolChoice = 'auto' | 'required' | 'none' | { readonly type: 'function'; readonly name: string };
+
+/** Settings of a model call; each maps to both OpenAI APIs. */
+export interface ModelSettings {
+  readonly temperature?: number;
+  readonly topP?: number;
+  readonly maxOutputTokens?: number;
+  readonly toolChoice?: ToolChoice;
+  readonly parallelToolCalls?: boolean;
+  readonly reasoning?: { readonly effort?: 'minimal' | 'low' | 'medium' | 'high' };
+}
+
+/** What the runner asks a model for, once per turn. */
+export interface ModelRequest {
+  /** The system prompt (the agent's instructions), if any. */
+  readonly instructions?: string;
+  /** The whole conversation so far. */
+  readonly input: readonly InputItem[];
+  /** The tools the model may call (the agent's tools and its handoffs). */
+  readonly tools: readonly FunctionToolSpec[];
+  /** A strict JSON schema the answer must follow, when the agent has an `outputType`. */
+  readonly outputSchema?: { readonly name: string; readonly schema: JsonSchema };
+  readonly settings: ModelSettings;
+}
+
+/** One finished model response. */
+export interface ModelResponse {
+  readonly id?: string;
+  /** The items the model produced, in the Responses API's item shapes. */
+  readonly output: readonly OutputItem[];
+  readonly usage: Usage;
+}
+
+/** An event of one model call. */
+export type ModelEvent =
+  /** An event as the provider sent it, untouched. */
+  | { readonly type: 'raw'; readonly data: unknown }
+  /** A new piece of assistant text. */
+  | { readonly type: 'text-delta'; readonly delta: string }
+  /** The finished response: exactly one, last. */
+  | { readonly type: 'response'; readonly response: ModelResponse };
+
+/**
+ * A language model, as the runner sees it.
+ *
+ * `stream()` is one model call as a cold Observable: nothing is requested until subscription, and
+ * unsubscribing aborts the call. It emits `raw` and `text-delta` events as they arrive and exactly
+ * one `response` event last.
+ */
+export interface Model {
+  /** The model's kind; it labels `raw` events as their `source` (for example `'openai-responses'`). */
+  readonly name: string;
+  stream(request: ModelRequest): Observable<ModelEvent>;
+}
+
+/** Resolves model names (as given to `Agent`) to models. */
+export interface ModelProvider {
+  getModel(name: string): Model;
+}
+
+/** Whether `value` looks like a {@link Model}. */
+export function isModel(value: unknown): value is Model {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { name?: unknown }).name === 'string' &&
+    typeof (value as { stream?: unknown }).stream === 'function'
+  );
+}
