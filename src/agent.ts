@@ -1,0 +1,145 @@
+import type { z } from 'zod';
+import { InvalidArgumentError } from './errors.js';
+import { isZodSchema } from './internal/zodSchemas.js';
+import { isModel, type FunctionToolSpec, type Model, type ModelSettings } from './model.js';
+import { isTool, type AnyTool } from './tool.js';
+
+/** An agent's system prompt: fixed, or made from the run's `context` for each turn. */
+export type Instructions<TContext> = string | ((context: TContext) => string | PromiseLike<string>);
+
+/** The configuration `new Agent()` takes. */
+export interface AgentConfig<TOutput = string, TContext = unknown> {
+  /** The agent's name: it labels events, and a handoff to it is offered as `transfer_to_<name>`. */
+  readonly name: string;
+  /** The system prompt, or a function of the run's `context` that makes it. */
+  readonly instructions?: Instructions<TContext>;
+  /** A {@link Model}, or a model name that the runner's model provider resolves (default: the runner's `model`). */
+  readonly model?: Model | string;
+  readonly modelSettings?: ModelSettings;
+  /** Tools the model may call. */
+  readonly tools?: readonly AnyTool<TContext>[];
+  /** Agents this one may hand the conversation to. */
+  readonly handoffs?: readonly Agent<unknown, TContext>[];
+  /** What the model is told about this agent when another agent may hand off to it. */
+  readonly handoffDescription?: string;
+  /** A zod schema of a structured answer; without one, the final output is the assistant's text. */
+  readonly outputType?: z.ZodType<TOutput>;
+}
+
+const agentBrand = Symbol.for('rxjs-agents.agent');
+
+/**
+ * An agent: instructions, a model, tools, handoffs and, optionally, a structured output type.
+ *
+ * ```ts
+ * const agent = new Agent({
+ *   name: 'Travel agent',
+ *   instructions: 'Recommend one destination.',
+ *   model: 'gpt-4.1-mini',
+ *   outputType: z.object({ destination: z.string(), reason: z.string() }),
+ * });
+ * ```
+ *
+ * The configuration is checked here, so a mistake is reported where it was written. An agent holds
+ * no run state: one agent may serve any number of runs at once.
+ *
+ * @typeParam TOutput The final output: `string`, or what `outputType` parses to.
+ * @typeParam TContext The run's `context`, as tools and dynamic instructions receive it.
+ * @throws InvalidArgumentError naming the field that is wrong.
+ */
+export class Agent<TOutput = string, TContext = unknown> {
+  readonly [agentBrand] = true;
+  readonly name: string;
+  readonly instructions: Instructions<TContext> | undefined;
+  readonly model: Model | string | undefined;
+  readonly modelSettings: ModelSettings;
+  readonly tools: readonly AnyTool<TContext>[];
+  readonly handoffs: readonly Agent<unknown, TContext>[];
+  readonly handoffDescription: string | undefined;
+  readonly outputType: z.ZodType<TOutput> | undefined;
+
+  constructor(config: AgentConfig<TOutput, TContext>) {
+    if (typeof config !== 'object' || config === null) {
+      throw new InvalidArgumentError({ argument: 'config', message: 'new Agent() takes an object { name, instructions, model, ... }.' });
+    }
+    const { name, instructions, model, modelSettings = {}, tools = [], handoffs = [], handoffDescription, outputType } = config;
+    if (typeof name !== 'string' || name.trim() === '') {
+      throw new InvalidArgumentError({ argument: 'name', message: `an agent needs a non-empty name; got ${JSON.stringify(name)}.` });
+    }
+    const where = `agent '${name}'`;
+    if (instructions !== undefined && typeof instructions !== 'string' && typeof instructions !== 'function') {
+      throw new InvalidArgumentError({ argument: 'instructions', message: `${where}: instructions must be a string or a function (context) => string.` });
+    }
+    if (model !== undefined && !(typeof model === 'string' && model !== '') && !isModel(model)) {
+      throw new InvalidArgumentError({ argument: 'model', message: `${where}: model must be a model name or a Model ({ name, stream(request) }).` });
+    }
+    if (typeof modelSettings !== 'object' || modelSettings === null) {
+      throw new InvalidArgumentError({ argument: 'modelSettings', message: `${where}: modelSettings must be an object.` });
+    }
+    if (outputType !== undefined && !isZodSchema(outputType)) {
+      throw new InvalidArgumentError({ argument: 'outputType', message: `${where}: outputType must be a zod schema, such as z.object({ ... }).` });
+    }
+    if (!Array.isArray(tools)) {
+      throw new InvalidArgumentError({ argument: 'tools', message: `${where}: tools must be an array of tool() results.` });
+    }
+    if (!Array.isArray(handoffs)) {
+      throw new InvalidArgumentError({ argument: 'handoffs', message: `${where}: handoffs must be an array of agents.` });
+    }
+    const names = new Set<string>();
+    tools.forEach((candidate: unknown, index) => {
+      if (!isTool(candidate)) {
+        throw new InvalidArgumentError({ argument: `tools[${index}]`, message: `${where}: not a tool; make tools with tool({ name, description, parameters, execute }).` });
+      }
+      if (names.has(candidate.name)) {
+        throw new InvalidArgumentError({ argument: `tools[${index}]`, message: `${where}: a second tool named '${candidate.name}'; tool names must be unique.` });
+      }
+      names.add(candidate.name);
+    });
+    handoffs.forEach((candidate: unknown, index) => {
+      if (!Agent.isAgent(candidate)) {
+        throw new InvalidArgumentError({ argument: `handoffs[${index}]`, message: `${where}: not an Agent.` });
+      }
+      const toolName = handoffToolName(candidate.name);
+      if (names.has(toolName)) {
+        throw new InvalidArgumentError({ argument: `handoffs[${index}]`, message: `${where}: the handoff tool '${toolName}' clashes with another tool or handoff of the same name.` });
+      }
+      names.add(toolName);
+    });
+
+    this.name = name;
+    this.instructions = instructions;
+    this.model = model;
+    this.modelSettings = modelSettings;
+    this.tools = tools;
+    this.handoffs = handoffs;
+    this.handoffDescription = handoffDescription;
+    this.outputType = outputType;
+  }
+
+  /** Whether `value` is an `Agent` (of this or another copy of the package). */
+  static isAgent(value: unknown): value is Agent<unknown, never> {
+    return typeof value === 'object' && value !== null && (value as { [agentBrand]?: unknown })[agentBrand] === true;
+  }
+}
+
+/** The tool name under which a handoff to `agentName` is offered: `transfer_to_<snake_case_name>`. */
+export function handoffToolName(agentName: string): string {
+  const snake = agentName
+    .trim()
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  return `transfer_to_${snake}`.slice(0, 64);
+}
+
+/** The tool spec a handoff is offered as: a function with no arguments. */
+export function handoffToolSpec(target: Agent<unknown, never>): FunctionToolSpec {
+  return {
+    type: 'function',
+    name: handoffToolName(target.name),
+    description: target.handoffDescription ?? `Hand off to the ${target.name} agent to handle the request.`,
+    parameters: { type: 'object', properties: {}, required: [], additionalProperties: false },
+    strict: true,
+  };
+}

@@ -1,0 +1,66 @@
+// The main entry: agents, tools, the runner and its three modes, models, events and errors.
+// Browser-safe: nothing reached from here imports a `node:` module statically.
+
+export { Agent, handoffToolName } from './agent.js';
+export type { AgentConfig, Instructions } from './agent.js';
+
+export { tool, isTool } from './tool.js';
+export type { AnyTool, Tool, ToolConfig, ToolContext, ToolResult } from './tool.js';
+
+export { Runner, getDefaultRunner, run, runStreamed, runSync } from './runner/runner.js';
+export type { RunInput } from './runner/runInput.js';
+export type { RunOptions, RunnerConfig, ToolErrorPolicy } from './runner/runOptions.js';
+export type { RunResult } from './runner/runResult.js';
+
+export type {
+  AgentUpdatedEvent,
+  EventError,
+  FinalOutputEvent,
+  RawModelEvent,
+  RunEvent,
+  RunEventType,
+  TextDeltaEvent,
+  ToolCallEvent,
+  ToolOutputEvent,
+  TurnCompletedEvent,
+} from './events.js';
+
+export { isFunctionCallItem, isFunctionCallOutputItem, isMessageItem, messageText, userMessage } from './items.js';
+export type {
+  FunctionCallItem,
+  FunctionCallOutputItem,
+  InputItem,
+  MessageContentPart,
+  MessageItem,
+  OutputItem,
+  ProviderItem,
+  RunItem,
+} from './items.js';
+
+export { isModel } from './model.js';
+export type {
+  FunctionToolSpec,
+  JsonSchema,
+  Model,
+  ModelEvent,
+  ModelProvider,
+  ModelRequest,
+  ModelResponse,
+  ModelSettings,
+  ToolChoice,
+} from './model.js';
+
+export type { Usage } from './usage.js';
+
+export {
+  AgentsError,
+  InvalidArgumentError,
+  MaxTurnsExceededError,
+  ModelBehaviorError,
+  ModelProviderError,
+  NoFinalOutputError,
+  RunAbortedError,
+  SyncRunError,
+  ToolCallError,
+} from './errors.js';
+export type { AgentsErrorOptions, RunPartial } from './errors.js';

@@ -1,0 +1,217 @@
+import { EMPTY, map, merge, Observable, Subscription, tap } from 'rxjs';
+import type { Agent } from '../agent.js';
+import { handoffToolName } from '../agent.js';
+import { MaxTurnsExceededError, ModelBehaviorError, RunAbortedError } from '../errors.js';
+import type { RunEvent } from '../events.js';
+import { isFunctionCallItem, type FunctionCallOutputItem, type InputItem } from '../items.js';
+import type { ModelResponse } from '../model.js';
+import type { AnyTool } from '../tool.js';
+import { lastAssistantText, parseFinalOutput } from './finalOutput.js';
+import { planAgentTurn, resolveInstructions, type AgentTurnPlan, type RunSettings } from './resolveAgentTurn.js';
+import type { RunResult } from './runResult.js';
+import { RunState } from './runState.js';
+import { parseArguments, runToolCall } from './toolCalls.js';
+
+type AnyAgent<TContext> = Agent<unknown, TContext>;
+
+/**
+ * One run as a cold Observable of its events: each subscription is a run of its own.
+ *
+ * Each turn streams one model call; tool calls then run concurrently, their outputs join the
+ * history in call order, and the next turn starts; a handoff switches the agent; a turn without
+ * calls gives the final output. `onResult` receives the whole result just before `final-output`
+ * is emitted (the Promise and blocking adapters are built on it).
+ */
+export function createRun<TOutput, TContext>(
+  startAgent: Agent<TOutput, TContext>,
+  input: readonly InputItem[],
+  settings: RunSettings<TContext>,
+  onResult?: (result: RunResult<TOutput, TContext>) => void,
+): Observable<RunEvent<TOutput>> {
+  return new Observable<RunEvent<TOutput>>((subscriber) => {
+    const state = new RunState<TContext>(startAgent as AnyAgent<TContext>, input);
+    const plans = new Map<AnyAgent<TContext>, AgentTurnPlan>();
+    // Every phase in flight (a model call, a batch of tools); unsubscribing the run ends them all.
+    const inFlight = new Subscription();
+    let ended = false;
+
+    const fail = (error: unknown): void => {
+      if (ended) return;
+      ended = true;
+      subscriber.error(state.withPartial(error));
+    };
+
+    const planFor = (agent: AnyAgent<TContext>): AgentTurnPlan => {
+      let plan = plans.get(agent);
+      if (!plan) {
+        plan = planAgentTurn(agent, settings);
+        plans.set(agent, plan);
+      }
+      return plan;
+    };
+
+    const startTurn = (): void => {
+      if (ended || subscriber.closed) return;
+      if (state.turn >= settings.maxTurns) return fail(new MaxTurnsExceededError(settings.maxTurns));
+      const turn = ++state.turn;
+      const agent = state.agent;
+      const agentName = agent.name;
+      let plan: AgentTurnPlan;
+      let instructions$: Observable<string | undefined>;
+      try {
+        plan = planFor(agent);
+        instructions$ = resolveInstructions(agent, settings.context);
+      } catch (error) {
+        return fail(error);
+      }
+      const { model } = plan;
+      const source = model.name;
+      let response: ModelResponse | undefined;
+      let modelCall: Subscription | undefined;
+      inFlight.add(
+        instructions$.subscribe({
+          error: fail,
+          next: (instructions) => {
+            const request = {
+              ...(instructions === undefined ? {} : { instructions }),
+              input: state.history.slice(),
+              tools: plan.tools,
+              ...(plan.outputSchema ? { outputSchema: plan.outputSchema } : {}),
+              settings: plan.settings,
+            };
+            modelCall = model.stream(request).subscribe({
+              next: (event) => {
+                switch (event.type) {
+                  case 'text-delta':
+                    state.text += event.delta;
+                    subscriber.next({ type: 'text-delta', agent: agentName, turn, delta: event.delta });
+                    break;
+                  case 'raw':
+                    subscriber.next({ type: 'raw', agent: agentName, turn, source, data: event.data });
+                    break;
+                  case 'response':
+                    response = event.response;
+                    break;
+                }
+              },
+              error: fail,
+              complete: () => {
+                if (response) afterResponse(agent, turn, response);
+                else fail(new ModelBehaviorError(`Model '${source}' completed its stream without a response event.`));
+              },
+            });
+            inFlight.add(modelCall);
+          },
+        }),
+      );
+    };
+
+    const afterResponse = (agent: AnyAgent<TContext>, turn: number, response: ModelResponse): void => {
+      state.addResponse(response);
+      const calls = response.output.filter(isFunctionCallItem);
+      for (const call of calls) {
+        subscriber.next({ type: 'tool-call', agent: agent.name, turn, callId: call.call_id, name: call.name, arguments: parseArguments(call.arguments) });
+      }
+      subscriber.next({
+        type: 'turn-completed',
+        agent: agent.name,
+        turn,
+        ...(response.id === undefined ? {} : { responseId: response.id }),
+        usage: response.usage,
+      });
+      if (calls.length === 0) return finish(agent, turn, response);
+
+      const tools = new Map<string, AnyTool<TContext>>(agent.tools.map((t) => [t.name, t]));
+      const handoffs = new Map<string, AnyAgent<TContext>>(agent.handoffs.map((a) => [handoffToolName(a.name), a]));
+      for (const call of calls) {
+        if (!tools.has(call.name) && !handoffs.has(call.name)) {
+          return fail(new ModelBehaviorError(`The model called a tool named '${call.name}', which agent '${agent.name}' does not have.`));
+        }
+      }
+
+      const outputs: string[] = new Array<string>(calls.length);
+      const setup = { agent, turn, context: settings.context, toolErrors: settings.toolErrors, sync: settings.sync };
+      const toolRuns = calls.map((call, index) => {
+        const tool = tools.get(call.name);
+        if (!tool) return EMPTY;
+        return runToolCall(call, tool, setup).pipe(
+          tap((outcome) => (outputs[index] = outcome.outputText)),
+          map((outcome) => outcome.event),
+        );
+      });
+      inFlight.add(
+        merge(...toolRuns).subscribe({
+          next: (event) => subscriber.next(event),
+          error: fail,
+          complete: () => afterTools(agent, turn, calls, outputs, handoffs),
+        }),
+      );
+    };
+
+    const afterTools = (
+      agent: AnyAgent<TContext>,
+      turn: number,
+      calls: readonly { readonly call_id: string; readonly name: string }[],
+      outputs: string[],
+      handoffs: ReadonlyMap<string, AnyAgent<TContext>>,
+    ): void => {
+      if (ended || subscriber.closed) return;
+      let target: AnyAgent<TContext> | undefined;
+      calls.forEach((call, index) => {
+        const handoff = handoffs.get(call.name);
+        if (!handoff) return;
+        if (target) {
+          outputs[index] = 'Multiple handoffs were requested in one response; only the first was carried out.';
+        } else {
+          target = handoff;
+          outputs[index] = JSON.stringify({ assistant: handoff.name });
+        }
+      });
+      state.addItems(calls.map((call, index): FunctionCallOutputItem => ({ type: 'function_call_output', call_id: call.call_id, output: outputs[index] ?? '' })));
+      if (target) {
+        subscriber.next({ type: 'agent-updated', agent: target.name, turn, from: agent.name });
+        state.agent = target;
+      }
+      startTurn();
+    };
+
+    const finish = (agent: AnyAgent<TContext>, turn: number, response: ModelResponse): void => {
+      const text = lastAssistantText(response.output);
+      // A response with neither a message nor a call (only reasoning, say) asks the model again.
+      if (text === undefined) return startTurn();
+      let output: TOutput;
+      try {
+        output = parseFinalOutput(agent as AnyAgent<never>, text) as TOutput;
+      } catch (error) {
+        return fail(error);
+      }
+      ended = true;
+      onResult?.({
+        finalOutput: output,
+        newItems: state.newItems.slice(),
+        history: state.history.slice(),
+        lastAgent: agent,
+        usage: state.usage,
+        rawResponses: state.rawResponses.slice(),
+      });
+      subscriber.next({ type: 'final-output', agent: agent.name, turn, output, usage: state.usage });
+      subscriber.complete();
+    };
+
+    const { signal } = settings;
+    const onAbort = (): void => {
+      inFlight.unsubscribe();
+      fail(new RunAbortedError({ cause: signal?.reason }));
+    };
+    if (signal?.aborted) {
+      onAbort();
+      return;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    startTurn();
+    return () => {
+      signal?.removeEventListener('abort', onAbort);
+      inFlight.unsubscribe();
+    };
+  });
+}

@@ -1,0 +1,125 @@
+import { defaultIfEmpty, from, isObservable, Observable, of, takeLast } from 'rxjs';
+import type { Agent } from '../agent.js';
+import { SyncRunError, ToolCallError } from '../errors.js';
+import type { EventError, ToolOutputEvent } from '../events.js';
+import type { FunctionCallItem } from '../items.js';
+import type { AnyTool } from '../tool.js';
+
+/** The arguments as the `tool-call` event shows them: parsed JSON, or the raw string when it is not JSON. */
+export function parseArguments(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** What the model is sent for a tool's return value: a string as it is, anything else as JSON. */
+export function toolOutputText(output: unknown): string {
+  if (typeof output === 'string') return output;
+  if (output === undefined) return '';
+  try {
+    return JSON.stringify(output) ?? String(output);
+  } catch {
+    return String(output);
+  }
+}
+
+function eventError(error: unknown): EventError {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** One finished call: the event to emit and the text the model gets back. */
+export interface ToolCallOutcome {
+  readonly event: ToolOutputEvent;
+  readonly outputText: string;
+}
+
+interface ToolCallSetup<TContext> {
+  readonly agent: Agent<unknown, TContext>;
+  readonly turn: number;
+  readonly context: TContext;
+  readonly toolErrors: 'report' | 'throw';
+  readonly sync: boolean;
+}
+
+/**
+ * Runs one tool call as a cold Observable of its single outcome: arguments parsed and validated,
+ * `execute` called, its value, Promise or Observable (last value) awaited. The tool's `signal` is
+ * aborted when the call is unsubscribed before it finished (the run was cancelled).
+ *
+ * A failure (bad JSON, arguments that fail the schema, a throwing tool) becomes the call's output
+ * for the model to read, or a `ToolCallError` that fails the run when `toolErrors` is `'throw'`.
+ */
+export function runToolCall<TContext>(call: FunctionCallItem, tool: AnyTool<TContext>, setup: ToolCallSetup<TContext>): Observable<ToolCallOutcome> {
+  return new Observable<ToolCallOutcome>((subscriber) => {
+    const controller = new AbortController();
+    let finished = false;
+    const base = { type: 'tool-output' as const, agent: setup.agent.name, turn: setup.turn, callId: call.call_id, name: call.name };
+
+    const succeed = (output: unknown) => {
+      finished = true;
+      subscriber.next({ event: { ...base, output }, outputText: toolOutputText(output) });
+      subscriber.complete();
+    };
+    const fail = (error: unknown, why: string) => {
+      finished = true;
+      if (setup.toolErrors === 'throw' || error instanceof SyncRunError) {
+        subscriber.error(error instanceof SyncRunError ? error : new ToolCallError(call.name, call.call_id, why, { cause: error }));
+        return;
+      }
+      subscriber.next({
+        event: { ...base, output: undefined, error: eventError(error) },
+        outputText: `An error occurred while running the tool '${call.name}'. Please try again. Error: ${why}`,
+      });
+      subscriber.complete();
+    };
+
+    let args: unknown;
+    try {
+      args = JSON.parse(call.arguments === '' ? '{}' : call.arguments);
+    } catch (error) {
+      fail(error, `the arguments are not valid JSON: ${(error as Error).message}`);
+      return;
+    }
+    const parsed = tool.parameters.safeParse(args);
+    if (!parsed.success) {
+      fail(parsed.error, `the arguments do not match the tool's schema: ${parsed.error.message}`);
+      return;
+    }
+
+    let result: unknown;
+    try {
+      result = tool.execute(parsed.data, { signal: controller.signal, context: setup.context, agent: setup.agent.name, callId: call.call_id });
+    } catch (error) {
+      fail(error, error instanceof Error ? error.message : String(error));
+      return;
+    }
+
+    let result$: Observable<unknown>;
+    if (isObservable(result)) {
+      result$ = result.pipe(takeLast(1), defaultIfEmpty(undefined));
+    } else if (isPromiseLike(result)) {
+      if (setup.sync) {
+        fail(new SyncRunError(`Tool '${call.name}' returned a Promise, but runSync() needs synchronous tools. Use run() for asynchronous tools.`), 'asynchronous tool in runSync()');
+        return;
+      }
+      result$ = from(result);
+    } else {
+      result$ = of(result);
+    }
+    const subscription = result$.subscribe({
+      next: succeed,
+      error: (error: unknown) => fail(error, error instanceof Error ? error.message : String(error)),
+    });
+    return () => {
+      subscription.unsubscribe();
+      if (!finished) controller.abort(new Error(`The run was cancelled while tool '${call.name}' was running.`));
+    };
+  });
+}

@@ -1,0 +1,105 @@
+import type { Observable } from 'rxjs';
+import type { z } from 'zod';
+import { InvalidArgumentError } from './errors.js';
+import { isZodObject, parametersJsonSchema } from './internal/zodSchemas.js';
+import type { FunctionToolSpec } from './model.js';
+
+const toolBrand = Symbol.for('rxjs-agents.tool');
+
+/** What a tool's `execute` is given besides its arguments. */
+export interface ToolContext<TContext = unknown> {
+  /** Aborted when the run is unsubscribed (or aborted) while the tool runs. */
+  readonly signal: AbortSignal;
+  /** The run's `context` option, as given. */
+  readonly context: TContext;
+  /** The name of the agent whose turn called the tool. */
+  readonly agent: string;
+  /** The model's id for this call. */
+  readonly callId: string;
+}
+
+/** What `execute` may return: a value, a Promise of one, or an Observable (its last value counts). */
+export type ToolResult<TResult> = TResult | PromiseLike<TResult> | Observable<TResult>;
+
+/** The configuration `tool()` takes. */
+export interface ToolConfig<TParameters extends z.ZodObject, TResult, TContext = unknown> {
+  /** The name the model calls the tool by: letters, digits, `_` and `-`, at most 64 characters. */
+  readonly name: string;
+  /** What the tool does, for the model. */
+  readonly description: string;
+  /** A zod object schema of the arguments. */
+  readonly parameters: TParameters;
+  /** Runs the tool with validated arguments. */
+  readonly execute: (args: z.output<TParameters>, context: ToolContext<TContext>) => ToolResult<TResult>;
+}
+
+/** A function tool an agent can offer the model. Make one with {@link tool}. */
+export interface Tool<TParameters extends z.ZodObject = z.ZodObject, TResult = unknown, TContext = unknown> {
+  readonly [toolBrand]: true;
+  readonly name: string;
+  readonly description: string;
+  readonly parameters: TParameters;
+  /** The tool as the model is told about it (strict JSON schema of the parameters). */
+  readonly spec: FunctionToolSpec;
+  // A method, not a function-typed property: method parameters are compared bivariantly, which is
+  // what lets a `Tool<ZodObject<{ city: ZodString }>>` stand in a list of `AnyTool`s.
+  execute(args: z.output<TParameters>, context: ToolContext<TContext>): ToolResult<TResult>;
+}
+
+/** A tool of any parameters and result, as an agent holds it. */
+export type AnyTool<TContext = unknown> = Tool<z.ZodObject, unknown, TContext>;
+
+const toolNamePattern = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/**
+ * Defines a function tool.
+ *
+ * ```ts
+ * const getWeather = tool({
+ *   name: 'get_weather',
+ *   description: 'The weather in a city today.',
+ *   parameters: z.object({ city: z.string() }),
+ *   execute: async ({ city }, { signal }) => fetchWeather(city, { signal }),
+ * });
+ * ```
+ *
+ * The configuration is checked here, so a mistake is reported where it was written.
+ *
+ * @throws InvalidArgumentError naming the field that is wrong.
+ */
+export function tool<TParameters extends z.ZodObject, TResult, TContext = unknown>(
+  config: ToolConfig<TParameters, TResult, TContext>,
+): Tool<TParameters, TResult, TContext> {
+  if (typeof config !== 'object' || config === null) {
+    throw new InvalidArgumentError({ argument: 'config', message: 'tool() takes an object { name, description, parameters, execute }.' });
+  }
+  const { name, description, parameters, execute } = config;
+  if (typeof name !== 'string' || !toolNamePattern.test(name)) {
+    throw new InvalidArgumentError({
+      argument: 'name',
+      message: `a tool name must be 1 to 64 letters, digits, '_' or '-'; got ${JSON.stringify(name)}.`,
+    });
+  }
+  if (typeof description !== 'string') {
+    throw new InvalidArgumentError({ argument: 'description', message: `tool '${name}' needs a description string.` });
+  }
+  if (!isZodObject(parameters)) {
+    throw new InvalidArgumentError({ argument: 'parameters', message: `tool '${name}' needs a zod object schema, such as z.object({ city: z.string() }).` });
+  }
+  if (typeof execute !== 'function') {
+    throw new InvalidArgumentError({ argument: 'execute', message: `tool '${name}' needs an execute(args, context) function.` });
+  }
+  return {
+    [toolBrand]: true,
+    name,
+    description,
+    parameters,
+    execute,
+    spec: { type: 'function', name, description, parameters: parametersJsonSchema(parameters, name), strict: true },
+  };
+}
+
+/** Whether `value` was made by {@link tool}. */
+export function isTool(value: unknown): value is AnyTool {
+  return typeof value === 'object' && value !== null && (value as { [toolBrand]?: unknown })[toolBrand] === true;
+}
