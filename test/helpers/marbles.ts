@@ -9,7 +9,7 @@ import { expect } from 'vitest';
 function stripStacks(value: unknown): unknown {
   if (value instanceof Error) {
     const { stack: _stack, ...fields } = value as Error & Record<string, unknown>;
-    return { constructor: value.constructor, name: value.name, message: value.message, ...fields };
+    return { ...fields, constructor: value.constructor, name: value.name, message: value.message };
   }
   if (Array.isArray(value)) return value.map(stripStacks);
   if (value !== null && typeof value === 'object') {
