@@ -1,0 +1,143 @@
+/**
+ * The local OpenAI-compatible HTTP server: one scripted turn per request, in order, whichever
+ * endpoint is called; every request recorded, with when its response closed and whether the client
+ * left early.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { errorBody, sendJson, serveTurn, type Api } from './respond.js';
+import type { LocalServer, RecordedRequest, ScriptedTurn, ServerOptions } from './types.js';
+
+type MutableRecord = { -readonly [K in keyof RecordedRequest]: RecordedRequest[K] };
+
+const ROUTES: Record<string, Api> = {
+  '/v1/responses': 'responses',
+  '/responses': 'responses',
+  '/v1/chat/completions': 'chat',
+  '/chat/completions': 'chat',
+};
+
+/** Our own errors are final: tell the SDK not to retry them. */
+const NO_RETRY = { 'x-should-retry': 'false' };
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseBody(text: string): { ok: boolean; body: unknown } {
+  if (text === '') return { ok: true, body: undefined };
+  try {
+    return { ok: true, body: JSON.parse(text) };
+  } catch {
+    return { ok: false, body: text };
+  }
+}
+
+/**
+ * Starts a local server that speaks the OpenAI Responses API (`POST /v1/responses`) and Chat
+ * Completions (`POST /v1/chat/completions`), streamed or not, answering request k with scripted
+ * turn k. When no turn is left it answers 500 (`code: 'script_exhausted'`), unknown paths 404,
+ * a body that is not JSON 400 — all three with `x-should-retry: false`, so the SDK does not retry
+ * them (scripted `status` faults carry only the headers the turn gives).
+ *
+ * Binds to `127.0.0.1` on a free port unless told otherwise.
+ */
+export async function startServer(options: ServerOptions = {}): Promise<LocalServer> {
+  const turns: ScriptedTurn[] = [...(options.turns ?? [])];
+  const requests: MutableRecord[] = [];
+  const sockets = new Set<Socket>();
+  let turnsTaken = 0;
+  let closing = false;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const record: MutableRecord = {
+      method: req.method ?? 'GET',
+      path,
+      headers: { ...req.headers },
+      body: undefined,
+      receivedAt: performance.now(),
+      aborted: false,
+    };
+    requests.push(record);
+    let dropped = false;
+    res.on('close', () => {
+      record.closedAt = performance.now();
+      record.aborted = !res.writableFinished && !dropped && !closing;
+    });
+
+    const parsed = parseBody(await readBody(req));
+    record.body = parsed.body;
+    if (res.destroyed) return;
+    const api = req.method === 'POST' ? ROUTES[path] : undefined;
+    if (api === undefined) {
+      const message = `Unknown path: ${record.method} ${path}. The rxjs-agents local server answers POST /v1/responses and POST /v1/chat/completions.`;
+      return sendJson(res, 404, errorBody(404, message), NO_RETRY);
+    }
+    if (!parsed.ok) {
+      return sendJson(res, 400, errorBody(400, `The request body is not JSON: ${String(parsed.body).slice(0, 80)}`), NO_RETRY);
+    }
+    const turn = turns.shift();
+    if (turn === undefined) {
+      const message =
+        `The rxjs-agents local server's script is exhausted: request ${requests.length} (${record.method} ${path}) ` +
+        `found no scripted turn left (${turnsTaken} were scripted). Script more with startServer({ turns }) or server.push().`;
+      return sendJson(res, 500, errorBody(500, message, 'script_exhausted'), NO_RETRY);
+    }
+    turnsTaken += 1;
+    await serveTurn(res, {
+      api,
+      turn,
+      turnNumber: turnsTaken,
+      body: parsed.body,
+      onDrop: () => {
+        dropped = true;
+      },
+    });
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      sendJson(res, 500, errorBody(500, `The rxjs-agents local server failed: ${String(error)}`), NO_RETRY);
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closed: Promise<void> | undefined;
+
+  return {
+    url: `http://${host}:${address.port}/v1`,
+    requests,
+    push(...more: ScriptedTurn[]): void {
+      turns.push(...more);
+    },
+    close(): Promise<void> {
+      closed ??= new Promise<void>((resolve) => {
+        closing = true;
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
+      });
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * `rxjs-agents/testing/server` (Node only): a local OpenAI-compatible server for integration
+ * tests. It answers the Responses API and Chat Completions, streamed or not, from scripted turns
+ * or recorded events, and can misbehave on cue (HTTP errors, dropped sockets, stalls, bad lines).
+ */
+export { startServer } from './httpServer.js';
+export { startServerProcess } from './serverProcess.js';
+export type { ServerProcess } from './serverProcess.js';
+export { loadFixture, splitResponses } from './fixtures.js';
+export type {
+  EventsTurn,
+  JsonTurn,
+  LocalServer,
+  RecordedRequest,
+  ScriptedToolCall,
+  ScriptedTurn,
+  ScriptedUsage,
+  ServerOptions,
+  StatusTurn,
+  TextTurn,
+  ToolCallsTurn,
+  TurnOptions,
+} from './types.js';

@@ -1,0 +1,97 @@
+/**
+ * Turns a scripted turn into the API-neutral plan both event generators work from: the text
+ * deltas, the tool calls with their argument pieces, the ids and the usage.
+ */
+import type { ScriptedTurn, EventsTurn } from './types.js';
+
+/** One tool call, ready to stream. */
+export interface PlannedToolCall {
+  readonly callId: string;
+  readonly name: string;
+  /** The whole arguments string. */
+  readonly arguments: string;
+  /** `arguments` in the pieces the deltas carry. */
+  readonly pieces: readonly string[];
+}
+
+/** What one generated response holds. */
+export interface TurnPlan {
+  /** The response id. */
+  readonly id: string;
+  /** 1-based turn number, used in generated item ids. */
+  readonly turn: number;
+  /** Text deltas, or `undefined` when the response has no assistant message. */
+  readonly text: readonly string[] | undefined;
+  readonly toolCalls: readonly PlannedToolCall[];
+  readonly usage: { readonly inputTokens: number; readonly outputTokens: number };
+}
+
+/** The generated turns' default input token count. */
+export const DEFAULT_INPUT_TOKENS = 10;
+
+const PIECE_LENGTH = 8;
+
+/** Splits text into word-sized deltas: each word with the whitespace before it. */
+export function splitWords(text: string): string[] {
+  return text.match(/\s*\S+|\s+$/g) ?? [];
+}
+
+/** Splits a string into pieces of `size` code points (never cutting a surrogate pair). */
+export function splitPieces(text: string, size = PIECE_LENGTH): string[] {
+  const points = Array.from(text);
+  const pieces: string[] = [];
+  for (let start = 0; start < points.length; start += size) {
+    pieces.push(points.slice(start, start + size).join(''));
+  }
+  return pieces;
+}
+
+/** Whether a turn replays recorded events rather than generating them. */
+export function isEventsTurn(turn: ScriptedTurn): turn is EventsTurn {
+  return 'events' in turn && Array.isArray(turn.events);
+}
+
+function textDeltas(text: string | readonly string[] | undefined): readonly string[] | undefined {
+  if (text === undefined) return undefined;
+  return typeof text === 'string' ? splitWords(text) : text;
+}
+
+/**
+ * The plan of a generated turn. `turnNumber` (1-based) makes the default ids: `resp_<n>` or
+ * `chatcmpl-<n>` (chosen by `defaultId`), `call_<n>_<i>`.
+ */
+export function planTurn(
+  turn: Exclude<ScriptedTurn, EventsTurn>,
+  turnNumber: number,
+  defaultId: (turnNumber: number) => string,
+): TurnPlan {
+  let text: readonly string[] | undefined;
+  let calls: PlannedToolCall[] = [];
+  if ('json' in turn) {
+    text = splitPieces(JSON.stringify(turn.json) ?? 'null');
+  } else {
+    text = textDeltas('text' in turn ? turn.text : undefined);
+  }
+  if ('toolCalls' in turn) {
+    calls = turn.toolCalls.map((call, index) => {
+      const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {});
+      return {
+        callId: call.callId ?? `call_${turnNumber}_${index}`,
+        name: call.name,
+        arguments: args,
+        pieces: splitPieces(args),
+      };
+    });
+  }
+  const pieceCount = (text?.length ?? 0) + calls.reduce((sum, call) => sum + call.pieces.length, 0);
+  return {
+    id: turn.id ?? defaultId(turnNumber),
+    turn: turnNumber,
+    text,
+    toolCalls: calls,
+    usage: {
+      inputTokens: turn.usage?.inputTokens ?? DEFAULT_INPUT_TOKENS,
+      outputTokens: turn.usage?.outputTokens ?? pieceCount,
+    },
+  };
+}
