@@ -1,0 +1,151 @@
+import OpenAI from 'openai';
+
+/**
+ * Where a model gets its `OpenAI` client: one given by the user, or one made on first use.
+ *
+ * Internal to `src/models/`; not exported from the package.
+ */
+
+/**
+ * The options of an `OpenAI` client as plain, structured-cloneable data, so that a worker thread
+ * can make the same client with `new OpenAI(options)`.
+ *
+ * It carries the API key only to cross to the worker: never log it.
+ */
+export interface SyncClientOptions {
+  apiKey?: string;
+  baseURL?: string;
+  organization?: string | null;
+  project?: string | null;
+  maxRetries?: number;
+  timeout?: number;
+  defaultHeaders?: Record<string, string>;
+  defaultQuery?: Record<string, string>;
+}
+
+/** Holds a model's client and knows how to describe it as {@link SyncClientOptions}. */
+export class ClientSource {
+  #client: OpenAI | undefined;
+  readonly #make: () => OpenAI;
+  readonly #describe: () => SyncClientOptions;
+
+  private constructor(make: () => OpenAI, describe: () => SyncClientOptions, client?: OpenAI) {
+    this.#make = make;
+    this.#describe = describe;
+    this.#client = client;
+  }
+
+  /** A source of the client the user gave. */
+  static of(client: OpenAI): ClientSource {
+    return new ClientSource(
+      () => client,
+      () => describeClient(client),
+      client,
+    );
+  }
+
+  /**
+   * A source that makes `new OpenAI(options)` on first use — never before, so that a model can be
+   * built where no API key is set. With no options, the client reads `OPENAI_API_KEY`,
+   * `OPENAI_BASE_URL` (and the SDK's other variables) itself, and the description stays empty so
+   * a worker's own `new OpenAI()` reads the same environment.
+   */
+  static lazy(options: SyncClientOptions = {}): ClientSource {
+    const copy = cloneOptions(options);
+    return new ClientSource(
+      () => new OpenAI(cloneOptions(copy)),
+      () => cloneOptions(copy),
+    );
+  }
+
+  /** The client, made now if this is its first use. May throw the SDK's missing-key error. */
+  get(): OpenAI {
+    this.#client ??= this.#make();
+    return this.#client;
+  }
+
+  /** The client's API key, if the client exists yet: used to keep it out of error messages. */
+  secret(): string | undefined {
+    return this.#client?.apiKey;
+  }
+
+  /** The client's options as plain data (see {@link SyncClientOptions}). */
+  describe(): SyncClientOptions {
+    return this.#describe();
+  }
+}
+
+/** The marker under which {@link withClientSource} hides a shared source in a model's options. */
+const sourceKey: unique symbol = Symbol('rxjs-agents.clientSource');
+
+/** Model options that carry a shared {@link ClientSource} (used by `OpenAIProvider`). */
+export function withClientSource<T extends object>(options: T, source: ClientSource): T {
+  return { ...options, [sourceKey]: source };
+}
+
+/** The source of a model's options: the shared one, the given client's, or a new lazy one. */
+export function clientSourceFrom(options: { client?: OpenAI | undefined }): ClientSource {
+  const shared = (options as { [sourceKey]?: unknown })[sourceKey];
+  if (shared instanceof ClientSource) return shared;
+  return options.client === undefined ? ClientSource.lazy() : ClientSource.of(options.client);
+}
+
+/** The key the SDK puts in `apiKey` when it was given as a function (there is no string key yet). */
+const missingKey = 'Missing Key';
+
+/**
+ * What can be read of a client's options.
+ *
+ * `apiKey`, `baseURL`, `organization`, `project`, `maxRetries` and `timeout` are public fields of
+ * the client. `defaultHeaders` and `defaultQuery` are not: they are read from the options the
+ * client keeps (`_options`, the object `withOptions()` copies), checked value by value. A custom
+ * `fetch`, `fetchOptions`, a logger and an `apiKey` function cannot cross to a worker and are left
+ * out (for an `apiKey` function, the last token it returned is carried when there is one).
+ */
+function describeClient(client: OpenAI): SyncClientOptions {
+  const options: SyncClientOptions = {
+    baseURL: client.baseURL,
+    organization: client.organization,
+    project: client.project,
+    maxRetries: client.maxRetries,
+    timeout: client.timeout,
+  };
+  if (typeof client.apiKey === 'string' && client.apiKey !== missingKey) options.apiKey = client.apiKey;
+  const kept = (client as unknown as { _options?: { defaultHeaders?: unknown; defaultQuery?: unknown } })._options;
+  const headers = stringRecord(kept?.defaultHeaders);
+  if (headers) options.defaultHeaders = headers;
+  const query = stringRecord(kept?.defaultQuery);
+  if (query) options.defaultQuery = query;
+  return options;
+}
+
+/**
+ * Headers or query values as a plain record of strings: a `Headers`, a list of pairs or an
+ * object; `null`/`undefined` values (which remove a default header) are dropped, lists joined.
+ */
+function stringRecord(value: unknown): Record<string, string> | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const record: Record<string, string> = {};
+  const add = (key: unknown, entry: unknown): void => {
+    if (typeof key !== 'string') return;
+    if (typeof entry === 'string') record[key] = entry;
+    else if (Array.isArray(entry)) record[key] = entry.filter((part) => typeof part === 'string').join(', ');
+  };
+  if (typeof Headers !== 'undefined' && value instanceof Headers) {
+    value.forEach((entry, key) => add(key, entry));
+  } else if (Array.isArray(value)) {
+    for (const pair of value) {
+      if (Array.isArray(pair)) add(pair[0], pair[1]);
+    }
+  } else {
+    for (const [key, entry] of Object.entries(value)) add(key, entry);
+  }
+  return Object.keys(record).length === 0 ? undefined : record;
+}
+
+function cloneOptions(options: SyncClientOptions): SyncClientOptions {
+  const copy: SyncClientOptions = { ...options };
+  if (options.defaultHeaders) copy.defaultHeaders = { ...options.defaultHeaders };
+  if (options.defaultQuery) copy.defaultQuery = { ...options.defaultQuery };
+  return copy;
+}

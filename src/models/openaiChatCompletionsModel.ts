@@ -1,0 +1,116 @@
+import type { Observable } from 'rxjs';
+import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+import type { ModelEvent, ModelRequest, ModelResponse } from '../model.js';
+import { chatMessages } from './chatMessages.js';
+import { ChatStreamState } from './chatStreamState.js';
+import { modelCall } from './modelCall.js';
+import { OpenAIModelBase, type OpenAIModelOptions } from './openaiModelBase.js';
+import { endedEarlyError, providerReportedError, toModelProviderError, type ApiLabel } from './providerErrors.js';
+import { chatResponseFormat, chatSettings, chatTool } from './settings.js';
+
+const api: ApiLabel = 'OpenAI Chat Completions API';
+
+/**
+ * A model on the Chat Completions API (`POST /chat/completions`, streamed with
+ * `stream_options.include_usage`), through the official `openai` SDK: the API that
+ * OpenAI-compatible servers (Ollama, vLLM, llama.cpp's server, LM Studio, xAI, DeepSeek) speak.
+ *
+ * Each call of {@link OpenAIChatCompletionsModel.stream} is a cold Observable: the request is made
+ * on subscription and aborted on unsubscription. It emits a `raw` event for every chunk, untouched
+ * (a server's `reasoning_content` deltas stay there), a `text-delta` for each piece of content,
+ * and, last, one `response` in the Responses API's item shapes: an assistant `message` when there
+ * was text, then a `function_call` item per tool call; its id is the completion's id, its usage
+ * that of the last chunk.
+ *
+ * The conversation is sent as chat messages: the instructions as a leading `system` message,
+ * consecutive function calls as one assistant message with `tool_calls`, their outputs as `tool`
+ * messages; items chat cannot express (reasoning) are left out.
+ *
+ * ## Example
+ *
+ * ```ts
+ * import OpenAI from 'openai';
+ * import { OpenAIChatCompletionsModel } from 'rxjs-agents';
+ *
+ * const ollama = new OpenAI({ baseURL: 'http://localhost:11434/v1', apiKey: 'ollama' });
+ * const model = new OpenAIChatCompletionsModel({ model: 'llama3.2', client: ollama });
+ * ```
+ *
+ * @see OpenAIResponsesModel for OpenAI's own Responses API.
+ */
+export class OpenAIChatCompletionsModel extends OpenAIModelBase {
+  /** Always `'openai-chat-completions'`; it labels `raw` events as their `source`. */
+  readonly name = 'openai-chat-completions' as const;
+
+  /**
+   * @param options the model id and, optionally, the `OpenAI` client (default: `new OpenAI()`,
+   *   made on first use).
+   * @throws InvalidArgumentError when `options.model` is missing or empty.
+   */
+  constructor(options: OpenAIModelOptions) {
+    super(options);
+  }
+
+  /**
+   * One model call as a cold Observable of `raw`, `text-delta` and, last, one `response` event.
+   *
+   * It fails with a `ModelProviderError` on an HTTP or connection error (with the SDK's error as
+   * `cause`, its `status` and `code`), on an error the server sends inside the stream, when the
+   * completion stops for its length (code `'max_output_tokens'`, as the Responses model's
+   * incomplete response) or its content filter (code `'content_filter'`), and when the stream ends
+   * without a finish reason. Unsubscribing aborts the request and is never an error.
+   *
+   * @param request the instructions, conversation, tools, output schema and settings of the call.
+   * @returns a cold Observable: nothing is requested until subscription, each subscription is one
+   *   request.
+   */
+  stream(request: ModelRequest): Observable<ModelEvent> {
+    return modelCall(
+      (signal, emit) => this.#call(request, signal, emit),
+      (error) => toModelProviderError(error, api, this.secret()),
+    );
+  }
+
+  async #call(request: ModelRequest, signal: AbortSignal, emit: (event: ModelEvent) => void): Promise<ModelResponse> {
+    const stream = await this.client().chat.completions.create(chatParams(this.model, request), { signal });
+    const state = new ChatStreamState();
+    for await (const chunk of stream) {
+      if (signal.aborted) break;
+      emit({ type: 'raw', data: chunk });
+      const text = state.add(chunk);
+      if (text !== '') emit({ type: 'text-delta', delta: text });
+    }
+    switch (state.finishReason) {
+      case null:
+        throw endedEarlyError(api);
+      case 'length':
+        throw providerReportedError(
+          api,
+          { code: 'max_output_tokens', message: 'the completion is incomplete (max_output_tokens).' },
+          this.secret(),
+        );
+      case 'content_filter':
+        throw providerReportedError(
+          api,
+          { code: 'content_filter', message: 'the completion is incomplete (content_filter).' },
+          this.secret(),
+        );
+      default:
+        return { ...(state.id === undefined ? {} : { id: state.id }), output: state.output(), usage: state.usage() };
+    }
+  }
+}
+
+/** The streaming request body for `model` and `request`; `undefined` fields are left out. */
+export function chatParams(model: string, request: ModelRequest): ChatCompletionCreateParamsStreaming {
+  const hasTools = request.tools.length > 0;
+  return {
+    model,
+    messages: chatMessages(request.instructions, request.input),
+    ...(hasTools ? { tools: request.tools.map(chatTool) } : {}),
+    ...(request.outputSchema === undefined ? {} : { response_format: chatResponseFormat(request.outputSchema) }),
+    ...chatSettings(request.settings, hasTools),
+    stream: true,
+    stream_options: { include_usage: true },
+  };
+}

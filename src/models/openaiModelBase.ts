@@ -1,0 +1,98 @@
+import type OpenAI from 'openai';
+import type { Observable } from 'rxjs';
+import { InvalidArgumentError } from '../errors.js';
+import type { Model, ModelEvent, ModelRequest } from '../model.js';
+import { clientSourceFrom, type ClientSource, type SyncClientOptions } from './clientSource.js';
+
+/** The options of {@link OpenAIResponsesModel} and {@link OpenAIChatCompletionsModel}. */
+export interface OpenAIModelOptions {
+  /** The model id sent to the API, for example `'gpt-4.1-mini'`. */
+  readonly model: string;
+  /**
+   * The client to call the API with. Without one, `new OpenAI()` is made on the model's first
+   * call (never at construction); it reads `OPENAI_API_KEY` and `OPENAI_BASE_URL`.
+   */
+  readonly client?: OpenAI;
+}
+
+/** The kinds of OpenAI model a {@link SyncModelDescriptor} can describe. */
+export type OpenAIModelKind = 'openai-responses' | 'openai-chat-completions';
+
+/**
+ * A model as plain, structured-cloneable data, from which a worker thread rebuilds it with
+ * `modelFromSyncDescriptor()`.
+ *
+ * `clientOptions.apiKey` is there only to cross to the worker: never log a descriptor.
+ */
+export interface SyncModelDescriptor {
+  readonly kind: OpenAIModelKind;
+  readonly model: string;
+  readonly clientOptions: SyncClientOptions;
+}
+
+/**
+ * What both OpenAI models share: the model id, the client (given, or made on first use), the
+ * descriptor for worker threads, and a JSON, string and `util.inspect` form that never shows the
+ * client (and so never the API key).
+ */
+export abstract class OpenAIModelBase implements Model {
+  /** The model's kind; it labels `raw` events as their `source`. */
+  abstract readonly name: OpenAIModelKind;
+  /** The model id sent to the API, for example `'gpt-4.1-mini'`. */
+  readonly model: string;
+  readonly #source: ClientSource;
+
+  /** @throws InvalidArgumentError when `options.model` is missing or empty. */
+  constructor(options: OpenAIModelOptions) {
+    const model: unknown = (options as Partial<OpenAIModelOptions> | undefined)?.model;
+    if (typeof model !== 'string' || model.trim() === '') {
+      throw new InvalidArgumentError({
+        argument: 'model',
+        message: `expected the model id as a non-empty string (for example 'gpt-4.1-mini'), got ${
+          typeof model === 'string' ? "''" : String(model)
+        }.`,
+      });
+    }
+    this.model = model;
+    this.#source = clientSourceFrom(options);
+  }
+
+  /** One model call as a cold Observable; see {@link Model.stream}. */
+  abstract stream(request: ModelRequest): Observable<ModelEvent>;
+
+  /** The client, made on first use when none was given. */
+  protected client(): OpenAI {
+    return this.#source.get();
+  }
+
+  /** The client's API key, once the client exists: kept out of error messages. */
+  protected secret(): string | undefined {
+    return this.#source.secret();
+  }
+
+  /**
+   * This model as plain data a worker thread can rebuild it from (see `modelFromSyncDescriptor`).
+   *
+   * For a client made on first use, `clientOptions` holds nothing, so that the worker's own
+   * `new OpenAI()` reads the same environment. For a given client, it holds what can be read of
+   * its options, API key included: the descriptor exists to cross to a worker, never log it.
+   */
+  toSyncDescriptor(): SyncModelDescriptor {
+    return { kind: this.name, model: this.model, clientOptions: this.#source.describe() };
+  }
+
+  /** `{ name, model }`: what `JSON.stringify` shows of the model (never the client). */
+  toJSON(): { name: string; model: string } {
+    return { name: this.name, model: this.model };
+  }
+
+  /** For example `OpenAIResponsesModel(gpt-4.1-mini)`. */
+  toString(): string {
+    return `${this.constructor.name}(${this.model})`;
+  }
+
+  /** What Node's `util.inspect` (and `console.log`) shows: the name and model id only. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `${this.constructor.name} { name: '${this.name}', model: '${this.model}' }`;
+  }
+}

@@ -1,0 +1,139 @@
+import type { Observable } from 'rxjs';
+import type {
+  Response as OpenAIResponse,
+  ResponseCreateParamsStreaming,
+  ResponseInput,
+  ResponseStreamEvent,
+} from 'openai/resources/responses/responses';
+import type { OutputItem } from '../items.js';
+import type { ModelEvent, ModelRequest, ModelResponse } from '../model.js';
+import type { Usage } from '../usage.js';
+import { modelCall } from './modelCall.js';
+import { OpenAIModelBase, type OpenAIModelOptions } from './openaiModelBase.js';
+import { endedEarlyError, providerReportedError, toModelProviderError, type ApiLabel } from './providerErrors.js';
+import { responsesSettings, responsesTextFormat, responsesTool } from './settings.js';
+
+const api: ApiLabel = 'OpenAI Responses API';
+
+/**
+ * A model on OpenAI's Responses API (`POST /responses`, streamed), through the official `openai`
+ * SDK. It is what model names resolve to by default.
+ *
+ * Each call of {@link OpenAIResponsesModel.stream} is a cold Observable: the request is made on
+ * subscription and aborted on unsubscription. It emits a `raw` event for every event the SDK's
+ * stream delivers, untouched; a `text-delta` for each `response.output_text.delta`; and, last,
+ * one `response` whose output items and usage come from `response.completed`. Reasoning and other
+ * items are kept as they came, so they go back in the next turn's input.
+ *
+ * ## Example
+ *
+ * ```ts
+ * import OpenAI from 'openai';
+ * import { OpenAIResponsesModel } from 'rxjs-agents';
+ *
+ * const model = new OpenAIResponsesModel({ model: 'gpt-4.1-mini', client: new OpenAI({ maxRetries: 1 }) });
+ * const agent = new Agent({ name: 'Assistant', instructions: 'Be brief.', model });
+ * ```
+ *
+ * @see OpenAIChatCompletionsModel for OpenAI-compatible servers that speak Chat Completions only.
+ */
+export class OpenAIResponsesModel extends OpenAIModelBase {
+  /** Always `'openai-responses'`; it labels `raw` events as their `source`. */
+  readonly name = 'openai-responses' as const;
+
+  /**
+   * @param options the model id and, optionally, the `OpenAI` client (default: `new OpenAI()`,
+   *   made on first use).
+   * @throws InvalidArgumentError when `options.model` is missing or empty.
+   */
+  constructor(options: OpenAIModelOptions) {
+    super(options);
+  }
+
+  /**
+   * One model call as a cold Observable of `raw`, `text-delta` and, last, one `response` event.
+   *
+   * It fails with a `ModelProviderError` on an HTTP or connection error (with the SDK's error as
+   * `cause`, its `status` and `code`), on an `error` event or a `response.failed` (with the
+   * provider's code and message), on `response.incomplete` (code: the reason, for example
+   * `'max_output_tokens'`, or `'incomplete'`), and when the stream ends without
+   * `response.completed`. Unsubscribing aborts the request and is never an error.
+   *
+   * @param request the instructions, conversation, tools, output schema and settings of the call.
+   * @returns a cold Observable: nothing is requested until subscription, each subscription is one
+   *   request.
+   */
+  stream(request: ModelRequest): Observable<ModelEvent> {
+    return modelCall(
+      (signal, emit) => this.#call(request, signal, emit),
+      (error) => toModelProviderError(error, api, this.secret()),
+    );
+  }
+
+  async #call(request: ModelRequest, signal: AbortSignal, emit: (event: ModelEvent) => void): Promise<ModelResponse> {
+    const stream = await this.client().responses.create(responsesParams(this.model, request), { signal });
+    let completed: OpenAIResponse | undefined;
+    for await (const event of stream) {
+      if (signal.aborted) break;
+      emit({ type: 'raw', data: event });
+      completed = this.#handle(event, emit) ?? completed;
+    }
+    if (completed === undefined) throw endedEarlyError(api);
+    return { id: completed.id, output: completed.output as readonly OutputItem[], usage: responsesUsage(completed) };
+  }
+
+  /** Emits what `event` means; returns the response it completes, throws on a failure event. */
+  #handle(event: ResponseStreamEvent, emit: (event: ModelEvent) => void): OpenAIResponse | undefined {
+    switch (event.type) {
+      case 'response.output_text.delta':
+        if (event.delta !== '') emit({ type: 'text-delta', delta: event.delta });
+        return undefined;
+      case 'response.completed':
+        return event.response;
+      case 'error':
+        throw providerReportedError(api, event, this.secret());
+      case 'response.failed':
+        throw providerReportedError(
+          api,
+          { code: event.response.error?.code, message: event.response.error?.message ?? 'the response failed.' },
+          this.secret(),
+        );
+      case 'response.incomplete': {
+        const reason = event.response.incomplete_details?.reason;
+        throw providerReportedError(
+          api,
+          { code: reason ?? 'incomplete', message: `the response is incomplete (${reason ?? 'no reason given'}).` },
+          this.secret(),
+        );
+      }
+      default:
+        return undefined;
+    }
+  }
+}
+
+/** The streaming request body for `model` and `request`; `undefined` fields are left out. */
+export function responsesParams(model: string, request: ModelRequest): ResponseCreateParamsStreaming {
+  const hasTools = request.tools.length > 0;
+  return {
+    model,
+    ...(request.instructions === undefined ? {} : { instructions: request.instructions }),
+    // The items already have the Responses API's input shapes; provider items pass through as they came.
+    input: request.input as unknown as ResponseInput,
+    ...(hasTools ? { tools: request.tools.map(responsesTool) } : {}),
+    ...(request.outputSchema === undefined ? {} : { text: responsesTextFormat(request.outputSchema) }),
+    ...responsesSettings(request.settings, hasTools),
+    stream: true,
+  };
+}
+
+/** The usage of a completed response (zeros where the provider sent none). */
+function responsesUsage(response: OpenAIResponse): Usage {
+  const usage = response.usage;
+  return {
+    requests: 1,
+    inputTokens: usage?.input_tokens ?? 0,
+    outputTokens: usage?.output_tokens ?? 0,
+    totalTokens: usage?.total_tokens ?? 0,
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Shared helpers of the model specs: real `openai` clients against the local server, requests,
+ * fixtures, and collecting what an Observable delivered.
+ */
+import OpenAI from 'openai';
+import { performance } from 'node:perf_hooks';
+import type { Observable } from 'rxjs';
+import { loadFixture } from '../../src/testing/server/index.js';
+import { userMessage, type InputItem } from '../../src/items.js';
+import type { ModelEvent, ModelRequest } from '../../src/model.js';
+
+/** The API key every test client uses; it must never show in an error. */
+export const API_KEY = 'sk-test-secret-123';
+
+/** A real client on the local server, without retries. */
+export function clientFor(url: string, options: ConstructorParameters<typeof OpenAI>[0] = {}): OpenAI {
+  return new OpenAI({ apiKey: API_KEY, baseURL: url, maxRetries: 0, ...options });
+}
+
+/** A model request: one user message, no tools, no settings, unless overridden. */
+export function modelRequest(overrides: Partial<ModelRequest> = {}): ModelRequest {
+  const input: readonly InputItem[] = [userMessage('Hello')];
+  return { input, tools: [], settings: {}, ...overrides };
+}
+
+/** The events of a recorded fixture under `test/fixtures/openai/`. */
+export function fixture(path: string): unknown[] {
+  return loadFixture(new URL(`../fixtures/openai/${path}`, import.meta.url));
+}
+
+/** What one subscription delivered. */
+export interface Delivered {
+  readonly events: ModelEvent[];
+  readonly error?: unknown;
+  readonly completed: boolean;
+}
+
+/** Subscribes once and resolves when the Observable completes or errors. */
+export function collect(observable: Observable<ModelEvent>): Promise<Delivered> {
+  return new Promise((resolve) => {
+    const events: ModelEvent[] = [];
+    observable.subscribe({
+      next: (event) => events.push(event),
+      error: (error: unknown) => resolve({ events, error, completed: false }),
+      complete: () => resolve({ events, completed: true }),
+    });
+  });
+}
+
+/** The joined `text-delta`s of `events`. */
+export function textOf(events: readonly ModelEvent[]): string {
+  return events.map((event) => (event.type === 'text-delta' ? event.delta : '')).join('');
+}
+
+/** The data of the `raw` events. */
+export function rawOf(events: readonly ModelEvent[]): unknown[] {
+  return events.flatMap((event) => (event.type === 'raw' ? [event.data] : []));
+}
+
+/** Waits until `check()` is true, polling every few milliseconds; fails after `timeoutMs`. */
+export async function waitFor(check: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const start = performance.now();
+  while (!check()) {
+    if (performance.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** Resolves after `ms`. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
