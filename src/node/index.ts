@@ -1,0 +1,1 @@
+export { serveServerSentEvents } from './serveServerSentEvents.js';

@@ -1,0 +1,213 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { lastValueFrom, toArray, type Observable } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentsError, InvalidArgumentError, RunAbortedError } from '../../src/errors.js';
+import type { RunEvent } from '../../src/events.js';
+import { EventStreamError, RemoteRunError } from '../../src/interop/errors.js';
+import { fromServerSentEvents } from '../../src/interop/fromServerSentEvents.js';
+import { sampleRunEvents } from '../helpers/sampleRunEvents.js';
+
+const frame = (event: RunEvent<string>): string => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+const allFrames = sampleRunEvents.map(frame).join('');
+const sseHeaders = { 'content-type': 'text/event-stream' };
+
+/** Requests the server has seen close, by path: proof that the client's abort reached it. */
+const closedRequests: string[] = [];
+
+const handlers: Record<string, (request: IncomingMessage, response: ServerResponse) => void> = {
+  '/ok': (_request, response) => response.writeHead(200, sseHeaders).end(allFrames),
+  '/unavailable': (_request, response) => response.writeHead(503, { 'content-type': 'text/plain' }).end('overloaded'),
+  '/error-frame': (_request, response) =>
+    response
+      .writeHead(200, sseHeaders)
+      .end(frame(sampleRunEvents[0]!) + 'event: error\ndata: {"name":"ToolCallError","message":"Tool `book` failed"}\n\n'),
+  '/cut': (_request, response) => response.writeHead(200, sseHeaders).end(sampleRunEvents.slice(0, 5).map(frame).join('')),
+  '/malformed': (_request, response) => response.writeHead(200, sseHeaders).end('event: raw\ndata: {not json\n\n'),
+  '/hang': (request, response) => {
+    response.writeHead(200, sseHeaders);
+    response.write(frame(sampleRunEvents[0]!));
+    request.socket.once('close', () => closedRequests.push('/hang'));
+  },
+  '/echo': (request, response) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (body += chunk));
+    request.on('end', () => {
+      const output = `${request.method} ${request.headers['x-question']} ${body}`;
+      response.writeHead(200, sseHeaders).end(frame({ ...sampleRunEvents.at(-1)!, output } as RunEvent<string>));
+    });
+  },
+};
+
+let server: Server;
+let base: string;
+let requests = 0;
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    requests++;
+    const handler = handlers[request.url ?? ''];
+    if (handler) handler(request, response);
+    else response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+function errorOf(source: Observable<unknown>): Promise<unknown> {
+  return lastValueFrom(source).then(
+    () => {
+      throw new Error('expected an error, but the Observable completed');
+    },
+    (error: unknown) => error,
+  );
+}
+
+/** A Response whose body arrives in the given byte chunks. */
+function chunkedResponse(chunks: readonly Uint8Array[]): Response {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+  return new Response(body, { headers: sseHeaders });
+}
+
+describe('fromServerSentEvents', () => {
+  it('reads the run events of a URL, deep-equal, and completes after final-output', async () => {
+    const received = await lastValueFrom(fromServerSentEvents<string>(`${base}/ok`).pipe(toArray()));
+    expect(received).toEqual(sampleRunEvents);
+  });
+
+  it('is cold: each subscription is a new request, to a string or a URL', async () => {
+    const before = requests;
+    const events$ = fromServerSentEvents<string>(new URL('/ok', base));
+    expect(await lastValueFrom(events$.pipe(toArray()))).toEqual(sampleRunEvents);
+    expect(await lastValueFrom(events$.pipe(toArray()))).toEqual(sampleRunEvents);
+    expect(requests).toBe(before + 2);
+  });
+
+  it('does nothing before subscription', async () => {
+    const before = requests;
+    fromServerSentEvents(`${base}/ok`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(requests).toBe(before);
+  });
+
+  it('passes init to fetch', async () => {
+    const events$ = fromServerSentEvents<string>(`${base}/echo`, {
+      method: 'POST',
+      headers: { 'x-question': 'weather?' },
+      body: 'in Oslo',
+    });
+    const [event] = await lastValueFrom(events$.pipe(toArray()));
+    expect(event).toMatchObject({ type: 'final-output', output: 'POST weather? in Oslo' });
+  });
+
+  it('errors with EventStreamError naming the status of a non-2xx answer', async () => {
+    const error = await errorOf(fromServerSentEvents(`${base}/unavailable`));
+    expect(error).toBeInstanceOf(EventStreamError);
+    expect(error).toMatchObject({ status: 503, message: expect.stringContaining('503 Service Unavailable') });
+    expect(AgentsError.isInstance(error)).toBe(true);
+  });
+
+  it('errors with RemoteRunError carrying the remote name and message after the events before it', async () => {
+    const received: unknown[] = [];
+    const error = await new Promise((resolve) =>
+      fromServerSentEvents(`${base}/error-frame`).subscribe({ next: (event) => received.push(event), error: resolve }),
+    );
+    expect(received).toEqual([sampleRunEvents[0]]);
+    expect(error).toBeInstanceOf(RemoteRunError);
+    expect(AgentsError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ name: 'ToolCallError', message: 'Tool `book` failed' });
+  });
+
+  it('errors with EventStreamError when the stream ends before final-output', async () => {
+    const received: unknown[] = [];
+    const error = await new Promise((resolve) =>
+      fromServerSentEvents(`${base}/cut`).subscribe({ next: (event) => received.push(event), error: resolve }),
+    );
+    expect(received).toEqual(sampleRunEvents.slice(0, 5));
+    expect(error).toBeInstanceOf(EventStreamError);
+    expect((error as Error).message).toMatch(/ended before the final output/);
+  });
+
+  it('errors with EventStreamError on a frame that is not a run event', async () => {
+    const error = await errorOf(fromServerSentEvents(`${base}/malformed`));
+    expect(error).toBeInstanceOf(EventStreamError);
+    expect((error as Error).message).toMatch(/not a run event: \{not json/);
+  });
+
+  it('errors with EventStreamError with the cause when the connection fails', async () => {
+    const error = await errorOf(fromServerSentEvents('http://127.0.0.1:1/unreachable'));
+    expect(error).toBeInstanceOf(EventStreamError);
+    expect((error as EventStreamError).cause).toBeInstanceOf(Error);
+  });
+
+  it('aborts the request when unsubscribed, without an error', async () => {
+    const seen: string[] = [];
+    let subscription: { unsubscribe(): void } | undefined;
+    await new Promise<void>((resolve) => {
+      subscription = fromServerSentEvents(`${base}/hang`).subscribe({
+        next: (event) => {
+          seen.push(event.type);
+          resolve();
+        },
+        error: () => seen.push('error'),
+        complete: () => seen.push('complete'),
+      });
+    });
+    const closedBefore = closedRequests.length;
+    subscription?.unsubscribe();
+    const deadline = Date.now() + 1000;
+    while (closedRequests.length === closedBefore && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(closedRequests.length).toBe(closedBefore + 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).toEqual(['raw']);
+  });
+
+  it("errors with RunAbortedError when init's signal aborts", async () => {
+    const controller = new AbortController();
+    const result = errorOf(fromServerSentEvents(`${base}/hang`, { signal: controller.signal }));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    controller.abort(new Error('user left'));
+    const error = await result;
+    expect(error).toBeInstanceOf(RunAbortedError);
+    expect((error as RunAbortedError).cause).toEqual(new Error('user left'));
+    expect(await errorOf(fromServerSentEvents(`${base}/ok`, { signal: controller.signal }))).toBeInstanceOf(RunAbortedError);
+  });
+
+  it('reads a Response whose frames and characters are split across chunks', async () => {
+    const bytes = new TextEncoder().encode(allFrames);
+    const chunks: Uint8Array[] = [];
+    for (let i = 0; i < bytes.length; i += 7) chunks.push(bytes.slice(i, i + 7)); // splits '☀️' and '°'
+    const received = await lastValueFrom(fromServerSentEvents<string>(chunkedResponse(chunks)).pipe(toArray()));
+    expect(received).toEqual(sampleRunEvents);
+  });
+
+  it('reads a Response once: a second subscription errors clearly', async () => {
+    const events$ = fromServerSentEvents<string>(chunkedResponse([new TextEncoder().encode(allFrames)]));
+    expect(await lastValueFrom(events$.pipe(toArray()))).toEqual(sampleRunEvents);
+    const error = await errorOf(events$);
+    expect(error).toBeInstanceOf(EventStreamError);
+    expect((error as Error).message).toMatch(/body was already read/);
+  });
+
+  it('refuses a Response whose body was already read', async () => {
+    const response = chunkedResponse([new TextEncoder().encode(allFrames)]);
+    await response.text();
+    expect(await errorOf(fromServerSentEvents(response))).toBeInstanceOf(EventStreamError);
+  });
+
+  it('throws InvalidArgumentError at creation for an input that is neither a URL nor a Response', () => {
+    expect(() => fromServerSentEvents(42 as unknown as string)).toThrow(expect.objectContaining({ argument: 'input' }));
+    expect(() => fromServerSentEvents({} as Response)).toThrow(InvalidArgumentError);
+  });
+});

@@ -1,0 +1,98 @@
+import { concat, lastValueFrom, NEVER, Observable, of, range, throwError, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { toServerSentEvents } from '../../operators/toServerSentEvents.js';
+import { fromServerSentEvents } from '../../src/interop/fromServerSentEvents.js';
+import { toReadableStream } from '../../src/interop/toReadableStream.js';
+import { sampleRun, sampleRunEvents } from '../helpers/sampleRunEvents.js';
+
+/** An Observable that counts its subscriptions and teardowns. */
+function counted<T>(source: Observable<T>): { source: Observable<T>; subscribed: () => number; tornDown: () => number } {
+  let subscribed = 0;
+  let tornDown = 0;
+  return {
+    source: new Observable<T>((subscriber) => {
+      subscribed++;
+      const subscription = source.subscribe(subscriber);
+      return () => {
+        subscription.unsubscribe();
+        tornDown++;
+      };
+    }),
+    subscribed: () => subscribed,
+    tornDown: () => tornDown,
+  };
+}
+
+async function readAll<T>(stream: ReadableStream<T>, delayMs = 0): Promise<{ values: T[]; error?: unknown }> {
+  const reader = stream.getReader();
+  const values: T[] = [];
+  try {
+    for (;;) {
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      const { done, value } = await reader.read();
+      if (done) return { values };
+      values.push(value);
+    }
+  } catch (error) {
+    return { values, error };
+  }
+}
+
+describe('toReadableStream', () => {
+  it('delivers every value of an asynchronous source in order, then closes', async () => {
+    expect(await readAll(toReadableStream(sampleRun(1)))).toEqual({ values: sampleRunEvents });
+  });
+
+  it('delivers a synchronous source and an empty one', async () => {
+    expect(await readAll(toReadableStream(of(1, 2, 3)))).toEqual({ values: [1, 2, 3] });
+    expect(await readAll(toReadableStream(of()))).toEqual({ values: [] });
+  });
+
+  it('subscribes on the first read, not before', async () => {
+    const run = counted(of('a'));
+    const stream = toReadableStream(run.source);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(run.subscribed()).toBe(0);
+    expect(await readAll(stream)).toEqual({ values: ['a'] });
+    expect(run.subscribed()).toBe(1);
+  });
+
+  it('gives a slow reader every value before the error, none lost', async () => {
+    const source = concat(range(1, 50), throwError(() => new Error('model failed')));
+    const { values, error } = await readAll(toReadableStream(source), 1);
+    expect(values).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(error).toEqual(new Error('model failed'));
+  });
+
+  it('buffers every value a slow reader has not taken yet', async () => {
+    const { values } = await readAll(toReadableStream(range(0, 10_000)), 0);
+    expect(values).toHaveLength(10_000);
+    expect(values.at(-1)).toBe(9_999);
+  });
+
+  it('unsubscribes when the reader cancels', async () => {
+    const run = counted(concat(sampleRun(1, sampleRunEvents.slice(0, 2)), NEVER));
+    const reader = toReadableStream(run.source).getReader();
+    expect((await reader.read()).value).toEqual(sampleRunEvents[0]);
+    expect(run.tornDown()).toBe(0);
+    await reader.cancel();
+    expect(run.tornDown()).toBe(1);
+  });
+
+  it('unsubscribes when a pending read is cancelled', async () => {
+    const run = counted(NEVER);
+    const reader = toReadableStream(run.source).getReader();
+    const pending = reader.read();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(run.subscribed()).toBe(1);
+    await reader.cancel();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(run.tornDown()).toBe(1);
+  });
+
+  it('makes a Response body of server-sent events that fromServerSentEvents reads back', async () => {
+    const body = toReadableStream(sampleRun(1).pipe(toServerSentEvents())).pipeThrough(new TextEncoderStream());
+    const response = new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+    expect(await lastValueFrom(fromServerSentEvents<string>(response).pipe(toArray()))).toEqual(sampleRunEvents);
+  });
+});

@@ -1,0 +1,76 @@
+import { of } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { accumulateText } from '../../operators/accumulateText.js';
+import type { RunEvent } from '../../src/events.js';
+import { marbles } from '../helpers/marbles.js';
+
+const usage = { requests: 1, inputTokens: 10, outputTokens: 5, totalTokens: 15 };
+const delta = (text: string, turn = 1): RunEvent => ({ type: 'text-delta', agent: 'Writer', turn, delta: text });
+
+describe('accumulateText', () => {
+  it('emits the text so far after each delta of a run, ignoring other events', () => {
+    marbles(({ cold, expectObservable, expectSubscriptions }) => {
+      const events: Record<string, RunEvent> = {
+        r: { type: 'raw', agent: 'Writer', turn: 1, source: 'openai-responses', data: { type: 'response.created' } },
+        a: delta('Hel'),
+        b: delta('lo'),
+        c: delta(' you'),
+        t: { type: 'turn-completed', agent: 'Writer', turn: 1, usage },
+        f: { type: 'final-output', agent: 'Writer', turn: 1, output: 'Hello you', usage },
+      };
+      const source = cold('   r-a--b--c-t-f|', events);
+      const subs = '        ^------------!';
+      const expected = '    --x--y--z----|';
+      expectObservable(source.pipe(accumulateText())).toBe(expected, { x: 'Hel', y: 'Hello', z: 'Hello you' });
+      expectSubscriptions(source.subscriptions).toBe(subs);
+    });
+  });
+
+  it('accumulates strings and skips empty ones', () => {
+    marbles(({ cold, expectObservable }) => {
+      const source = cold('-a-e-b-|', { a: 'Hi', e: '', b: ' there' });
+      expectObservable(source.pipe(accumulateText())).toBe('-x---y-|', { x: 'Hi', y: 'Hi there' });
+    });
+  });
+
+  it('joins the text of every turn', () => {
+    marbles(({ cold, expectObservable }) => {
+      const source = cold('-a-b-|', { a: delta('Checking. ', 1), b: delta('Sunny.', 2) });
+      expectObservable(source.pipe(accumulateText())).toBe('-x-y-|', { x: 'Checking. ', y: 'Checking. Sunny.' });
+    });
+  });
+
+  it('completes empty on an empty source', () => {
+    marbles(({ cold, expectObservable }) => {
+      expectObservable(cold('|').pipe(accumulateText())).toBe('|');
+    });
+  });
+
+  it('passes an error through after the text so far', () => {
+    marbles(({ cold, expectObservable }) => {
+      const error = new Error('model failed');
+      const source = cold('-a-#', { a: 'Hi' }, error);
+      expectObservable(source.pipe(accumulateText())).toBe('-x-#', { x: 'Hi' }, error);
+    });
+  });
+
+  it('unsubscribes from the source when unsubscribed early', () => {
+    marbles(({ hot, expectObservable, expectSubscriptions }) => {
+      const source = hot('-a-b-c-d-|', { a: 'a', b: 'b', c: 'c', d: 'd' });
+      const unsub = '     ^----!    ';
+      const subs = '      ^----!    ';
+      expectObservable(source.pipe(accumulateText()), unsub).toBe('-x-y--', { x: 'a', y: 'ab' });
+      expectSubscriptions(source.subscriptions).toBe(subs);
+    });
+  });
+
+  it('works on a synchronous source, afresh for each subscriber', () => {
+    const text$ = of(delta('a'), delta('b')).pipe(accumulateText());
+    const first: string[] = [];
+    const second: string[] = [];
+    text$.subscribe((text) => first.push(text));
+    text$.subscribe((text) => second.push(text));
+    expect(first).toEqual(['a', 'ab']);
+    expect(second).toEqual(['a', 'ab']);
+  });
+});

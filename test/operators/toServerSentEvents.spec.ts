@@ -1,0 +1,86 @@
+import { of, throwError, concat } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { toServerSentEvents } from '../../operators/toServerSentEvents.js';
+import { AgentsError, ModelProviderError } from '../../src/errors.js';
+import type { RunEvent } from '../../src/events.js';
+import { marbles } from '../helpers/marbles.js';
+
+const usage = { requests: 1, inputTokens: 10, outputTokens: 5, totalTokens: 15 };
+const events = {
+  d: { type: 'text-delta', agent: 'Poet', turn: 1, delta: 'line one\nline "two"\r\n\n' },
+  c: { type: 'tool-call', agent: 'Poet', turn: 1, callId: 'call_1', name: 'rhyme', arguments: { word: 'moon' } },
+  f: { type: 'final-output', agent: 'Poet', turn: 2, output: 'done', usage },
+} satisfies Record<string, RunEvent>;
+const frames = {
+  x: `event: text-delta\ndata: {"type":"text-delta","agent":"Poet","turn":1,"delta":"line one\\nline \\"two\\"\\r\\n\\n"}\n\n`,
+  y: `event: tool-call\ndata: {"type":"tool-call","agent":"Poet","turn":1,"callId":"call_1","name":"rhyme","arguments":{"word":"moon"}}\n\n`,
+  z: `event: final-output\ndata: {"type":"final-output","agent":"Poet","turn":2,"output":"done","usage":{"requests":1,"inputTokens":10,"outputTokens":5,"totalTokens":15}}\n\n`,
+};
+
+describe('toServerSentEvents', () => {
+  it('encodes each event as one frame with its JSON on a single line', () => {
+    marbles(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('   -d-c--f-|', events);
+      const subs = '          ^-------!';
+      const expected = '      -x-y--z-|';
+      expectObservable(source.pipe(toServerSentEvents())).toBe(expected, frames);
+      expectSubscriptions(source.subscriptions).toBe(subs);
+    });
+    expect(frames.x.split('\n').filter((line) => line.startsWith('data:'))).toHaveLength(1);
+  });
+
+  it('completes empty on an empty source', () => {
+    marbles(({ cold, expectObservable }) => {
+      expectObservable(cold<RunEvent>('|').pipe(toServerSentEvents())).toBe('|');
+    });
+  });
+
+  it('turns an error into a last error frame with name and message only, then completes', () => {
+    marbles(({ cold, expectObservable }) => {
+      const error = new ModelProviderError('Rate limit reached for gpt-4.1-mini', { status: 429, code: 'rate_limit_exceeded', cause: new Error('secret sk-123') });
+      error.partial = { text: 'private draft', newItems: [], usage };
+      const source = cold('-d-#', events, error);
+      expectObservable(source.pipe(toServerSentEvents())).toBe('-x-(e|)', {
+        x: frames.x,
+        e: 'event: error\ndata: {"name":"ModelProviderError","message":"Rate limit reached for gpt-4.1-mini"}\n\n',
+      });
+    });
+  });
+
+  it('sends a thrown value that is not an Error as name Error and its text', () => {
+    marbles(({ cold, expectObservable }) => {
+      const source = cold<RunEvent>('#', undefined, 'socket hang up');
+      expectObservable(source.pipe(toServerSentEvents())).toBe('(e|)', {
+        e: 'event: error\ndata: {"name":"Error","message":"socket hang up"}\n\n',
+      });
+    });
+  });
+
+  it('ends with an error frame when an event cannot be encoded', () => {
+    const raw: RunEvent = { type: 'raw', agent: 'Poet', turn: 1, source: 'custom', data: { tokens: 10n } };
+    const out: string[] = [];
+    let completed = false;
+    of(events.d, raw, events.f)
+      .pipe(toServerSentEvents())
+      .subscribe({ next: (frame) => out.push(frame), complete: () => (completed = true) });
+    expect(out).toHaveLength(2);
+    expect(out[1]).toMatch(/^event: error\ndata: \{"name":"TypeError","message":".*BigInt.*"\}\n\n$/);
+    expect(completed).toBe(true);
+  });
+
+  it('unsubscribes from the source when unsubscribed early', () => {
+    marbles(({ hot, expectObservable, expectSubscriptions }) => {
+      const source = hot('-d-c-f-|', events);
+      const unsub = '     ^--!    ';
+      const subs = '      ^--!    ';
+      expectObservable(source.pipe(toServerSentEvents()), unsub).toBe('-x--', frames);
+      expectSubscriptions(source.subscriptions).toBe(subs);
+    });
+  });
+
+  it('works on a synchronous source', () => {
+    const out: string[] = [];
+    concat(of<RunEvent[]>(events.c), throwError(() => new AgentsError('boom'))).pipe(toServerSentEvents()).subscribe((frame) => out.push(frame));
+    expect(out).toEqual([frames.y, 'event: error\ndata: {"name":"AgentsError","message":"boom"}\n\n']);
+  });
+});
