@@ -50,7 +50,16 @@ export type {
   ToolChoice,
 } from './model.js';
 
+export { OpenAIChatCompletionsModel, OpenAIProvider, OpenAIResponsesModel } from './models/index.js';
+export type { OpenAIModelOptions, OpenAIProviderOptions } from './models/index.js';
+
 export type { Usage } from './usage.js';
+export type { DeepPartial } from './deepPartial.js';
+
+export { fromServerSentEvents } from './interop/fromServerSentEvents.js';
+export { toAsyncIterable } from './interop/toAsyncIterable.js';
+export { toReadableStream } from './interop/toReadableStream.js';
+export { EventStreamError, RemoteRunError } from './interop/errors.js';
 
 export {
   AgentsError,

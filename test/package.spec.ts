@@ -55,7 +55,7 @@ describe('the packed package', () => {
     expect(entries.operators).toEqual(expect.arrayContaining(['filterTextDeltas', 'bufferTokens', 'toFinalOutput']));
     expect(entries.testing).toEqual(expect.arrayContaining(['fakeModel']));
     expect(entries.server).toEqual(expect.arrayContaining(['startServer']));
-    expect(entries.node.length).toBeGreaterThan(0);
+    expect(entries.node?.length).toBeGreaterThan(0);
   });
 
   it('runs an agent in all three modes with fakeModel', () => {

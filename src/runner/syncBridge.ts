@@ -45,10 +45,10 @@ function blockingModelCall(): SyncModelCall | undefined {
   const { createRequire } = getBuiltinModule('node:module') as typeof import('node:module');
   const require = createRequire(import.meta.url);
   const { createSyncFn } = require('synckit') as typeof import('synckit');
-  // Running from TypeScript sources (the library's own tests), the worker is TypeScript too.
+  // Running from TypeScript sources (the library's own tests), a bootstrap loads the TypeScript worker.
   const fromSource = import.meta.url.endsWith('.ts');
-  const workerUrl = new URL(`../internal/syncWorker.${fromSource ? 'ts' : 'js'}`, import.meta.url);
-  syncModelCall = createSyncFn<SyncModelCall>(workerUrl, fromSource ? { tsRunner: 'tsx' } : {});
+  const workerUrl = new URL(fromSource ? '../internal/syncWorkerFromSource.mjs' : '../internal/syncWorker.js', import.meta.url);
+  syncModelCall = createSyncFn<SyncModelCall>(workerUrl);
   return syncModelCall;
 }
 
