@@ -1,0 +1,72 @@
+/**
+ * runSync() over real HTTP: the calling thread blocks while a worker thread makes the model's
+ * calls, so the local server runs in another process (a blocked thread could not serve it).
+ */
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { Agent, OpenAIChatCompletionsModel, OpenAIResponsesModel, runSync, SyncRunError, tool, ModelProviderError } from '../../src/index.js';
+import { startServerProcess, type ServerProcess } from '../../src/testing/server/index.js';
+
+const API_KEY = 'sk-test-secret-sync';
+let server: ServerProcess | undefined;
+afterEach(async () => server?.close());
+
+const client = (url: string) => new OpenAI({ apiKey: API_KEY, baseURL: url, maxRetries: 0 });
+const add = tool({ name: 'add', description: 'Adds.', parameters: z.object({ a: z.number(), b: z.number() }), execute: ({ a, b }) => a + b });
+
+describe('runSync over HTTP', () => {
+  it.each([
+    ['Responses', (url: string) => new OpenAIResponsesModel({ model: 'gpt-4.1-mini', client: client(url) })],
+    ['Chat Completions', (url: string) => new OpenAIChatCompletionsModel({ model: 'llama3.2', client: client(url) })],
+  ])('%s: returns the RunResult of a tool loop, and no timer of the calling thread runs meanwhile', async (_api, makeModel) => {
+    server = await startServerProcess({
+      turns: [{ toolCalls: [{ name: 'add', arguments: { a: 2, b: 3 } }], delayMs: 20 }, { text: 'It is 5.', delayMs: 20, usage: { inputTokens: 7, outputTokens: 3 } }],
+    });
+    const agent = new Agent({ name: 'Calc', model: makeModel(server.url), tools: [add] });
+    let timerRan = false;
+    const timer = setTimeout(() => (timerRan = true), 0);
+    const started = performance.now();
+    const result = runSync(agent, 'What is 2+3?');
+    const elapsed = performance.now() - started;
+    const ranDuringRun = timerRan;
+    clearTimeout(timer);
+
+    expect(result).not.toBeInstanceOf(Promise);
+    expect(result.finalOutput).toBe('It is 5.');
+    expect(result.usage.requests).toBe(2);
+    expect(result.newItems.filter((i) => i.type === 'function_call_output')).toEqual([expect.objectContaining({ output: '5' })]);
+    expect(ranDuringRun).toBe(false);
+    expect(elapsed).toBeGreaterThan(0);
+    const requests = await server.requests();
+    expect(requests).toHaveLength(2);
+  });
+
+  it('throws the provider error, without the API key, when the call fails', async () => {
+    server = await startServerProcess({ turns: [{ status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } } }] });
+    const agent = new Agent({ name: 'A', model: new OpenAIResponsesModel({ model: 'gpt-4.1-mini', client: client(server.url) }) });
+    let error: unknown;
+    try {
+      runSync(agent, 'Hi');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ModelProviderError);
+    expect(error).toMatchObject({ status: 401, code: 'invalid_api_key' });
+    expect(`${(error as Error).message} ${(error as Error).stack} ${JSON.stringify(error)}`).not.toContain(API_KEY);
+  });
+
+  it('refuses an asynchronous tool with an error that says to use run()', async () => {
+    server = await startServerProcess({ turns: [{ toolCalls: [{ name: 'slow', arguments: {} }] }, { text: 'unused' }] });
+    const slow = tool({ name: 'slow', description: '', parameters: z.object({}), execute: async () => 'late' });
+    const agent = new Agent({ name: 'A', model: new OpenAIResponsesModel({ model: 'm', client: client(server.url) }), tools: [slow] });
+    let error: unknown;
+    try {
+      runSync(agent, 'Go');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(SyncRunError);
+    expect((error as Error).message).toMatch(/use run\(\)/i);
+  });
+});
