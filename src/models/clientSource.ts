@@ -66,7 +66,7 @@ export class ClientSource {
 
   /** The client's API key, if the client exists yet: used to keep it out of error messages. */
   secret(): string | undefined {
-    return this.#client?.apiKey;
+    return this.#client?.apiKey ?? undefined;
   }
 
   /** The client's options as plain data (see {@link SyncClientOptions}). */
