@@ -10,6 +10,7 @@ const knownTypes = {
   'tool-output': true,
   'agent-updated': true,
   'turn-completed': true,
+  'turn-restarted': true,
   'final-output': true,
 } as const satisfies Record<RunEventType, true>;
 

@@ -82,6 +82,20 @@ export class ToolCallError extends AgentsError {
   }
 }
 
+/**
+ * A tool ran past its own `timeoutMs`: its `signal` was aborted with this error as the reason. It
+ * is reported to the model as the call's output, or fails the run when `toolErrors` is `'throw'`.
+ */
+export class ToolTimeoutError extends ToolCallError {
+  /** The tool's `timeoutMs`. */
+  readonly timeoutMs: number;
+
+  constructor(toolName: string, callId: string, timeoutMs: number) {
+    super(toolName, callId, `it ran past its timeoutMs of ${timeoutMs} ms and was aborted.`);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
 /** A stream of run events completed without a `final-output` event. */
 export class NoFinalOutputError extends AgentsError {
   constructor(message = 'The run completed without a final output.') {
@@ -105,11 +119,50 @@ export class ModelProviderError extends AgentsError {
   readonly status?: number;
   /** The provider's error code, for example `'insufficient_quota'`. */
   readonly code?: string;
+  /**
+   * Whether making the same call again may succeed: a connection that failed or dropped, a stream
+   * that broke off, a 408, 409, 429 or 5xx status, a provider `server_error`. Not for a request the
+   * provider refused (400, 401, 403, 404), nor for an incomplete response. The run's `retry` option
+   * retries only these.
+   */
+  readonly retryable: boolean;
+  /** How long the provider asked to wait before the next try (`Retry-After`, `retry-after-ms`), when it did. */
+  readonly retryAfterMs?: number;
+  /**
+   * Usage the provider reported for the failed response (an incomplete one, cut at
+   * `max_output_tokens`): it was paid for, so the run's `partial.usage` includes it.
+   */
+  readonly usage?: Usage;
 
-  constructor(message: string, options?: AgentsErrorOptions & { status?: number; code?: string }) {
+  constructor(
+    message: string,
+    options?: AgentsErrorOptions & { status?: number; code?: string; retryable?: boolean; retryAfterMs?: number; usage?: Usage },
+  ) {
     super(message, options);
     if (options?.status !== undefined) this.status = options.status;
     if (options?.code !== undefined) this.code = options.code;
+    this.retryable = options?.retryable ?? (options?.status !== undefined && isRetryableStatus(options.status));
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    if (options?.usage !== undefined) this.usage = options.usage;
+  }
+}
+
+/** The statuses worth another try, as the `openai` SDK judges them: 408, 409, 429 and 5xx. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+/**
+ * A model call sent nothing for longer than the run's `idleTimeoutMs` (waiting for the first
+ * event included): it was aborted, and its connection closed. The run's `retry` option retries it.
+ */
+export class ModelTimeoutError extends AgentsError {
+  /** The `idleTimeoutMs` that passed without an event. */
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number, options?: AgentsErrorOptions) {
+    super(`The model sent nothing for ${timeoutMs} ms (idleTimeoutMs); the call was aborted.`, options);
+    this.timeoutMs = timeoutMs;
   }
 }
 

@@ -70,6 +70,25 @@ export interface TurnCompletedEvent extends RunEventBase {
   readonly usage: Usage;
 }
 
+/**
+ * A model call that had already streamed output failed, and is being made again (the run's
+ * `retry` option with `afterOutput: true`). Drop the text this turn has shown so far: the retry
+ * streams the turn from its beginning, under the same `turn` number.
+ *
+ * The run drops it too: from this event on, the run's text (and so `partial.text` of an error that
+ * ends the run later) no longer holds the restarted attempt's deltas, so it always equals what a
+ * UI that honours this event shows. `raw` events of the failed attempt are not taken back.
+ *
+ * A call that failed before any `text-delta` is retried silently, without this event.
+ */
+export interface TurnRestartedEvent extends RunEventBase {
+  readonly type: 'turn-restarted';
+  /** Why: the error that ended the failed attempt, as plain data. */
+  readonly reason: EventError;
+  /** The number of the attempt that follows (2 for the first retry), counting silent retries too. */
+  readonly attempt: number;
+}
+
 /** The run's answer: exactly once, last, when the run succeeds. */
 export interface FinalOutputEvent<TOutput = string> extends RunEventBase {
   readonly type: 'final-output';
@@ -86,6 +105,7 @@ export type RunEvent<TOutput = string> =
   | ToolOutputEvent
   | AgentUpdatedEvent
   | TurnCompletedEvent
+  | TurnRestartedEvent
   | FinalOutputEvent<TOutput>;
 
 /** The `type` of any run event. */

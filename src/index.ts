@@ -10,6 +10,7 @@ export type { AnyTool, Tool, ToolConfig, ToolContext, ToolResult } from './tool.
 export { Runner, getDefaultRunner, run, runStreamed, runSync } from './runner/runner.js';
 export type { RunInput } from './runner/runInput.js';
 export type { RunOptions, RunnerConfig, ToolErrorPolicy } from './runner/runOptions.js';
+export type { RetryOptions } from './runner/runOptions.js';
 export type { RunResult } from './runner/runResult.js';
 
 export type {
@@ -24,6 +25,7 @@ export type {
   ToolOutputEvent,
   TurnCompletedEvent,
 } from './events.js';
+export type { TurnRestartedEvent } from './events.js';
 
 export { isFunctionCallItem, isFunctionCallOutputItem, isMessageItem, messageText, userMessage } from './items.js';
 export type {
@@ -73,3 +75,4 @@ export {
   ToolCallError,
 } from './errors.js';
 export type { AgentsErrorOptions, RunPartial } from './errors.js';
+export { ModelTimeoutError, ToolTimeoutError } from './errors.js';

@@ -31,6 +31,13 @@ export interface ToolConfig<TParameters extends z.ZodObject, TResult, TContext =
   readonly parameters: TParameters;
   /** Runs the tool with validated arguments. */
   readonly execute: (args: z.output<TParameters>, context: ToolContext<TContext>) => ToolResult<TResult>;
+  /**
+   * The longest one call may run, in ms (default: no limit). When it passes, the call's `signal`
+   * is aborted with a `ToolTimeoutError`, whatever `execute` still returns is ignored, and the
+   * error is reported to the model as the call's output (or fails the run, with the run's
+   * `toolErrors: 'throw'`). The timer runs on the run's `scheduler`.
+   */
+  readonly timeoutMs?: number;
 }
 
 /** A function tool an agent can offer the model. Make one with {@link tool}. */
@@ -41,6 +48,8 @@ export interface Tool<TParameters extends z.ZodObject = z.ZodObject, TResult = u
   readonly parameters: TParameters;
   /** The tool as the model is told about it (strict JSON schema of the parameters). */
   readonly spec: FunctionToolSpec;
+  /** The longest one call may run, in ms; see {@link ToolConfig.timeoutMs}. */
+  readonly timeoutMs?: number;
   // A method, not a function-typed property: method parameters are compared bivariantly, which is
   // what lets a `Tool<ZodObject<{ city: ZodString }>>` stand in a list of `AnyTool`s.
   execute(args: z.output<TParameters>, context: ToolContext<TContext>): ToolResult<TResult>;
@@ -50,6 +59,9 @@ export interface Tool<TParameters extends z.ZodObject = z.ZodObject, TResult = u
 export type AnyTool<TContext = unknown> = Tool<z.ZodObject, unknown, TContext>;
 
 const toolNamePattern = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/** The longest delay a timer takes (setTimeout's limit, about 24.8 days). */
+const maxTimerMs = 2 ** 31 - 1;
 
 /**
  * Defines a function tool.
@@ -73,7 +85,7 @@ export function tool<TParameters extends z.ZodObject, TResult, TContext = unknow
   if (typeof config !== 'object' || config === null) {
     throw new InvalidArgumentError({ argument: 'config', message: 'tool() takes an object { name, description, parameters, execute }.' });
   }
-  const { name, description, parameters, execute } = config;
+  const { name, description, parameters, execute, timeoutMs } = config;
   if (typeof name !== 'string' || !toolNamePattern.test(name)) {
     throw new InvalidArgumentError({
       argument: 'name',
@@ -89,12 +101,19 @@ export function tool<TParameters extends z.ZodObject, TResult, TContext = unknow
   if (typeof execute !== 'function') {
     throw new InvalidArgumentError({ argument: 'execute', message: `tool '${name}' needs an execute(args, context) function.` });
   }
+  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= maxTimerMs)) {
+    throw new InvalidArgumentError({
+      argument: 'timeoutMs',
+      message: `tool '${name}': timeoutMs must be a number of milliseconds greater than 0 (at most ${maxTimerMs}); got ${String(timeoutMs)}.`,
+    });
+  }
   return {
     [toolBrand]: true,
     name,
     description,
     parameters,
     execute,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
     spec: { type: 'function', name, description, parameters: parametersJsonSchema(parameters, name), strict: true },
   };
 }

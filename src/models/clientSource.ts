@@ -69,6 +69,11 @@ export class ClientSource {
     return this.#client?.apiKey ?? undefined;
   }
 
+  /** The client's base URL, if the client exists yet: named in connection errors. */
+  baseURL(): string | undefined {
+    return this.#client?.baseURL;
+  }
+
   /** The client's options as plain data (see {@link SyncClientOptions}). */
   describe(): SyncClientOptions {
     return this.#describe();

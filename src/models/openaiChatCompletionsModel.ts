@@ -5,7 +5,7 @@ import { chatMessages } from './chatMessages.js';
 import { ChatStreamState } from './chatStreamState.js';
 import { modelCall } from './modelCall.js';
 import { OpenAIModelBase, type OpenAIModelOptions } from './openaiModelBase.js';
-import { endedEarlyError, providerReportedError, toModelProviderError, type ApiLabel } from './providerErrors.js';
+import { endedEarlyError, incompleteError, providerReportedError, redactJson, toModelProviderError, type ApiLabel } from './providerErrors.js';
 import { chatResponseFormat, chatSettings, chatTool } from './settings.js';
 
 const api: ApiLabel = 'OpenAI Chat Completions API';
@@ -58,7 +58,9 @@ export class OpenAIChatCompletionsModel extends OpenAIModelBase {
    * `cause`, its `status` and `code`), on an error the server sends inside the stream, when the
    * completion stops for its length (code `'max_output_tokens'`, as the Responses model's
    * incomplete response) or its content filter (code `'content_filter'`), and when the stream ends
-   * without a finish reason. Unsubscribing aborts the request and is never an error.
+   * without a finish reason; an incomplete completion is not retryable, and its error carries its
+   * `usage`. Unsubscribing aborts the request and is never an error. The API key never shows in an
+   * error or a `raw` event, even if the server echoes it: it is replaced by `[redacted]`.
    *
    * @param request the instructions, conversation, tools, output schema and settings of the call.
    * @returns a cold Observable: nothing is requested until subscription, each subscription is one
@@ -67,7 +69,7 @@ export class OpenAIChatCompletionsModel extends OpenAIModelBase {
   stream(request: ModelRequest): Observable<ModelEvent> {
     return modelCall(
       (signal, emit) => this.#call(request, signal, emit),
-      (error) => toModelProviderError(error, api, this.secret()),
+      (error) => toModelProviderError(error, api, this.failureContext()),
     );
   }
 
@@ -76,7 +78,7 @@ export class OpenAIChatCompletionsModel extends OpenAIModelBase {
     const state = new ChatStreamState();
     for await (const chunk of stream) {
       if (signal.aborted) break;
-      emit({ type: 'raw', data: chunk });
+      emit({ type: 'raw', data: redactJson(chunk, this.secret()) });
       const text = state.add(chunk);
       if (text !== '') emit({ type: 'text-delta', delta: text });
     }
@@ -84,17 +86,9 @@ export class OpenAIChatCompletionsModel extends OpenAIModelBase {
       case null:
         throw endedEarlyError(api);
       case 'length':
-        throw providerReportedError(
-          api,
-          { code: 'max_output_tokens', message: 'the completion is incomplete (max_output_tokens).' },
-          this.secret(),
-        );
+        throw incompleteError(api, 'max_output_tokens', state.usage());
       case 'content_filter':
-        throw providerReportedError(
-          api,
-          { code: 'content_filter', message: 'the completion is incomplete (content_filter).' },
-          this.secret(),
-        );
+        throw incompleteError(api, 'content_filter', state.usage());
       default:
         return { ...(state.id === undefined ? {} : { id: state.id }), output: state.output(), usage: state.usage() };
     }

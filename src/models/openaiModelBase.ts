@@ -3,6 +3,7 @@ import type { Observable } from 'rxjs';
 import { InvalidArgumentError } from '../errors.js';
 import type { Model, ModelEvent, ModelRequest } from '../model.js';
 import { clientSourceFrom, type ClientSource, type SyncClientOptions } from './clientSource.js';
+import type { FailureContext } from './providerErrors.js';
 
 /** The options of {@link OpenAIResponsesModel} and {@link OpenAIChatCompletionsModel}. */
 export interface OpenAIModelOptions {
@@ -68,6 +69,11 @@ export abstract class OpenAIModelBase implements Model {
   /** The client's API key, once the client exists: kept out of error messages. */
   protected secret(): string | undefined {
     return this.#source.secret();
+  }
+
+  /** What a failure's error may name (the base URL) and must leave out (the API key). */
+  protected failureContext(): FailureContext {
+    return { secret: this.#source.secret(), baseURL: this.#source.baseURL() };
   }
 
   /**

@@ -10,7 +10,7 @@ import type { ModelEvent, ModelRequest, ModelResponse } from '../model.js';
 import type { Usage } from '../usage.js';
 import { modelCall } from './modelCall.js';
 import { OpenAIModelBase, type OpenAIModelOptions } from './openaiModelBase.js';
-import { endedEarlyError, providerReportedError, toModelProviderError, type ApiLabel } from './providerErrors.js';
+import { endedEarlyError, incompleteError, providerReportedError, redactJson, toModelProviderError, type ApiLabel } from './providerErrors.js';
 import { responsesSettings, responsesTextFormat, responsesTool } from './settings.js';
 
 const api: ApiLabel = 'OpenAI Responses API';
@@ -56,8 +56,10 @@ export class OpenAIResponsesModel extends OpenAIModelBase {
    * It fails with a `ModelProviderError` on an HTTP or connection error (with the SDK's error as
    * `cause`, its `status` and `code`), on an `error` event or a `response.failed` (with the
    * provider's code and message), on `response.incomplete` (code: the reason, for example
-   * `'max_output_tokens'`, or `'incomplete'`), and when the stream ends without
-   * `response.completed`. Unsubscribing aborts the request and is never an error.
+   * `'max_output_tokens'`, or `'incomplete'`; not retryable; `usage`: the incomplete response's),
+   * and when the stream ends without `response.completed`. Unsubscribing aborts the request and is
+   * never an error. The API key never shows in an error or a `raw` event, even if the provider
+   * echoes it: it is replaced by `[redacted]`.
    *
    * @param request the instructions, conversation, tools, output schema and settings of the call.
    * @returns a cold Observable: nothing is requested until subscription, each subscription is one
@@ -66,7 +68,7 @@ export class OpenAIResponsesModel extends OpenAIModelBase {
   stream(request: ModelRequest): Observable<ModelEvent> {
     return modelCall(
       (signal, emit) => this.#call(request, signal, emit),
-      (error) => toModelProviderError(error, api, this.secret()),
+      (error) => toModelProviderError(error, api, this.failureContext()),
     );
   }
 
@@ -75,7 +77,7 @@ export class OpenAIResponsesModel extends OpenAIModelBase {
     let completed: OpenAIResponse | undefined;
     for await (const event of stream) {
       if (signal.aborted) break;
-      emit({ type: 'raw', data: event });
+      emit({ type: 'raw', data: redactJson(event, this.secret()) });
       completed = this.#handle(event, emit) ?? completed;
     }
     if (completed === undefined) throw endedEarlyError(api);
@@ -98,14 +100,8 @@ export class OpenAIResponsesModel extends OpenAIModelBase {
           { code: event.response.error?.code, message: event.response.error?.message ?? 'the response failed.' },
           this.secret(),
         );
-      case 'response.incomplete': {
-        const reason = event.response.incomplete_details?.reason;
-        throw providerReportedError(
-          api,
-          { code: reason ?? 'incomplete', message: `the response is incomplete (${reason ?? 'no reason given'}).` },
-          this.secret(),
-        );
-      }
+      case 'response.incomplete':
+        throw incompleteError(api, event.response.incomplete_details?.reason, responsesUsage(event.response));
       default:
         return undefined;
     }

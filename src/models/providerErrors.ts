@@ -1,8 +1,10 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { AgentsError, ModelProviderError } from '../errors.js';
+import type { Usage } from '../usage.js';
 
 /**
- * Turning whatever the `openai` SDK threw into a {@link ModelProviderError}.
+ * Turning whatever the `openai` SDK threw into a {@link ModelProviderError}, with no trace of the
+ * API key left in it.
  *
  * Internal to `src/models/`: the models call it; users see only `ModelProviderError`.
  */
@@ -19,48 +21,68 @@ export function redact(text: string, secret: string | undefined): string {
   return text.split(secret).join(redacted);
 }
 
+/** What a failing call knows besides the error: the API key to keep out, the base URL to name. */
+export interface FailureContext {
+  readonly secret?: string | undefined;
+  readonly baseURL?: string | undefined;
+}
+
 /**
  * The `ModelProviderError` for `error`, thrown by the SDK (or by the stream itself) while calling
  * `api`.
  *
- * - an `APIError` with an HTTP status keeps `status`, `code` and the SDK error as `cause`;
+ * - an `APIError` with an HTTP status keeps `status`, `code`, the `Retry-After` delay and the SDK
+ *   error as `cause`; it is retryable for 408, 409, 429 and 5xx;
  * - an `APIError` without a status (an `error` event inside the stream, which the SDK throws) keeps
  *   the provider's `code` and message;
- * - `APIConnectionTimeoutError` and `APIConnectionError` say so, with the SDK error as `cause`;
- * - any other error (a dropped connection, an event that is not JSON) becomes a stream failure;
+ * - `APIConnectionTimeoutError` and `APIConnectionError` say so, naming the base URL (without
+ *   credentials or query) and the system's error code (`ECONNREFUSED`); retryable;
+ * - a stream that breaks off (a dropped connection) or sends an event that is not JSON says so;
+ *   retryable;
  * - an error that already is an rxjs-agents error is returned unchanged.
  *
- * `secret` (the client's API key, when known) is removed from the message, should the provider
- * ever echo it back.
+ * The API key (`context.secret`) is removed from the message and from the SDK error kept as
+ * `cause` (its message, stack and body), should the provider ever echo it back: printing the error
+ * with its causes never shows it.
  */
-export function toModelProviderError(error: unknown, api: ApiLabel, secret?: string): AgentsError {
+export function toModelProviderError(error: unknown, api: ApiLabel, context: FailureContext = {}): AgentsError {
   if (AgentsError.isInstance(error)) return error;
+  const { secret } = context;
   const message = (text: string): string => redact(text, secret);
+  const cause = scrub(error, secret);
 
   if (error instanceof APIConnectionTimeoutError) {
-    return new ModelProviderError(message(`${api} request timed out: ${error.message}`), { cause: error });
+    return new ModelProviderError(message(`${api} request to ${where(context.baseURL)} timed out: ${error.message}`), { cause, retryable: true });
   }
   if (error instanceof APIConnectionError) {
-    const reason = error.cause instanceof Error ? ` (${error.cause.message})` : '';
-    return new ModelProviderError(message(`${api} connection failed: ${error.message}${reason}`), { cause: error });
+    return new ModelProviderError(message(`${api} connection failed: could not reach ${where(context.baseURL)}${reasonOf(error.cause)}.`), {
+      cause,
+      retryable: true,
+    });
   }
   if (error instanceof APIError) {
     const code = typeof error.code === 'string' ? error.code : undefined;
     const what = error.status === undefined ? 'error' : 'request failed';
+    const retryAfterMs = retryAfterOf(error.headers);
     return new ModelProviderError(message(`${api} ${what}: ${error.message}`), {
-      cause: error,
-      ...(error.status === undefined ? {} : { status: error.status }),
+      cause,
+      ...(error.status === undefined ? { retryable: code !== undefined && retryableCodes.has(code) } : { status: error.status }),
       ...(code === undefined ? {} : { code }),
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });
   }
   if (error instanceof SyntaxError) {
-    return new ModelProviderError(message(`${api} sent an event that is not valid JSON: ${error.message}`), {
-      cause: error,
-    });
+    return new ModelProviderError(message(`${api} sent an event that is not valid JSON: ${error.message}`), { cause, retryable: true });
   }
   const text = error instanceof Error ? error.message : String(error);
-  return new ModelProviderError(message(`${api} stream failed: ${text}`), { cause: error });
+  return new ModelProviderError(
+    message(`${api} stream failed: the connection broke off before the response completed (${text}${reasonOf(causeOf(error))}).`),
+    { cause, retryable: true },
+  );
 }
+
+/** Provider error codes (inside a stream) that another try may get past. */
+const retryableCodes = new Set(['server_error', 'internal_error', 'rate_limit_exceeded', 'service_unavailable', 'overloaded']);
 
 /** A failure the provider reported inside a stream (an `error` event, a failed response). */
 export function providerReportedError(
@@ -70,10 +92,115 @@ export function providerReportedError(
 ): ModelProviderError {
   const code = details.code ?? undefined;
   const text = details.message ?? (code === undefined ? 'the provider reported an error' : code);
-  return new ModelProviderError(redact(`${api} error: ${text}`, secret), code === undefined ? {} : { code });
+  return new ModelProviderError(redact(`${api} error: ${text}`, secret), {
+    retryable: code !== undefined && retryableCodes.has(code),
+    ...(code === undefined ? {} : { code }),
+  });
+}
+
+/**
+ * A response the provider cut short (`reason`: `'max_output_tokens'`, `'content_filter'`): not
+ * retryable, since the same request would be cut the same way; its `usage` was paid for.
+ */
+export function incompleteError(api: ApiLabel, reason: string | undefined, usage: Usage): ModelProviderError {
+  const code = reason ?? 'incomplete';
+  return new ModelProviderError(`${api} error: the response is incomplete (${reason ?? 'no reason given'}).`, { code, usage, retryable: false });
 }
 
 /** The error for a stream that ended before the response was complete. */
 export function endedEarlyError(api: ApiLabel): ModelProviderError {
-  return new ModelProviderError(`${api}: the stream ended before the response completed.`);
+  return new ModelProviderError(`${api}: the stream ended before the response completed.`, { retryable: true });
+}
+
+/** The base URL as an error may show it: scheme, host and path; never credentials or a query. */
+function where(baseURL: string | undefined): string {
+  if (baseURL === undefined) return 'the API';
+  try {
+    const url = new URL(baseURL);
+    return `${url.protocol}//${url.host}${url.pathname.replace(/\/$/, '')}`;
+  } catch {
+    return 'the API';
+  }
+}
+
+function causeOf(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { cause?: unknown }).cause : undefined;
+}
+
+/** ` (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9)`: the deepest cause's code and message. */
+function reasonOf(error: unknown): string {
+  let deepest: unknown;
+  let code: string | undefined;
+  for (let current = error, depth = 0; current instanceof Error && depth < 8; current = current.cause, depth += 1) {
+    deepest = current;
+    const own = (current as { code?: unknown }).code;
+    if (typeof own === 'string') code = own;
+  }
+  if (!(deepest instanceof Error)) return '';
+  const text = deepest.message;
+  if (code === undefined || text.includes(code)) return ` (${text})`;
+  return ` (${code}: ${text})`;
+}
+
+/** The delay a `retry-after-ms` or `Retry-After` header asks for, in ms (a date becomes a delay). */
+export function retryAfterOf(headers: Headers | undefined): number | undefined {
+  if (headers === undefined || typeof headers.get !== 'function') return undefined;
+  const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const value = headers.get('retry-after');
+  if (value === null) return undefined;
+  const seconds = Number.parseFloat(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/**
+ * `error` with `secret` removed from its message, stack, body and headers, and from its causes',
+ * in place (it is the SDK's error, about to become the `cause` of ours): printing our error with
+ * its causes, as `console.error` and `util.inspect` do, must not show the key.
+ */
+function scrub(error: unknown, secret: string | undefined, depth = 0): unknown {
+  if (secret === undefined || secret.length < 4 || typeof error !== 'object' || error === null || depth > 8) return error;
+  for (const key of Reflect.ownKeys(error)) {
+    if (typeof key !== 'string') continue;
+    const descriptor = Object.getOwnPropertyDescriptor(error, key);
+    if (descriptor === undefined || !(descriptor.configurable || descriptor.writable)) continue;
+    let value: unknown;
+    try {
+      value = Reflect.get(error, key); // `stack` may be an accessor
+    } catch {
+      continue;
+    }
+    let clean = value;
+    if (typeof value === 'string') {
+      clean = redact(value, secret);
+    } else if (value instanceof Error) {
+      scrub(value, secret, depth + 1);
+    } else if (typeof Headers !== 'undefined' && value instanceof Headers) {
+      const entries: [string, string][] = [];
+      value.forEach((entry, name) => entries.push([name, entry]));
+      if (entries.some(([, entry]) => entry.includes(secret))) {
+        clean = new Headers(entries.map(([name, entry]): [string, string] => [name, redact(entry, secret)]));
+      }
+    } else if (typeof value === 'object' && value !== null) {
+      clean = redactJson(value, secret);
+    }
+    if (clean === value) continue;
+    Object.defineProperty(error, key, { value: clean, writable: true, configurable: true, enumerable: descriptor.enumerable ?? false });
+  }
+  return error;
+}
+
+/** A JSON-like value with `secret` removed, or the value itself when it does not hold the secret. */
+export function redactJson<T>(value: T, secret: string | undefined): T {
+  if (secret === undefined || secret.length < 4) return value;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return value;
+  }
+  if (text === undefined || !text.includes(secret)) return value;
+  return JSON.parse(redact(text, secret)) as T;
 }

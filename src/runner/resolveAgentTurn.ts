@@ -1,8 +1,9 @@
-import { from, of, type Observable } from 'rxjs';
+import { from, of, type Observable, type SchedulerLike } from 'rxjs';
 import { handoffToolSpec, type Agent } from '../agent.js';
 import { InvalidArgumentError } from '../errors.js';
 import { outputJsonSchema } from '../internal/zodSchemas.js';
 import type { FunctionToolSpec, JsonSchema, Model, ModelProvider, ModelSettings } from '../model.js';
+import type { ModelCaller } from './modelCaller.js';
 
 /** What a run needs of its runner and options, resolved once per run. */
 export interface RunSettings<TContext> {
@@ -15,8 +16,10 @@ export interface RunSettings<TContext> {
   readonly signal: AbortSignal | undefined;
   /** `runSync()`: tools must answer synchronously, and models may be bridged to a worker. */
   readonly sync: boolean;
-  /** Turns a model into one that `runSync()` can drive (identity elsewhere). */
-  readonly adaptModel: (model: Model) => Model;
+  /** Makes one model call under the run's idle timeout and retries (on a worker in `runSync()`). */
+  readonly callModel: ModelCaller;
+  /** Where tools' `timeoutMs` timers run. */
+  readonly scheduler: SchedulerLike;
 }
 
 /** The parts of a model request that depend only on the agent: computed once per agent and run. */
@@ -52,7 +55,7 @@ export function planAgentTurn<TContext>(agent: Agent<unknown, TContext>, setting
     outputSchema = { name: 'final_output', schema };
   }
   return {
-    model: settings.adaptModel(model),
+    model,
     tools: [...agent.tools.map((t) => t.spec), ...agent.handoffs.map(handoffToolSpec)],
     outputSchema,
     settings: { ...settings.modelSettings, ...agent.modelSettings },

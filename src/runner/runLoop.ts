@@ -79,7 +79,9 @@ export function createRun<TOutput, TContext>(
               ...(plan.outputSchema ? { outputSchema: plan.outputSchema } : {}),
               settings: plan.settings,
             };
-            modelCall = model.stream(request).subscribe({
+            // The run's text before this turn: a restarted attempt's deltas are dropped back to it.
+            const textBefore = state.text.length;
+            modelCall = settings.callModel(model, request).subscribe({
               next: (event) => {
                 switch (event.type) {
                   case 'text-delta':
@@ -92,9 +94,16 @@ export function createRun<TOutput, TContext>(
                   case 'response':
                     response = event.response;
                     break;
+                  case 'restart':
+                    state.text = state.text.slice(0, textBefore);
+                    subscriber.next({ type: 'turn-restarted', agent: agentName, turn, reason: event.reason, attempt: event.attempt });
+                    break;
                 }
               },
-              error: fail,
+              error: (error: unknown) => {
+                state.addFailedUsage(error);
+                fail(error);
+              },
               complete: () => {
                 if (response) afterResponse(agent, turn, response);
                 else fail(new ModelBehaviorError(`Model '${source}' completed its stream without a response event.`));
@@ -130,7 +139,7 @@ export function createRun<TOutput, TContext>(
       }
 
       const outputs: string[] = new Array<string>(calls.length);
-      const setup = { agent, turn, context: settings.context, toolErrors: settings.toolErrors, sync: settings.sync };
+      const setup = { agent, turn, context: settings.context, toolErrors: settings.toolErrors, sync: settings.sync, scheduler: settings.scheduler };
       const toolRuns = calls.map((call, index) => {
         const tool = tools.get(call.name);
         if (!tool) return EMPTY;

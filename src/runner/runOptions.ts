@@ -1,3 +1,4 @@
+import type { SchedulerLike } from 'rxjs';
 import { InvalidArgumentError } from '../errors.js';
 import type { ModelProvider, ModelSettings } from '../model.js';
 
@@ -7,6 +8,38 @@ export type ToolErrorPolicy =
   | 'report'
   /** Fail the run with a `ToolCallError`. */
   | 'throw';
+
+/**
+ * The `retry` option: model calls that failed on something worth another try are made again,
+ * after an exponential backoff with jitter.
+ *
+ * These retries come on top of the `openai` SDK's own (its client's `maxRetries`, 2 by default),
+ * which it makes before any byte of a response arrives. A call is retried here when it failed with
+ * a retryable error — a `ModelProviderError` whose `retryable` is true (a dropped or refused
+ * connection, a stream that broke off, 408, 409, 429, 5xx) or a `ModelTimeoutError` from
+ * `idleTimeoutMs` — and either it had not emitted any output yet (no `text-delta`; `raw` events
+ * do not count), or `afterOutput` is set. A custom model opts its errors in with a
+ * `retryable: true` field.
+ *
+ * Retry `n` (1-based) waits a random time between half of and all of
+ * `min(maxDelayMs, initialDelayMs * 2 ** (n - 1))`, and at least what the provider asked for in
+ * `Retry-After` (`error.retryAfterMs`). When the provider asks for more than `maxDelayMs`, the
+ * call is not retried: the run fails with that error, whose `retryAfterMs` says how long to wait.
+ */
+export interface RetryOptions {
+  /** Retries after the first call, at most (default 3): an integer of 0 or more. */
+  readonly maxRetries?: number;
+  /** The backoff before the first retry, doubling for each next one (default 500 ms, or `maxDelayMs` if less). */
+  readonly initialDelayMs?: number;
+  /** The longest backoff, and the longest `Retry-After` honoured (default 30,000 ms): at least `initialDelayMs`. */
+  readonly maxDelayMs?: number;
+  /**
+   * Also retry a call that failed after it had streamed text (default `false`: the run then fails,
+   * its error's `partial` holding the text). The run emits a `turn-restarted` event first, so that
+   * a UI can drop the turn's text; the turn then streams again from its beginning.
+   */
+  readonly afterOutput?: boolean;
+}
 
 /** Options of one run. */
 export interface RunOptions<TContext = unknown> {
@@ -23,6 +56,21 @@ export interface RunOptions<TContext = unknown> {
   readonly modelProvider?: ModelProvider;
   /** What a failing tool call does (default: the runner's, `'report'`). */
   readonly toolErrors?: ToolErrorPolicy;
+  /**
+   * The longest a model call may go without sending anything, in ms (default: the runner's, no
+   * limit). Waiting for the first event counts, the `openai` SDK's own retries included. When it
+   * passes, the call is aborted (its connection closed) and fails with `ModelTimeoutError`, which
+   * `retry` retries. In `runSync()` it is applied on the worker thread that makes the call.
+   */
+  readonly idleTimeoutMs?: number;
+  /** Retry failed model calls (default: the runner's, off); see {@link RetryOptions}. */
+  readonly retry?: RetryOptions;
+  /**
+   * Where the run's timers run — retry backoff, `idleTimeoutMs`, tools' `timeoutMs` (default
+   * `asyncScheduler`): a `TestScheduler` runs them in virtual time. `runSync()` ignores it: its
+   * model calls' timers run on the worker thread, and a backoff blocks the calling thread.
+   */
+  readonly scheduler?: SchedulerLike;
 }
 
 /** Defaults a `Runner` holds for the runs it makes. */
@@ -37,6 +85,10 @@ export interface RunnerConfig {
   readonly maxTurns?: number;
   /** What a failing tool call does (default `'report'`). */
   readonly toolErrors?: ToolErrorPolicy;
+  /** The default `idleTimeoutMs` of runs (default: no limit). */
+  readonly idleTimeoutMs?: number;
+  /** The default `retry` of runs (default: off). */
+  readonly retry?: RetryOptions;
 }
 
 export function checkMaxTurns(maxTurns: unknown, argument: string): void {
@@ -57,6 +109,65 @@ export function checkModelProvider(provider: unknown, argument: string): void {
   }
 }
 
+/** The longest delay a timer takes (setTimeout's limit, about 24.8 days). */
+const maxTimerMs = 2 ** 31 - 1;
+
+function isDelay(value: unknown, min: number): value is number {
+  return typeof value === 'number' && value >= min && value <= maxTimerMs;
+}
+
+export function checkIdleTimeout(idleTimeoutMs: unknown, argument: string): void {
+  if (idleTimeoutMs !== undefined && !(isDelay(idleTimeoutMs, 0) && idleTimeoutMs > 0)) {
+    throw new InvalidArgumentError({ argument, message: `idleTimeoutMs must be a number of milliseconds greater than 0 (at most ${maxTimerMs}); got ${String(idleTimeoutMs)}.` });
+  }
+}
+
+export function checkRetry(retry: unknown, argument: string): void {
+  if (retry === undefined) return;
+  if (typeof retry !== 'object' || retry === null) {
+    throw new InvalidArgumentError({ argument, message: 'retry must be an object { maxRetries?, initialDelayMs?, maxDelayMs?, afterOutput? }.' });
+  }
+  const { maxRetries, initialDelayMs, maxDelayMs, afterOutput } = retry as RetryOptions;
+  if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0)) {
+    throw new InvalidArgumentError({ argument: `${argument}.maxRetries`, message: `maxRetries must be a whole number of 0 or more; got ${String(maxRetries)}.` });
+  }
+  if (initialDelayMs !== undefined && !isDelay(initialDelayMs, 0)) {
+    throw new InvalidArgumentError({ argument: `${argument}.initialDelayMs`, message: `initialDelayMs must be a number of milliseconds of 0 or more; got ${String(initialDelayMs)}.` });
+  }
+  if (maxDelayMs !== undefined && !isDelay(maxDelayMs, 0)) {
+    throw new InvalidArgumentError({ argument: `${argument}.maxDelayMs`, message: `maxDelayMs must be a number of milliseconds of 0 or more; got ${String(maxDelayMs)}.` });
+  }
+  if (initialDelayMs !== undefined && (maxDelayMs ?? defaultRetry.maxDelayMs) < initialDelayMs) {
+    throw new InvalidArgumentError({ argument: `${argument}.maxDelayMs`, message: `maxDelayMs must be at least initialDelayMs (${initialDelayMs}); got ${String(maxDelayMs ?? defaultRetry.maxDelayMs)}.` });
+  }
+  if (afterOutput !== undefined && typeof afterOutput !== 'boolean') {
+    throw new InvalidArgumentError({ argument: `${argument}.afterOutput`, message: `afterOutput must be a boolean; got ${JSON.stringify(afterOutput)}.` });
+  }
+}
+
+/** {@link RetryOptions} with every default filled in. */
+export type RetryPolicy = Required<RetryOptions>;
+
+export const defaultRetry: RetryPolicy = { maxRetries: 3, initialDelayMs: 500, maxDelayMs: 30_000, afterOutput: false };
+
+/** The retry policy of `retry` (checked already), or `undefined` when retries are off. */
+export function retryPolicy(retry: RetryOptions | undefined): RetryPolicy | undefined {
+  if (retry === undefined) return undefined;
+  const maxDelayMs = retry.maxDelayMs ?? defaultRetry.maxDelayMs;
+  return {
+    maxRetries: retry.maxRetries ?? defaultRetry.maxRetries,
+    initialDelayMs: retry.initialDelayMs ?? Math.min(defaultRetry.initialDelayMs, maxDelayMs),
+    maxDelayMs,
+    afterOutput: retry.afterOutput ?? defaultRetry.afterOutput,
+  };
+}
+
+export function checkScheduler(scheduler: unknown, argument: string): void {
+  if (scheduler !== undefined && (typeof scheduler !== 'object' || scheduler === null || typeof (scheduler as { schedule?: unknown }).schedule !== 'function')) {
+    throw new InvalidArgumentError({ argument, message: 'scheduler must be an RxJS scheduler (asyncScheduler, a TestScheduler).' });
+  }
+}
+
 /** Checks run options where they are given, naming the field that is wrong. */
 export function checkRunOptions(options: RunOptions<unknown> | undefined): void {
   if (options === undefined) return;
@@ -66,6 +177,9 @@ export function checkRunOptions(options: RunOptions<unknown> | undefined): void 
   checkMaxTurns(options.maxTurns, 'options.maxTurns');
   checkToolErrors(options.toolErrors, 'options.toolErrors');
   checkModelProvider(options.modelProvider, 'options.modelProvider');
+  checkIdleTimeout(options.idleTimeoutMs, 'options.idleTimeoutMs');
+  checkRetry(options.retry, 'options.retry');
+  checkScheduler(options.scheduler, 'options.scheduler');
   const signal: unknown = options.signal;
   if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof (signal as { aborted?: unknown }).aborted !== 'boolean')) {
     throw new InvalidArgumentError({ argument: 'options.signal', message: 'signal must be an AbortSignal.' });

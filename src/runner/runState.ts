@@ -27,6 +27,15 @@ export class RunState<TContext> {
     this.addItems(response.output);
   }
 
+  /**
+   * Adds the usage a failed model call's error reports (a response cut at `max_output_tokens` was
+   * still paid for), so that the error's `partial.usage` holds it.
+   */
+  addFailedUsage(error: unknown): void {
+    const usage = typeof error === 'object' && error !== null ? (error as { usage?: unknown }).usage : undefined;
+    if (isUsage(usage)) this.usage = addUsage(this.usage, usage);
+  }
+
   addItems(items: readonly RunItem[]): void {
     for (const item of items) {
       this.newItems.push(item);
@@ -45,4 +54,10 @@ export class RunState<TContext> {
     }
     return error;
   }
+}
+
+function isUsage(value: unknown): value is Usage {
+  if (typeof value !== 'object' || value === null) return false;
+  const usage = value as Record<keyof Usage, unknown>;
+  return ['requests', 'inputTokens', 'outputTokens', 'totalTokens'].every((key) => typeof usage[key as keyof Usage] === 'number');
 }

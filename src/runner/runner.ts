@@ -1,18 +1,17 @@
-import type { Observable } from 'rxjs';
+import { asyncScheduler, type Observable } from 'rxjs';
 import { Agent } from '../agent.js';
 import { InvalidArgumentError, NoFinalOutputError, SyncRunError } from '../errors.js';
 import type { RunEvent } from '../events.js';
-import type { Model, ModelProvider } from '../model.js';
+import type { ModelProvider } from '../model.js';
 import { OpenAIProvider } from '../models/openaiProvider.js';
 import { createRun } from './runLoop.js';
 import { toInputItems, type RunInput } from './runInput.js';
-import { checkMaxTurns, checkModelProvider, checkRunOptions, checkToolErrors, type RunnerConfig, type RunOptions } from './runOptions.js';
+import { checkIdleTimeout, checkMaxTurns, checkModelProvider, checkRetry, checkRunOptions, checkToolErrors, retryPolicy, type RunnerConfig, type RunOptions } from './runOptions.js';
 import type { RunResult } from './runResult.js';
-import { adaptModelForSync } from './syncBridge.js';
+import { modelCaller } from './modelCaller.js';
 
 const defaultMaxTurns = 10;
 const defaultModel = 'gpt-4.1-mini';
-const sameModel = (model: Model): Model => model;
 
 /**
  * Runs agents, in the three modes of OpenAI's Agents SDK: streamed (`runStreamed`, an Observable
@@ -36,6 +35,8 @@ export class Runner {
     checkMaxTurns(config.maxTurns, 'maxTurns');
     checkToolErrors(config.toolErrors, 'toolErrors');
     checkModelProvider(config.modelProvider, 'modelProvider');
+    checkIdleTimeout(config.idleTimeoutMs, 'idleTimeoutMs');
+    checkRetry(config.retry, 'retry');
     if (config.model !== undefined && (typeof config.model !== 'string' || config.model === '')) {
       throw new InvalidArgumentError({ argument: 'model', message: 'the default model must be a non-empty model name.' });
     }
@@ -131,7 +132,12 @@ export class Runner {
         context: options?.context as TContext,
         signal: options?.signal,
         sync,
-        adaptModel: sync ? adaptModelForSync : sameModel,
+        callModel: modelCaller(
+          { idleTimeoutMs: options?.idleTimeoutMs ?? this.config.idleTimeoutMs, retry: retryPolicy(options?.retry ?? this.config.retry) },
+          sync,
+          options?.scheduler,
+        ),
+        scheduler: options?.scheduler ?? asyncScheduler,
       },
       onResult,
     );

@@ -1,7 +1,9 @@
 import { Observable } from 'rxjs';
-import { AgentsError, ModelProviderError, SyncRunError } from '../errors.js';
-import type { Model, ModelEvent, ModelRequest } from '../model.js';
+import { AgentsError, ModelProviderError, ModelTimeoutError, SyncRunError } from '../errors.js';
+import type { Model, ModelRequest } from '../model.js';
 import type { SyncModelDescriptor } from '../models/openaiModelBase.js';
+import type { Usage } from '../usage.js';
+import type { ModelCallEvent, ModelCallPolicy } from './retryModelCall.js';
 
 /** A model whose calls a worker thread can make for it: it describes itself as plain data. */
 interface BridgeableModel extends Model {
@@ -14,15 +16,22 @@ export interface SyncCallError {
   readonly message: string;
   readonly status?: number;
   readonly code?: string;
+  readonly retryAfterMs?: number;
+  readonly usage?: Usage;
+  /** A `ModelTimeoutError`'s `idleTimeoutMs`. */
+  readonly timeoutMs?: number;
 }
 
-/** What the worker sends back for one model call: every event, and the error that ended it, if any. */
+/**
+ * What the worker sends back for one guarded model call: every event (restart markers included),
+ * and the error that ended it, if any.
+ */
 export interface SyncCallReply {
-  readonly events: readonly ModelEvent[];
+  readonly events: readonly ModelCallEvent[];
   readonly error?: SyncCallError;
 }
 
-type SyncModelCall = (descriptor: SyncModelDescriptor, request: ModelRequest) => SyncCallReply;
+type SyncModelCall = (descriptor: SyncModelDescriptor, request: ModelRequest, policy: ModelCallPolicy) => SyncCallReply;
 
 function isBridgeable(model: Model): model is BridgeableModel {
   return typeof (model as Partial<BridgeableModel>).toSyncDescriptor === 'function';
@@ -52,38 +61,53 @@ function blockingModelCall(): SyncModelCall | undefined {
   return syncModelCall;
 }
 
+/** The error the worker reported, as the class it was: a `ModelTimeoutError` or a `ModelProviderError`. */
 function rebuildError(error: SyncCallError): AgentsError {
+  if (error.name === 'ModelTimeoutError' && error.timeoutMs !== undefined) return new ModelTimeoutError(error.timeoutMs);
   const rebuilt = new ModelProviderError(error.message, {
     ...(error.status === undefined ? {} : { status: error.status }),
     ...(error.code === undefined ? {} : { code: error.code }),
+    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+    ...(error.usage === undefined ? {} : { usage: error.usage }),
   });
   rebuilt.name = error.name;
   return rebuilt;
 }
 
-/**
- * The model as `runSync()` drives it: an OpenAI model's call is carried out on a worker thread
- * while the calling thread blocks, and its events are then replayed synchronously. Any other model
- * is used as it is, and must complete its stream synchronously.
- */
-export function adaptModelForSync(model: Model): Model {
-  if (!isBridgeable(model)) return model;
+/** `error` as plain data for the trip back from the worker. */
+export function toSyncCallError(error: unknown): SyncCallError {
+  const { name, message, status, code, retryAfterMs, usage, timeoutMs } = error as Partial<Record<keyof SyncCallError, unknown>>;
   return {
-    name: model.name,
-    stream: (request: ModelRequest) =>
-      new Observable<ModelEvent>((subscriber) => {
-        const call = blockingModelCall();
-        if (!call) {
-          subscriber.error(new SyncRunError(`runSync() cannot block in this environment (it needs Node's worker threads); use run() instead.`));
-          return;
-        }
-        const reply = call(model.toSyncDescriptor(), request);
-        for (const event of reply.events) {
-          if (subscriber.closed) return;
-          subscriber.next(event);
-        }
-        if (reply.error) subscriber.error(rebuildError(reply.error));
-        else subscriber.complete();
-      }),
+    name: typeof name === 'string' ? name : 'Error',
+    message: typeof message === 'string' ? message : String(error),
+    ...(typeof status === 'number' ? { status } : {}),
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}),
+    ...(typeof usage === 'object' && usage !== null ? { usage: usage as Usage } : {}),
+    ...(typeof timeoutMs === 'number' ? { timeoutMs } : {}),
   };
+}
+
+/**
+ * One model call as `runSync()` makes it, when `model` is an OpenAI model: the call, with the
+ * run's idle timeout and retries, is carried out on a worker thread while the calling thread
+ * blocks, and its events are then replayed synchronously. `undefined` for any other model, which
+ * `runSync()` drives itself (it must complete its stream synchronously).
+ */
+export function bridgedModelCall(model: Model, request: ModelRequest, policy: ModelCallPolicy): Observable<ModelCallEvent> | undefined {
+  if (!isBridgeable(model)) return undefined;
+  return new Observable<ModelCallEvent>((subscriber) => {
+    const call = blockingModelCall();
+    if (!call) {
+      subscriber.error(new SyncRunError(`runSync() cannot block in this environment (it needs Node's worker threads); use run() instead.`));
+      return;
+    }
+    const reply = call(model.toSyncDescriptor(), request, policy);
+    for (const event of reply.events) {
+      if (subscriber.closed) return;
+      subscriber.next(event);
+    }
+    if (reply.error) subscriber.error(rebuildError(reply.error));
+    else subscriber.complete();
+  });
 }

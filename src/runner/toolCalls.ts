@@ -1,14 +1,24 @@
-import { defaultIfEmpty, from, isObservable, Observable, of, takeLast } from 'rxjs';
+import { defaultIfEmpty, from, isObservable, Observable, of, takeLast, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Agent } from '../agent.js';
-import { SyncRunError, ToolCallError } from '../errors.js';
-import type { EventError, ToolOutputEvent } from '../events.js';
+import { SyncRunError, ToolCallError, ToolTimeoutError } from '../errors.js';
+import type { ToolOutputEvent } from '../events.js';
 import type { FunctionCallItem } from '../items.js';
 import type { AnyTool } from '../tool.js';
+import { eventError } from './eventError.js';
+
+/**
+ * `JSON.parse` that drops every `__proto__` key: arguments come from the model, and an own
+ * `__proto__` property is what turns a later naive merge (`Object.assign`, a hand-written deep
+ * merge) into prototype pollution. (`constructor` keys are plain data and stay.)
+ */
+export function parseJson(text: string): unknown {
+  return JSON.parse(text, (key, value: unknown) => (key === '__proto__' ? undefined : value));
+}
 
 /** The arguments as the `tool-call` event shows them: parsed JSON, or the raw string when it is not JSON. */
 export function parseArguments(raw: string): unknown {
   try {
-    return JSON.parse(raw);
+    return parseJson(raw);
   } catch {
     return raw;
   }
@@ -23,11 +33,6 @@ export function toolOutputText(output: unknown): string {
   } catch {
     return String(output);
   }
-}
-
-function eventError(error: unknown): EventError {
-  if (error instanceof Error) return { name: error.name, message: error.message };
-  return { name: 'Error', message: String(error) };
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
@@ -46,15 +51,19 @@ interface ToolCallSetup<TContext> {
   readonly context: TContext;
   readonly toolErrors: 'report' | 'throw';
   readonly sync: boolean;
+  /** Where the tool's `timeoutMs` timer runs. */
+  readonly scheduler: SchedulerLike;
 }
 
 /**
- * Runs one tool call as a cold Observable of its single outcome: arguments parsed and validated,
- * `execute` called, its value, Promise or Observable (last value) awaited. The tool's `signal` is
- * aborted when the call is unsubscribed before it finished (the run was cancelled).
+ * Runs one tool call as a cold Observable of its single outcome: arguments parsed and validated
+ * (`execute` never sees arguments that fail the schema), `execute` called, its value, Promise or
+ * Observable (last value) awaited. The tool's `signal` is aborted when the call is unsubscribed
+ * before it finished (the run was cancelled), or when the tool's `timeoutMs` passes.
  *
- * A failure (bad JSON, arguments that fail the schema, a throwing tool) becomes the call's output
- * for the model to read, or a `ToolCallError` that fails the run when `toolErrors` is `'throw'`.
+ * A failure (bad JSON, arguments that fail the schema, a throwing tool, a `ToolTimeoutError`)
+ * becomes the call's output for the model to read, or fails the run when `toolErrors` is
+ * `'throw'` (with a `ToolCallError`, of which `ToolTimeoutError` is one).
  */
 export function runToolCall<TContext>(call: FunctionCallItem, tool: AnyTool<TContext>, setup: ToolCallSetup<TContext>): Observable<ToolCallOutcome> {
   return new Observable<ToolCallOutcome>((subscriber) => {
@@ -63,14 +72,17 @@ export function runToolCall<TContext>(call: FunctionCallItem, tool: AnyTool<TCon
     const base = { type: 'tool-output' as const, agent: setup.agent.name, turn: setup.turn, callId: call.call_id, name: call.name };
 
     const succeed = (output: unknown) => {
+      if (finished) return;
       finished = true;
       subscriber.next({ event: { ...base, output }, outputText: toolOutputText(output) });
       subscriber.complete();
     };
     const fail = (error: unknown, why: string) => {
+      if (finished) return;
       finished = true;
       if (setup.toolErrors === 'throw' || error instanceof SyncRunError) {
-        subscriber.error(error instanceof SyncRunError ? error : new ToolCallError(call.name, call.call_id, why, { cause: error }));
+        const passThrough = error instanceof SyncRunError || error instanceof ToolTimeoutError;
+        subscriber.error(passThrough ? error : new ToolCallError(call.name, call.call_id, why, { cause: error }));
         return;
       }
       subscriber.next({
@@ -82,7 +94,7 @@ export function runToolCall<TContext>(call: FunctionCallItem, tool: AnyTool<TCon
 
     let args: unknown;
     try {
-      args = JSON.parse(call.arguments === '' ? '{}' : call.arguments);
+      args = parseJson(call.arguments === '' ? '{}' : call.arguments);
     } catch (error) {
       fail(error, `the arguments are not valid JSON: ${(error as Error).message}`);
       return;
@@ -93,12 +105,28 @@ export function runToolCall<TContext>(call: FunctionCallItem, tool: AnyTool<TCon
       return;
     }
 
+    // The timer starts before `execute`, so that a tool which starts slow work and returns a
+    // Promise is timed from its start.
+    let timer: Subscription | undefined;
+    const { timeoutMs } = tool;
+    if (timeoutMs !== undefined && !setup.sync) {
+      timer = setup.scheduler.schedule(() => {
+        const error = new ToolTimeoutError(call.name, call.call_id, timeoutMs);
+        controller.abort(error);
+        fail(error, `the tool ran past its timeoutMs of ${timeoutMs} ms and was aborted.`);
+      }, timeoutMs);
+    }
+    const teardown = (): void => {
+      timer?.unsubscribe();
+      if (!finished) controller.abort(new Error(`The run was cancelled while tool '${call.name}' was running.`));
+    };
+
     let result: unknown;
     try {
       result = tool.execute(parsed.data, { signal: controller.signal, context: setup.context, agent: setup.agent.name, callId: call.call_id });
     } catch (error) {
       fail(error, error instanceof Error ? error.message : String(error));
-      return;
+      return teardown;
     }
 
     let result$: Observable<unknown>;
@@ -107,7 +135,7 @@ export function runToolCall<TContext>(call: FunctionCallItem, tool: AnyTool<TCon
     } else if (isPromiseLike(result)) {
       if (setup.sync) {
         fail(new SyncRunError(`Tool '${call.name}' returned a Promise, but runSync() needs synchronous tools. Use run() for asynchronous tools.`), 'asynchronous tool in runSync()');
-        return;
+        return teardown;
       }
       result$ = from(result);
     } else {
@@ -119,7 +147,7 @@ export function runToolCall<TContext>(call: FunctionCallItem, tool: AnyTool<TCon
     });
     return () => {
       subscription.unsubscribe();
-      if (!finished) controller.abort(new Error(`The run was cancelled while tool '${call.name}' was running.`));
+      teardown();
     };
   });
 }
