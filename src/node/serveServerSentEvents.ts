@@ -46,8 +46,7 @@ const eventStreamHeaders = {
  * }).listen(3000);
  * ```
  *
- * @see {@link toServerSentEvents}
- * @see {@link fromServerSentEvents}
+ * @see `toServerSentEvents` in `rxjs-agents/operators`, and `fromServerSentEvents` in `rxjs-agents` for the client half.
  *
  * @param response The response to serve on; its headers must not have been sent yet.
  * @param events The run's events; subscribed once, now.
