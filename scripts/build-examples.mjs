@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// Builds what the example server (examples/node-server) serves, from the built library (run
+// `npm run build` first):
+//   - the browser page (examples/browser, esbuild) into examples/browser/dist;
+//   - the Angular app (examples/angular, Angular CLI) into examples/angular/dist/browser.
+// The Angular example is an npm project of its own, so that Angular stays out of the library's
+// lock. It gets the library packed from this repository (`file:../..` with install-links), so
+// it is (re)installed with `npm ci` whenever its lock, or the built library, changed.
+//
+//   node scripts/build-examples.mjs [--browser] [--angular]     (both when neither is given)
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const angular = join(root, 'examples', 'angular');
+const args = process.argv.slice(2);
+const all = !args.includes('--browser') && !args.includes('--angular');
+
+if (!existsSync(join(root, 'dist', 'src', 'index.js'))) {
+  console.error('The library is not built: run `npm run build` first.');
+  process.exit(1);
+}
+
+if (all || args.includes('--browser')) {
+  timed('browser page (esbuild)', () => run('node', [join(root, 'examples', 'browser', 'build.mjs')], root));
+}
+
+if (all || args.includes('--angular')) {
+  const stampFile = join(angular, 'node_modules', '.rxjs-agents-example-stamp');
+  const stamp = installStamp();
+  if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp) {
+    timed('Angular example install (npm ci)', () => run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], angular));
+    writeFileSync(stampFile, stamp);
+  }
+  timed('Angular app (ng build)', () => run(join(angular, 'node_modules', '.bin', 'ng'), ['build'], angular));
+}
+
+/** What the Angular example's installation depends on: its lock, and the library it packs. */
+function installStamp() {
+  const hash = createHash('sha256');
+  for (const file of [join(angular, 'package-lock.json'), join(root, 'package.json'), ...files(join(root, 'dist'))]) {
+    hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+function files(dir) {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
+function run(command, commandArgs, cwd) {
+  execFileSync(command, commandArgs, { cwd, stdio: 'inherit', env: { ...process.env, NG_CLI_ANALYTICS: 'false' } });
+}
+
+function timed(title, action) {
+  const start = performance.now();
+  console.log(`— ${title}`);
+  action();
+  console.log(`— ${title}: ${((performance.now() - start) / 1000).toFixed(1)} s`);
+}
