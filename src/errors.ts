@@ -127,12 +127,12 @@ export class ModelProviderError extends AgentsError {
    */
   readonly retryable: boolean;
   /** How long the provider asked to wait before the next try (`Retry-After`, `retry-after-ms`), when it did. */
-  readonly retryAfterMs?: number;
+  declare readonly retryAfterMs?: number;
   /**
    * Usage the provider reported for the failed response (an incomplete one, cut at
    * `max_output_tokens`): it was paid for, so the run's `partial.usage` includes it.
    */
-  readonly usage?: Usage;
+  declare readonly usage?: Usage;
 
   constructor(
     message: string,

@@ -107,6 +107,17 @@ export function tool<TParameters extends z.ZodObject, TResult, TContext = unknow
       message: `tool '${name}': timeoutMs must be a number of milliseconds greater than 0 (at most ${maxTimerMs}); got ${String(timeoutMs)}.`,
     });
   }
+  let schema: FunctionToolSpec['parameters'];
+  try {
+    schema = parametersJsonSchema(parameters, name);
+  } catch (cause) {
+    // A schema strict mode cannot express: a loose object, a record, a catchall.
+    throw new InvalidArgumentError({
+      argument: 'parameters',
+      message: `tool '${name}': the schema cannot be turned into a strict JSON schema (${cause instanceof Error ? cause.message : String(cause)}).`,
+      cause,
+    });
+  }
   return {
     [toolBrand]: true,
     name,
@@ -114,7 +125,7 @@ export function tool<TParameters extends z.ZodObject, TResult, TContext = unknow
     parameters,
     execute,
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
-    spec: { type: 'function', name, description, parameters: parametersJsonSchema(parameters, name), strict: true },
+    spec: { type: 'function', name, description, parameters: schema, strict: true },
   };
 }
 

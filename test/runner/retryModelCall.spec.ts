@@ -7,12 +7,12 @@ import { describe, expect, it } from 'vitest';
 import type { Observable } from 'rxjs';
 import { ModelProviderError, ModelTimeoutError } from '../../src/errors.js';
 import type { ModelEvent } from '../../src/model.js';
-import { backoffDelay, guardModelCall, isRetryable, retryModelCall, type ModelCallEvent } from '../../src/runner/retryModelCall.js';
+import { backoffDelay, guardModelCall, isRetryable, retryModelCall } from '../../src/runner/retryModelCall.js';
 import type { RetryPolicy } from '../../src/runner/runOptions.js';
 import { marbles } from '../helpers/marbles.js';
 
 const usage = { requests: 1, inputTokens: 1, outputTokens: 1, totalTokens: 2 };
-const values: Record<string, ModelCallEvent> = {
+const values: Record<string, ModelEvent> = {
   r: { type: 'raw', data: { type: 'response.created' } },
   t: { type: 'text-delta', delta: 'Hel' },
   u: { type: 'text-delta', delta: 'Hello' },

@@ -146,7 +146,8 @@ describe('a run with idleTimeoutMs', () => {
 
   it('retries a call that timed out before any text', () => {
     marbles(({ expectObservable }) => {
-      const model = scripted(NEVER, of<ModelEvent>({ type: 'text-delta', delta: 'on time' }, response));
+      const delta: ModelEvent = { type: 'text-delta', delta: 'on time' };
+      const model = scripted(NEVER, of(delta, response));
       const run$ = runner.runStreamed(new Agent({ name: 'A', model }), 'Hi', { idleTimeoutMs: 150, retry: { maxRetries: 1 } });
       // times out at 150; backoff 250 (half of 500); the second call answers at once, at 400
       expectObservable(run$.pipe(map((event) => event.type))).toBe('400ms (abc|)', { a: 'text-delta', b: 'turn-completed', c: 'final-output' });

@@ -1,0 +1,186 @@
+/**
+ * Security, over both APIs against the local server: the API key stays out of events, errors
+ * (message, stack, JSON, `partial`, causes) and log lines even when the provider echoes it back;
+ * tool arguments are validated before `execute` and cannot pollute prototypes; a tool name the
+ * agent lacks never reaches code.
+ */
+import { inspect } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { Agent, ModelBehaviorError, ModelProviderError, Runner, tool, type RunOptions } from '../../src/index.js';
+import { startServer, type LocalServer, type ScriptedTurn } from '../../src/testing/server/index.js';
+import { API_KEY, apis, clientFor, keyParts, leakSurface, LogCapture, outcomeOf, textOf, type Api, type Outcome } from './helpers.js';
+
+const runner = new Runner();
+let server: LocalServer | undefined;
+let logs: LogCapture;
+
+beforeEach(() => {
+  logs = new LogCapture();
+  logs.install();
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await server?.close();
+  server = undefined;
+});
+
+function expectNoKey(outcome: Outcome): void {
+  const surface = leakSurface(outcome, logs.lines);
+  for (const part of keyParts) expect(surface).not.toContain(part);
+}
+
+async function serve(...turns: ScriptedTurn[]): Promise<LocalServer> {
+  server = await startServer({ turns });
+  return server;
+}
+
+const echo = (status: number) => ({
+  status,
+  headers: { 'x-echo': `your key was ${API_KEY}`, 'retry-after-ms': '5' },
+  body: { error: { message: `Incorrect API key provided: ${API_KEY}. You can find your API key at https://platform.openai.com.`, type: 'invalid_request_error', param: null, code: 'invalid_api_key' } },
+});
+
+/** A stream that says some text, then reports an error whose message echoes the key. */
+function errorInStream(api: Api): ScriptedTurn {
+  const message = `The server had an error processing your request with key ${API_KEY}.`;
+  if (api.name === 'Responses') {
+    const text = ['Partial ', 'answer '];
+    return {
+      events: [
+        { type: 'response.created', sequence_number: 0, response: { id: 'resp_x', object: 'response', status: 'in_progress', output: [] } },
+        ...text.map((delta, index) => ({ type: 'response.output_text.delta', sequence_number: index + 1, item_id: 'msg', output_index: 0, content_index: 0, delta, logprobs: [] })),
+        { type: 'error', sequence_number: 3, code: 'server_error', message, param: null },
+      ],
+    };
+  }
+  const chunk = (content: string) => ({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta: { content }, finish_reason: null }] });
+  return { events: [chunk('Partial '), chunk('answer '), { error: { message, type: 'server_error', code: 'server_error' } }] };
+}
+
+describe.each(apis)('the API key over $name', (api: Api) => {
+  const agentOn = (url: string, clientOptions: Parameters<typeof clientFor>[1] = {}) => new Agent({ name: 'A', model: api.model(clientFor(url, clientOptions)) });
+  const run = (agent: Agent<string, unknown>, options?: RunOptions) => outcomeOf(runner.runStreamed(agent, 'Hello', options));
+
+  it('a 401 whose body echoes the key: redacted in the message and in the SDK error kept as cause', async () => {
+    const { url } = await serve(echo(401));
+    const outcome = await run(agentOn(url));
+    expect(outcome.error).toMatchObject({ status: 401, code: 'invalid_api_key' });
+    expect((outcome.error as Error).message).toContain('Incorrect API key provided: [redacted]');
+    expect(inspect(outcome.error, { depth: 12 })).toContain('[redacted]');
+    expectNoKey(outcome);
+  });
+
+  it('a 500 every time, echoing the key in body and headers, through SDK and run retries', async () => {
+    const { url, requests } = await serve(...Array.from({ length: 6 }, () => echo(500)));
+    const outcome = await run(agentOn(url), { retry: { maxRetries: 1, initialDelayMs: 1 } });
+    expect(outcome.error).toMatchObject({ status: 500 });
+    expect(requests).toHaveLength(6);
+    expectNoKey(outcome);
+  });
+
+  it('an error inside the stream that echoes the key, after text: redacted in the error and in the raw events', async () => {
+    const { url } = await serve(errorInStream(api));
+    const outcome = await run(agentOn(url));
+    expect(outcome.error).toBeInstanceOf(ModelProviderError);
+    expect((outcome.error as Error).message).toContain('[redacted]');
+    expect(outcome.error).toMatchObject({ code: 'server_error', retryable: true, partial: { text: 'Partial answer ' } });
+    expect(textOf(outcome.events)).toBe('Partial answer ');
+    expectNoKey(outcome);
+  });
+
+  // (At debug level the SDK logs response headers as they came: a server that echoed the key in
+  // a header would have it logged by the SDK itself, out of this library's reach.)
+  it("the SDK's own debug log of requests (Authorization hidden), retries and failures", async () => {
+    const { url } = await serve({ status: 429, headers: { 'retry-after-ms': '5' } }, { text: 'Hello.' }, { ...echo(401), headers: {} });
+    const client = { logLevel: 'debug' as const, logger: logs.logger() };
+    const ok = await run(agentOn(url, client));
+    const failed = await run(agentOn(url, client));
+    expect(ok.completed).toBe(true);
+    expect(failed.error).toMatchObject({ status: 401 });
+    expect(logs.lines.some((line) => line.includes('sending request'))).toBe(true);
+    expectNoKey(ok);
+    expectNoKey(failed);
+  });
+
+  it('the agent and its model, printed or serialized, never show the client', () => {
+    const agent = agentOn('http://127.0.0.1:9/v1');
+    const shown = [inspect(agent, { depth: 12, showHidden: true }), JSON.stringify(agent.model), String(agent.model)].join('\n');
+    for (const part of keyParts) expect(shown).not.toContain(part);
+  });
+});
+
+describe.each(apis)('tool calls from the model over $name', (api: Api) => {
+  const agentWith = (url: string, tools: Parameters<typeof Agent>[0]['tools']) => new Agent({ name: 'A', model: api.model(clientFor(url)), tools });
+
+  it('arguments are validated before execute runs: invalid ones never reach it, and are reported to the model', async () => {
+    const execute = vi.fn(() => 'ok');
+    const weather = tool({ name: 'weather', description: 'Weather.', parameters: z.object({ city: z.string().min(1), days: z.number().int().max(7) }), execute });
+    const { url, requests } = await serve(
+      { toolCalls: [{ name: 'weather', arguments: { city: '', days: 30 }, callId: 'c1' }, { name: 'weather', arguments: '{"city": "Oslo", ', callId: 'c2' }] },
+      { text: 'Let me try again.' },
+    );
+    const outcome = await outcomeOf(runner.runStreamed(agentWith(url, [weather]), 'Weather?'));
+    expect(execute).not.toHaveBeenCalled();
+    const outputs = outcome.events.filter((event) => event.type === 'tool-output');
+    expect(outputs).toEqual([
+      expect.objectContaining({ callId: 'c1', error: expect.objectContaining({ name: 'ZodError' }) }),
+      expect.objectContaining({ callId: 'c2', error: expect.objectContaining({ name: 'SyntaxError' }) }),
+    ]);
+    const sent = JSON.stringify(requests[1]!.body);
+    expect(sent).toContain("do not match the tool's schema");
+    expect(sent).toContain('not valid JSON');
+  });
+
+  it('arguments with __proto__ and constructor keys pollute no prototype', async () => {
+    const received: unknown[] = [];
+    const place = tool({
+      name: 'place',
+      description: '',
+      parameters: z.object({ city: z.string(), options: z.object({ units: z.string() }) }),
+      execute: (args) => (received.push(args), 'ok'),
+    });
+    const hostile =
+      '{"city":"Oslo","__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},' +
+      '"options":{"units":"metric","__proto__":{"polluted":"yes"}}}';
+    const { url } = await serve({ toolCalls: [{ name: 'place', arguments: hostile, callId: 'c1' }] }, { text: 'Done.' });
+    const outcome = await outcomeOf(runner.runStreamed(agentWith(url, [place]), 'Go'));
+    expect(outcome.completed).toBe(true);
+    expect(received).toEqual([{ city: 'Oslo', options: { units: 'metric' } }]);
+    const [args] = received as [{ options: object }];
+    expect(Object.getPrototypeOf(args)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(args.options)).toBe(Object.prototype);
+    // The tool-call event shows the arguments as parsed, without any own __proto__ key, so that a
+    // naive merge of them (Object.assign, a hand-written deep merge) cannot set a prototype.
+    const call = outcome.events.find((event) => event.type === 'tool-call');
+    const shown = call?.arguments as { constructor: unknown; options: object };
+    expect(Object.hasOwn(shown, '__proto__')).toBe(false);
+    expect(Object.hasOwn(shown.options, '__proto__')).toBe(false);
+    expect(shown.constructor).toEqual({ prototype: { polluted: 'yes' } }); // plain data, kept
+    const merged = Object.assign({}, shown, shown.options) as { polluted?: unknown };
+    expect(merged.polluted).toBeUndefined();
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+    expect((Object.prototype as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+
+  it('a tool whose schema strict mode cannot express (loose, record) is refused when it is made', () => {
+    for (const parameters of [z.looseObject({ city: z.string() }), z.object({ tags: z.record(z.string(), z.string()) })]) {
+      expect(() => tool({ name: 'loose', description: '', parameters, execute: () => 'ok' })).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', argument: 'parameters' }));
+    }
+  });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'transfer_to_nobody'])(
+    "a tool named '%s', which the agent lacks, fails the run before any tool runs",
+    async (name) => {
+      const execute = vi.fn(() => 'ok');
+      const real = tool({ name: 'real', description: '', parameters: z.object({}), execute });
+      const { url, requests } = await serve({ toolCalls: [{ name: 'real', arguments: {} }, { name, arguments: {} }] }, { text: 'never' });
+      const outcome = await outcomeOf(runner.runStreamed(agentWith(url, [real]), 'Go'));
+      expect(outcome.error).toBeInstanceOf(ModelBehaviorError);
+      expect((outcome.error as Error).message).toContain(`a tool named '${name}'`);
+      expect(execute).not.toHaveBeenCalled();
+      expect(outcome.events.some((event) => event.type === 'tool-output')).toBe(false);
+      expect(requests).toHaveLength(1);
+    },
+  );
+});
