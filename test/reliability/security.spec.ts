@@ -7,7 +7,7 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { Agent, ModelBehaviorError, ModelProviderError, Runner, tool, type RunOptions } from '../../src/index.js';
+import { Agent, ModelBehaviorError, ModelProviderError, Runner, tool, type AnyTool, type RunOptions } from '../../src/index.js';
 import { startServer, type LocalServer, type ScriptedTurn } from '../../src/testing/server/index.js';
 import { API_KEY, apis, clientFor, keyParts, leakSurface, LogCapture, outcomeOf, textOf, type Api, type Outcome } from './helpers.js';
 
@@ -111,7 +111,7 @@ describe.each(apis)('the API key over $name', (api: Api) => {
 });
 
 describe.each(apis)('tool calls from the model over $name', (api: Api) => {
-  const agentWith = (url: string, tools: Parameters<typeof Agent>[0]['tools']) => new Agent({ name: 'A', model: api.model(clientFor(url)), tools });
+  const agentWith = (url: string, tools: AnyTool[]) => new Agent({ name: 'A', model: api.model(clientFor(url)), tools });
 
   it('arguments are validated before execute runs: invalid ones never reach it, and are reported to the model', async () => {
     const execute = vi.fn(() => 'ok');
