@@ -1,0 +1,98 @@
+import { from, Observable, take } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { filterTextDeltas } from '../../operators/filterTextDeltas.js';
+import type { RunEvent } from '../../src/events.js';
+import { emptyUsage } from '../../src/usage.js';
+import { marbles } from '../helpers/marbles.js';
+
+const base = { agent: 'Assistant', turn: 1 } as const;
+const events = {
+  r: { ...base, type: 'raw', source: 'openai-responses', data: { type: 'response.created' } },
+  a: { ...base, type: 'text-delta', delta: 'Hel' },
+  b: { ...base, type: 'text-delta', delta: 'lo' },
+  c: { ...base, type: 'tool-call', callId: 'call_1', name: 'weather', arguments: { city: 'Oslo' } },
+  o: { ...base, type: 'tool-output', callId: 'call_1', name: 'weather', output: 'sunny' },
+  u: { ...base, type: 'agent-updated', from: 'Triage' },
+  t: { ...base, type: 'turn-completed', usage: emptyUsage },
+  f: { ...base, type: 'final-output', output: 'Hello', usage: emptyUsage },
+} satisfies Record<string, RunEvent>;
+
+describe('filterTextDeltas', () => {
+  it('emits the delta of each text-delta event and nothing for the other events', () => {
+    marbles(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold<RunEvent>('-r-a-c-o-u-b-t-f-|', events);
+      const subs = '                 ^----------------!';
+      const expected = '             ---x-------y-----|';
+
+      expectObservable(source.pipe(filterTextDeltas())).toBe(expected, { x: 'Hel', y: 'lo' });
+      expectSubscriptions(source.subscriptions).toBe(subs);
+    });
+  });
+
+  it('keeps empty deltas: it filters events, not text', () => {
+    marbles(({ cold, expectObservable }) => {
+      const source = cold<RunEvent>('-a-e-|', { a: events.a, e: { ...base, type: 'text-delta', delta: '' } });
+      expectObservable(source.pipe(filterTextDeltas())).toBe('-x-y-|', { x: 'Hel', y: '' });
+    });
+  });
+
+  it('completes without values on an empty source', () => {
+    marbles(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold<RunEvent>('|');
+      expectObservable(source.pipe(filterTextDeltas())).toBe('|');
+      expectSubscriptions(source.subscriptions).toBe('(^!)');
+    });
+  });
+
+  it('never emits on a source that never emits', () => {
+    marbles(({ cold, expectObservable }) => {
+      expectObservable(cold<RunEvent>('-').pipe(filterTextDeltas())).toBe('-');
+    });
+  });
+
+  it('passes an error on after the deltas before it', () => {
+    marbles(({ cold, expectObservable, expectSubscriptions }) => {
+      const error = new Error('boom');
+      const source = cold<RunEvent>('-a-r-#', events, error);
+      const subs = '                 ^----!';
+      const expected = '             -x---#';
+
+      expectObservable(source.pipe(filterTextDeltas())).toBe(expected, { x: 'Hel' }, error);
+      expectSubscriptions(source.subscriptions).toBe(subs);
+    });
+  });
+
+  it('stops listening to the source when unsubscribed early', () => {
+    marbles(({ hot, expectObservable, expectSubscriptions }) => {
+      const source = hot<RunEvent>('-a--^-b-r-a-b-|', events);
+      const subs = '                      ^----!';
+      const unsub = '                     ^----!';
+      const expected = '                  --y---';
+
+      expectObservable(source.pipe(filterTextDeltas()), unsub).toBe(expected, { y: 'lo' });
+      expectSubscriptions(source.subscriptions).toBe(subs);
+    });
+  });
+
+  it('works on a synchronous source', () => {
+    const values: string[] = [];
+    let completed = false;
+    from<RunEvent[]>([events.r, events.a, events.c, events.b, events.f])
+      .pipe(filterTextDeltas())
+      .subscribe({ next: (delta) => values.push(delta), complete: () => (completed = true) });
+    expect(values).toEqual(['Hel', 'lo']);
+    expect(completed).toBe(true);
+  });
+
+  it('stops a synchronous source when the subscriber unsubscribes', () => {
+    const sideEffects: number[] = [];
+    const source = new Observable<RunEvent>((subscriber) => {
+      for (let i = 0; !subscriber.closed && i < 10; i++) {
+        sideEffects.push(i);
+        subscriber.next({ ...base, type: 'text-delta', delta: String(i) });
+      }
+    });
+    source.pipe(filterTextDeltas(), take(2)).subscribe();
+    expect(sideEffects).toEqual([0, 1]);
+  });
+});
