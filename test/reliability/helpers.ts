@@ -19,7 +19,8 @@ export const API_KEY = 'sk-proj-RELIABILITY-5ecret-0123456789abcdefXYZ';
 /** One of the two OpenAI APIs, as the specs drive it. */
 export interface Api {
   readonly name: 'Responses' | 'Chat Completions';
-  model(client: OpenAI): Model;
+  /** A model on `client`, with the model id `id` (default a realistic one). */
+  model(client: OpenAI, id?: string): Model;
   /** How many server-sent events a generated text turn sends before its first text delta. */
   readonly beforeText: number;
   /** A turn that streams `deltas` and ends incomplete, cut at max_output_tokens. */
@@ -29,7 +30,7 @@ export interface Api {
 export const apis: readonly Api[] = [
   {
     name: 'Responses',
-    model: (client) => new OpenAIResponsesModel({ model: 'gpt-4.1-mini', client }),
+    model: (client, id = 'gpt-4.1-mini') => new OpenAIResponsesModel({ model: id, client }),
     beforeText: 4, // response.created, response.in_progress, output_item.added, content_part.added
     incompleteTurn: (deltas) => {
       const events = responsesEvents(planTurn({ text: deltas }, 1, responsesId), {});
@@ -44,7 +45,7 @@ export const apis: readonly Api[] = [
   },
   {
     name: 'Chat Completions',
-    model: (client) => new OpenAIChatCompletionsModel({ model: 'llama3.2', client }),
+    model: (client, id = 'llama3.2') => new OpenAIChatCompletionsModel({ model: id, client }),
     beforeText: 1, // the chunk with the assistant role
     incompleteTurn: (deltas) => {
       const chunks = chatChunks(planTurn({ text: deltas }, 1, chatId), { stream_options: { include_usage: true } });
