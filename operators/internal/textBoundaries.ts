@@ -27,9 +27,10 @@ export interface BoundaryFinder {
 
 /**
  * How many UTF-16 code units must follow a boundary between two words with nothing in between
- * (Chinese, Japanese, Thai) before it counts as proven. The segmenter finds those boundaries with a
+ * (Chinese, Japanese) before it counts as proven. The segmenter finds those boundaries with a
  * dictionary, and a few more characters can still merge what it split: streamed one character at a
- * time, 'こん|に|ち' becomes 'こんにちは', 'い|ま' becomes 'い|ます'.
+ * time, 'こん|に|ち' becomes 'こんにちは', 'い|ま' becomes 'い|ます'. Three is enough for Chinese and
+ * Japanese text; Thai, Lao and Khmer would need more, and may see a chunk end inside a word.
  */
 const ADJACENT_WORD_LOOKAHEAD = 3;
 
@@ -64,7 +65,13 @@ export function boundaryFinder(unit: TextUnit): BoundaryFinder {
 }
 
 /** After each `'\n'`: a line is complete as soon as its line break arrives. */
-function findLineEnds(window: string, offset: number, _contentBefore: boolean, _final: boolean, cuts: number[]): boolean {
+function findLineEnds(
+  window: string,
+  offset: number,
+  _contentBefore: boolean,
+  _final: boolean,
+  cuts: number[],
+): boolean {
   for (let index = window.indexOf('\n'); index !== -1; index = window.indexOf('\n', index + 1)) {
     cuts.push(offset + index + 1);
   }

@@ -282,6 +282,15 @@ describe('bufferTokens', () => {
       ]);
     });
 
+    it('keeps counting from the boundaries a delta proved beyond the chunk it completed', () => {
+      // The first delta proves three boundaries: one chunk of two words, one word towards the next.
+      expect(chunksOf(['one two three fo', 'ur five six'], { by: 'word', count: 2 })).toEqual([
+        'one two ',
+        'three four ',
+        'five six',
+      ]);
+    });
+
     it('emits what it holds, even mid-word, when `timeSpan` runs out', () => {
       marbles(({ cold, expectObservable, time }) => {
         const timeSpan = time('----|');
