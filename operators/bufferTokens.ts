@@ -13,7 +13,8 @@ export interface BufferTokensOptions {
   readonly count?: number;
   /**
    * Emit everything held this many milliseconds after the first delta of a chunk arrived, even in
-   * the middle of a word: a latency cap. A number greater than 0.
+   * the middle of a word: a latency cap. A number of 0 or more; 0 means the scheduler's next tick,
+   * which with `animationFrameScheduler` is the next frame (one DOM write per paint).
    */
   readonly timeSpan?: number;
   /** The scheduler for `timeSpan`'s timers (default `asyncScheduler`); a `TestScheduler` in tests. */
@@ -66,7 +67,7 @@ export interface BufferTokensOptions {
  *   Unsubscribing cancels the timer. Nothing is ever lost, duplicated or reordered.
  *
  * Options are checked when the operator is created: a `count` that is not an integer of 1 or
- * more, a `timeSpan` that is not a finite number greater than 0, an unknown `by`, a `scheduler`
+ * more, a `timeSpan` that is not a finite number of 0 or more, an unknown `by`, a `scheduler`
  * without `schedule`, or none of `count`, `timeSpan` and `by` (argument `'options'`), throws an
  * `InvalidArgumentError` naming the field.
  *
@@ -213,10 +214,10 @@ function resolveOptions(countOrOptions: number | BufferTokensOptions): ResolvedO
       message: `must be an integer of 1 or more; got ${describe(count)}.`,
     });
   }
-  if (timeSpan !== undefined && !(typeof timeSpan === 'number' && timeSpan > 0 && timeSpan < Infinity)) {
+  if (timeSpan !== undefined && !(typeof timeSpan === 'number' && timeSpan >= 0 && timeSpan < Infinity)) {
     throw new InvalidArgumentError({
       argument: 'timeSpan',
-      message: `must be a finite number of milliseconds greater than 0; got ${describe(timeSpan)}.`,
+      message: `must be a finite number of milliseconds, 0 or more; got ${describe(timeSpan)}.`,
     });
   }
   if (by !== undefined && !textUnits.includes(by)) {

@@ -6,7 +6,7 @@
  * events with `fromServerSentEvents`, which issues one `fetch` per subscription and aborts it on
  * unsubscribe — and the server, seeing the client leave, aborts its model call.
  */
-import { animationFrameScheduler, share, Subscription, type SchedulerAction, type SchedulerLike } from 'rxjs';
+import { animationFrameScheduler, share, Subscription } from 'rxjs';
 import { fromServerSentEvents } from 'rxjs-agents';
 import { bufferTokens, filterTextDeltas, toFinalOutput } from 'rxjs-agents/operators';
 import type { Recommendation } from '../node-server/travelAgent.js';
@@ -18,19 +18,6 @@ const statusLine = element<HTMLElement>('#status');
 const answer = element<HTMLElement>('#answer');
 const errorBox = element<HTMLElement>('#error');
 const result = element<HTMLElement>('#result');
-
-/**
- * bufferTokens' timer on the animation-frame scheduler: the text that arrived since the last paint
- * is joined and written once, on the next frame. `bufferTokens` takes a `timeSpan` greater than 0,
- * and RxJS's `animationFrameScheduler` runs any delay greater than 0 on `setInterval` rather than
- * on a frame, so this scheduler drops the delay and always asks for the next frame.
- */
-const nextAnimationFrame: SchedulerLike = {
-  now: () => animationFrameScheduler.now(),
-  schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, _delay?: number, state?: T): Subscription {
-    return animationFrameScheduler.schedule(work, 0, state);
-  },
-};
 
 /** The run on screen; unsubscribing it cancels it. */
 let current = Subscription.EMPTY;
@@ -62,8 +49,10 @@ function ask(question: string): void {
   }).pipe(share());
 
   const subscription = new Subscription();
+  // timeSpan 0 on the animation-frame scheduler: what arrived since the last paint is written
+  // once, on the next frame.
   subscription.add(
-    run$.pipe(filterTextDeltas(), bufferTokens({ timeSpan: 1, scheduler: nextAnimationFrame })).subscribe({
+    run$.pipe(filterTextDeltas(), bufferTokens({ timeSpan: 0, scheduler: animationFrameScheduler })).subscribe({
       next: (chunk) => answer.append(chunk),
       error: () => undefined, // the error is shown once, by the final output's subscriber below
     }),

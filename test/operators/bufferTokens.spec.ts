@@ -125,6 +125,15 @@ describe('bufferTokens', () => {
       });
     });
 
+    it('with timeSpan 0, joins what arrives before the scheduler’s next tick (one write per frame on animationFrameScheduler)', () => {
+      marbles(({ cold, expectObservable }) => {
+        const source = cold('-(ab)-c-(de|)', { a: 'a', b: 'b', c: 'c', d: 'd', e: 'e' });
+        const expected = '   -x----y-(z|)';
+
+        expectObservable(source.pipe(bufferTokens({ timeSpan: 0 }))).toBe(expected, { x: 'ab', y: 'c', z: 'de' });
+      });
+    });
+
     it('starts the timer at the first delta of a chunk, not at subscription', () => {
       marbles(({ cold, expectObservable, time }) => {
         const timeSpan = time('----|');
@@ -477,7 +486,6 @@ describe('bufferTokens', () => {
       ['an infinite count', Infinity, 'count'],
       ['count 0 in options', { count: 0 }, 'count'],
       ['a string count', { count: '2' }, 'count'],
-      ['timeSpan 0', { timeSpan: 0 }, 'timeSpan'],
       ['a negative timeSpan', { timeSpan: -5 }, 'timeSpan'],
       ['a NaN timeSpan', { timeSpan: Number.NaN }, 'timeSpan'],
       ['an infinite timeSpan', { timeSpan: Infinity }, 'timeSpan'],
@@ -504,6 +512,7 @@ describe('bufferTokens', () => {
     it.each<[string, number | BufferTokensOptions]>([
       ['count 1', 1],
       ['a timeSpan alone', { timeSpan: 0.5 }],
+      ['timeSpan 0 (the next tick)', { timeSpan: 0 }],
       ['by alone', { by: 'sentence' }],
       ['everything', { count: 3, timeSpan: 100, scheduler: asyncScheduler, by: 'line' }],
     ])('accepts %s', (_name, options) => {
