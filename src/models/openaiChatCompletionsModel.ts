@@ -3,6 +3,7 @@ import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/
 import type { ModelEvent, ModelRequest, ModelResponse } from '../model.js';
 import { chatMessages } from './chatMessages.js';
 import { ChatStreamState } from './chatStreamState.js';
+import { malformedEvent } from './eventShapes.js';
 import { modelCall } from './modelCall.js';
 import { OpenAIModelBase, type OpenAIModelOptions } from './openaiModelBase.js';
 import { endedEarlyError, incompleteError, providerReportedError, redactJson, toModelProviderError, type ApiLabel } from './providerErrors.js';
@@ -58,7 +59,8 @@ export class OpenAIChatCompletionsModel extends OpenAIModelBase {
    * `cause`, its `status` and `code`), on an error the server sends inside the stream, when the
    * completion stops for its length (code `'max_output_tokens'`, as the Responses model's
    * incomplete response) or its content filter (code `'content_filter'`), and when the stream ends
-   * without a finish reason; an incomplete completion is not retryable, and its error carries its
+   * without a finish reason, or sends a malformed chunk (content, a tool call's fields, `choices`
+   * of the wrong type; retryable); an incomplete completion is not retryable, and its error carries its
    * `usage`. Unsubscribing aborts the request and is never an error. The API key never shows in an
    * error or a `raw` event, even if the server echoes it: it is replaced by `[redacted]`.
    *
@@ -74,12 +76,13 @@ export class OpenAIChatCompletionsModel extends OpenAIModelBase {
   }
 
   async #call(request: ModelRequest, signal: AbortSignal, emit: (event: ModelEvent) => void): Promise<ModelResponse> {
-    const stream = await this.client().chat.completions.create(chatParams(this.model, request), { signal });
+    const stream: AsyncIterable<unknown> = await this.client().chat.completions.create(chatParams(this.model, request), { signal });
     const state = new ChatStreamState();
+    const malformed = (what: string) => malformedEvent(api, what);
     for await (const chunk of stream) {
       if (signal.aborted) break;
       emit({ type: 'raw', data: redactJson(chunk, this.secret()) });
-      const text = state.add(chunk);
+      const text = state.add(chunk, malformed);
       if (text !== '') emit({ type: 'text-delta', delta: text });
     }
     switch (state.finishReason) {

@@ -1,13 +1,8 @@
 import type { Observable } from 'rxjs';
-import type {
-  Response as OpenAIResponse,
-  ResponseCreateParamsStreaming,
-  ResponseInput,
-  ResponseStreamEvent,
-} from 'openai/resources/responses/responses';
-import type { OutputItem } from '../items.js';
+import type { ResponseCreateParamsStreaming, ResponseInput } from 'openai/resources/responses/responses';
 import type { ModelEvent, ModelRequest, ModelResponse } from '../model.js';
 import type { Usage } from '../usage.js';
+import { isRecord, malformedEvent, responsesOutput, usageFrom, type Json } from './eventShapes.js';
 import { modelCall } from './modelCall.js';
 import { OpenAIModelBase, type OpenAIModelOptions } from './openaiModelBase.js';
 import { endedEarlyError, incompleteError, providerReportedError, redactJson, toModelProviderError, type ApiLabel } from './providerErrors.js';
@@ -57,7 +52,9 @@ export class OpenAIResponsesModel extends OpenAIModelBase {
    * `cause`, its `status` and `code`), on an `error` event or a `response.failed` (with the
    * provider's code and message), on `response.incomplete` (code: the reason, for example
    * `'max_output_tokens'`, or `'incomplete'`; not retryable; `usage`: the incomplete response's),
-   * and when the stream ends without `response.completed`. Unsubscribing aborts the request and is
+   * when an event is malformed (not an object with a `type`, a delta that is not a string, a
+   * completed response whose items lack what the runner reads; retryable), and when the stream
+   * ends without `response.completed`. Unsubscribing aborts the request and is
    * never an error. The API key never shows in an error or a `raw` event, even if the provider
    * echoes it: it is replaced by `[redacted]`.
    *
@@ -73,39 +70,57 @@ export class OpenAIResponsesModel extends OpenAIModelBase {
   }
 
   async #call(request: ModelRequest, signal: AbortSignal, emit: (event: ModelEvent) => void): Promise<ModelResponse> {
-    const stream = await this.client().responses.create(responsesParams(this.model, request), { signal });
-    let completed: OpenAIResponse | undefined;
+    const stream: AsyncIterable<unknown> = await this.client().responses.create(responsesParams(this.model, request), { signal });
+    let completed: ModelResponse | undefined;
     for await (const event of stream) {
       if (signal.aborted) break;
       emit({ type: 'raw', data: redactJson(event, this.secret()) });
+      if (!isRecord(event) || typeof event['type'] !== 'string') throw malformedEvent(api, 'an event that is not an object with a type');
       completed = this.#handle(event, emit) ?? completed;
     }
     if (completed === undefined) throw endedEarlyError(api);
-    return { id: completed.id, output: completed.output as readonly OutputItem[], usage: responsesUsage(completed) };
+    return completed;
   }
 
-  /** Emits what `event` means; returns the response it completes, throws on a failure event. */
-  #handle(event: ResponseStreamEvent, emit: (event: ModelEvent) => void): OpenAIResponse | undefined {
-    switch (event.type) {
-      case 'response.output_text.delta':
-        if (event.delta !== '') emit({ type: 'text-delta', delta: event.delta });
+  /**
+   * Emits what `event` means; returns the response it completes, throws on a failure event. The
+   * fields read are checked first (see `eventShapes.ts`): the SDK types events, servers may not
+   * keep to the types.
+   */
+  #handle(event: Json, emit: (event: ModelEvent) => void): ModelResponse | undefined {
+    switch (event['type']) {
+      case 'response.output_text.delta': {
+        const delta = event['delta'];
+        if (typeof delta !== 'string') throw malformedEvent(api, 'response.output_text.delta without a string delta');
+        if (delta !== '') emit({ type: 'text-delta', delta });
         return undefined;
-      case 'response.completed':
-        return event.response;
+      }
+      case 'response.completed': {
+        const response = event['response'];
+        const output = responsesOutput(api, response);
+        const id = isRecord(response) && typeof response['id'] === 'string' ? response['id'] : undefined;
+        return { ...(id === undefined ? {} : { id }), output, usage: responsesUsage(response) };
+      }
       case 'error':
-        throw providerReportedError(api, event, this.secret());
-      case 'response.failed':
-        throw providerReportedError(
-          api,
-          { code: event.response.error?.code, message: event.response.error?.message ?? 'the response failed.' },
-          this.secret(),
-        );
-      case 'response.incomplete':
-        throw incompleteError(api, event.response.incomplete_details?.reason, responsesUsage(event.response));
+        throw providerReportedError(api, { code: stringOr(event['code']), message: stringOr(event['message']) }, this.secret());
+      case 'response.failed': {
+        const error = isRecord(event['response']) ? event['response']['error'] : undefined;
+        const details = isRecord(error) ? error : {};
+        throw providerReportedError(api, { code: stringOr(details['code']), message: stringOr(details['message']) ?? 'the response failed.' }, this.secret());
+      }
+      case 'response.incomplete': {
+        const response = event['response'];
+        const details = isRecord(response) ? response['incomplete_details'] : undefined;
+        throw incompleteError(api, isRecord(details) ? stringOr(details['reason']) : undefined, responsesUsage(response));
+      }
       default:
         return undefined;
     }
   }
+}
+
+function stringOr(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** The streaming request body for `model` and `request`; `undefined` fields are left out. */
@@ -123,13 +138,7 @@ export function responsesParams(model: string, request: ModelRequest): ResponseC
   };
 }
 
-/** The usage of a completed response (zeros where the provider sent none). */
-function responsesUsage(response: OpenAIResponse): Usage {
-  const usage = response.usage;
-  return {
-    requests: 1,
-    inputTokens: usage?.input_tokens ?? 0,
-    outputTokens: usage?.output_tokens ?? 0,
-    totalTokens: usage?.total_tokens ?? 0,
-  };
+/** The usage of a response (zeros where the provider sent none, or sent something else than counts). */
+function responsesUsage(response: unknown): Usage {
+  return usageFrom(isRecord(response) ? response['usage'] : undefined, ['input_tokens', 'output_tokens', 'total_tokens']);
 }

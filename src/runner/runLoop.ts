@@ -6,6 +6,7 @@ import type { RunEvent } from '../events.js';
 import { isFunctionCallItem, type FunctionCallOutputItem, type InputItem } from '../items.js';
 import type { ModelResponse } from '../model.js';
 import type { AnyTool } from '../tool.js';
+import { checkDelta, checkModelResponse } from './checkModelOutput.js';
 import { lastAssistantText, parseFinalOutput } from './finalOutput.js';
 import { planAgentTurn, resolveInstructions, type AgentTurnPlan, type RunSettings } from './resolveAgentTurn.js';
 import type { RunResult } from './runResult.js';
@@ -55,7 +56,6 @@ export function createRun<TOutput, TContext>(
       if (state.turn >= settings.maxTurns) return fail(new MaxTurnsExceededError(settings.maxTurns));
       const turn = ++state.turn;
       const agent = state.agent;
-      const agentName = agent.name;
       let plan: AgentTurnPlan;
       let instructions$: Observable<string | undefined>;
       try {
@@ -64,58 +64,82 @@ export function createRun<TOutput, TContext>(
       } catch (error) {
         return fail(error);
       }
-      const { model } = plan;
-      const source = model.name;
-      let response: ModelResponse | undefined;
-      let modelCall: Subscription | undefined;
       inFlight.add(
         instructions$.subscribe({
           error: fail,
           next: (instructions) => {
-            const request = {
-              ...(instructions === undefined ? {} : { instructions }),
-              input: state.history.slice(),
-              tools: plan.tools,
-              ...(plan.outputSchema ? { outputSchema: plan.outputSchema } : {}),
-              settings: plan.settings,
-            };
-            // The run's text before this turn: a restarted attempt's deltas are dropped back to it.
-            const textBefore = state.text.length;
-            modelCall = settings.callModel(model, request).subscribe({
-              next: (event) => {
-                switch (event.type) {
-                  case 'text-delta':
-                    state.text += event.delta;
-                    subscriber.next({ type: 'text-delta', agent: agentName, turn, delta: event.delta });
-                    break;
-                  case 'raw':
-                    subscriber.next({ type: 'raw', agent: agentName, turn, source, data: event.data });
-                    break;
-                  case 'response':
-                    response = event.response;
-                    break;
-                  case 'restart':
-                    state.text = state.text.slice(0, textBefore);
-                    subscriber.next({ type: 'turn-restarted', agent: agentName, turn, reason: event.reason, attempt: event.attempt });
-                    break;
-                }
-              },
-              error: (error: unknown) => {
-                state.addFailedUsage(error);
-                fail(error);
-              },
-              complete: () => {
-                if (response) afterResponse(agent, turn, response);
-                else fail(new ModelBehaviorError(`Model '${source}' completed its stream without a response event.`));
-              },
-            });
-            inFlight.add(modelCall);
+            try {
+              streamTurn(agent, turn, plan, instructions);
+            } catch (error) {
+              // A model whose stream() throws, or our own bug: fail the run rather than leave it hanging.
+              fail(error);
+            }
           },
         }),
       );
     };
 
+    /** Makes the turn's model call, with the run's idle timeout and retries; its response leads on. */
+    const streamTurn = (agent: AnyAgent<TContext>, turn: number, plan: AgentTurnPlan, instructions: string | undefined): void => {
+      const { model } = plan;
+      const source = model.name;
+      const agentName = agent.name;
+      let response: ModelResponse | undefined;
+      const request = {
+        ...(instructions === undefined ? {} : { instructions }),
+        input: state.history.slice(),
+        tools: plan.tools,
+        ...(plan.outputSchema ? { outputSchema: plan.outputSchema } : {}),
+        settings: plan.settings,
+      };
+      // The run's text before this turn: a restarted attempt's deltas are dropped back to it.
+      const textBefore = state.text.length;
+      const modelCall = settings.callModel(model, request).subscribe({
+        next: (event) => {
+          switch (event.type) {
+            case 'text-delta': {
+              let delta: string;
+              try {
+                delta = checkDelta(event.delta, source);
+              } catch (error) {
+                return fail(error);
+              }
+              state.text += delta;
+              subscriber.next({ type: 'text-delta', agent: agentName, turn, delta });
+              break;
+            }
+            case 'raw':
+              subscriber.next({ type: 'raw', agent: agentName, turn, source, data: event.data });
+              break;
+            case 'response':
+              response = event.response;
+              break;
+            case 'restart':
+              state.text = state.text.slice(0, textBefore);
+              response = undefined;
+              subscriber.next({ type: 'turn-restarted', agent: agentName, turn, reason: event.reason, attempt: event.attempt });
+              break;
+          }
+        },
+        error: (error: unknown) => {
+          state.addFailedUsage(error);
+          fail(error);
+        },
+        complete: () => {
+          if (response === undefined) return fail(new ModelBehaviorError(`Model '${source}' completed its stream without a response event.`));
+          try {
+            afterResponse(agent, turn, checkModelResponse(response, source));
+          } catch (error) {
+            // Our own code threw (a bug or an unforeseen input): fail the run rather than leave it hanging.
+            fail(error);
+          }
+        },
+      });
+      inFlight.add(modelCall);
+    };
+
     const afterResponse = (agent: AnyAgent<TContext>, turn: number, response: ModelResponse): void => {
+      if (ended || subscriber.closed) return;
       state.addResponse(response);
       const calls = response.output.filter(isFunctionCallItem);
       for (const call of calls) {
@@ -152,7 +176,13 @@ export function createRun<TOutput, TContext>(
         merge(...toolRuns).subscribe({
           next: (event) => subscriber.next(event),
           error: fail,
-          complete: () => afterTools(agent, turn, calls, outputs, handoffs),
+          complete: () => {
+            try {
+              afterTools(agent, turn, calls, outputs, handoffs);
+            } catch (error) {
+              fail(error);
+            }
+          },
         }),
       );
     };
