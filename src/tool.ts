@@ -35,7 +35,8 @@ export interface ToolConfig<TParameters extends z.ZodObject, TResult, TContext =
    * The longest one call may run, in ms (default: no limit). When it passes, the call's `signal`
    * is aborted with a `ToolTimeoutError`, whatever `execute` still returns is ignored, and the
    * error is reported to the model as the call's output (or fails the run, with the run's
-   * `toolErrors: 'throw'`). The timer runs on the run's `scheduler`.
+   * `toolErrors: 'throw'`). The timer runs on the run's `scheduler`. In `runSync()`, where tools
+   * must answer synchronously, there is nothing to interrupt and it does not apply.
    */
   readonly timeoutMs?: number;
 }

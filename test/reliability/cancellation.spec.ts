@@ -1,7 +1,7 @@
 /**
  * Cancellation leaves nothing behind: 1,000 runs against the local server, each cancelled at a
- * random point of a chosen phase — while the model streams, while a tool runs, or during a retry
- * backoff — by unsubscribing, by aborting the run's `signal`, or by aborting `run()`'s signal.
+ * random point of a chosen phase — while the model streams, while a tool runs, during a retry
+ * backoff of the run or of the `openai` SDK — by unsubscribing, by aborting the run's `signal`, or by aborting `run()`'s signal.
  * Afterwards the process holds no more resources than before, the server no open socket, and
  * nothing was reported as an unhandled rejection or error.
  */
@@ -15,7 +15,9 @@ import { apis, clientFor, words } from './helpers.js';
 const RUNS = 1_000;
 const CONCURRENCY = 50;
 
-type Phase = 'streaming' | 'tool' | 'backoff';
+/** `backoff`: the run's own retry waits; `sdk-backoff`: the `openai` SDK's own retry waits. */
+type Phase = 'streaming' | 'tool' | 'backoff' | 'sdk-backoff';
+const phases = ['streaming', 'tool', 'backoff', 'sdk-backoff'] as const;
 type How = 'unsubscribe' | 'signal' | 'run() signal';
 
 /** A seeded PRNG (mulberry32), so that a failure can be replayed. */
@@ -52,6 +54,8 @@ interface Live {
   streaming: boolean;
   toolsRunning: number;
   backoffs: number;
+  /** A request was answered (429) and no next one has been sent yet: the SDK is waiting to retry. */
+  sdkWaiting: boolean;
   entered(phase: Phase): void;
 }
 
@@ -92,6 +96,7 @@ describe('1,000 runs cancelled at random points', () => {
     servers.streaming = await startServer();
     servers.tool = await startServer();
     servers.backoff = await startServer();
+    servers['sdk-backoff'] = await startServer();
     process.on('unhandledRejection', onUnhandled);
     process.on('uncaughtException', onUnhandled);
   });
@@ -110,10 +115,11 @@ describe('1,000 runs cancelled at random points', () => {
       // Every turn calls the tool again (maxTurns 3 ends a run that is never cancelled).
       tool: () => Array.from({ length: 3 }, () => ({ toolCalls: [{ name: 'lookup', arguments: { q: 'x' } }] })),
       backoff: () => Array.from({ length: 4 }, () => ({ status: 429, body: { error: { message: 'Slow down.', type: 'requests', code: 'rate_limit_exceeded' } } })),
+      'sdk-backoff': () => Array.from({ length: 3 }, () => ({ status: 429, headers: { 'retry-after-ms': '30' }, body: { error: { message: 'Slow down.', type: 'requests', code: 'rate_limit_exceeded' } } })),
     };
     const runner = new Runner({ maxTurns: 3 });
     const toolsStarted = { count: 0, aborted: 0, finished: 0 };
-    const tally: Record<Phase, { runs: number; inPhase: number }> = { streaming: { runs: 0, inPhase: 0 }, tool: { runs: 0, inPhase: 0 }, backoff: { runs: 0, inPhase: 0 } };
+    const tally = Object.fromEntries(phases.map((phase) => [phase, { runs: 0, inPhase: 0 }])) as Record<Phase, { runs: number; inPhase: number }>;
     const hows: Record<How, number> = { unsubscribe: 0, signal: 0, 'run() signal': 0 };
     let eventsAfterCancel = 0;
     const cancelledAt: number[] = [];
@@ -125,15 +131,16 @@ describe('1,000 runs cancelled at random points', () => {
     const started = performance.now();
 
     const oneRun = (index: number): Promise<void> => {
-      const phase: Phase = (['streaming', 'tool', 'backoff'] as const)[index % 3]!;
-      const api = apis[Math.floor(index / 3) % 2]!;
+      const phase: Phase = phases[index % phases.length]!;
+      const api = apis[Math.floor(index / phases.length) % 2]!;
       const server = servers[phase]!;
       server.push(...turnsFor[phase]());
       const how: How = phase === 'streaming' ? (random() < 0.5 ? 'unsubscribe' : 'signal') : (['unsubscribe', 'signal', 'run() signal'] as const)[Math.floor(random() * 3)]!;
-      // A random point inside the phase: streams last about 80 ms, tools 40 ms, backoffs 20 to 40 ms.
-      const offset = random() * (phase === 'streaming' ? 40 : phase === 'tool' ? 20 : 12);
+      // A random point inside the phase: streams last about 80 ms, tools 40 ms, backoffs 20 to 40 ms
+      // (the run's) or 30 ms (the SDK's, as Retry-After asks).
+      const offset = random() * { streaming: 40, tool: 20, backoff: 12, 'sdk-backoff': 15 }[phase];
       let arm = (): void => undefined; // set below, once the run's promise exists
-      const live: Live = { streaming: false, toolsRunning: 0, backoffs: 0, entered: (entered) => (entered === phase ? arm() : undefined) };
+      const live: Live = { streaming: false, toolsRunning: 0, backoffs: 0, sdkWaiting: false, entered: (entered) => (entered === phase ? arm() : undefined) };
       const lookup = tool({
         name: 'lookup',
         description: 'Takes 40 ms; honours its signal.',
@@ -163,13 +170,20 @@ describe('1,000 runs cancelled at random points', () => {
       // SDK retries off for the backoff runs, so that the run's own retry is what waits.
       // Every request the SDK sends goes through this fetch, so that one sent after its run was cancelled shows.
       const sent: number[] = (fetchedAt[index] = []);
-      const countingFetch: typeof fetch = (input, init) => {
+      const countingFetch: typeof fetch = async (input, init) => {
         sent.push(performance.now());
-        return fetch(input, init);
+        live.sdkWaiting = false;
+        const response = await fetch(input, init);
+        if (response.status === 429 && phase === 'sdk-backoff') {
+          live.sdkWaiting = true;
+          live.entered('sdk-backoff');
+        }
+        return response;
       };
       const client = clientFor(server.url, { fetch: countingFetch, ...(phase === 'backoff' ? { maxRetries: 0 } : {}) });
       const agent = new Agent({ name: 'A', model: api.model(client), tools: [lookup] });
       const controller = new AbortController();
+      // (The SDK's own retries are off for `backoff` runs, on with its defaults for the others.)
       const options = { retry: { maxRetries: 3, initialDelayMs: 40, maxDelayMs: 40 }, scheduler: trackingScheduler(live), signal: controller.signal };
       hows[how] += 1;
       tally[phase].runs += 1;
@@ -184,7 +198,8 @@ describe('1,000 runs cancelled at random points', () => {
           cancelTimer = setTimeout(cancel, offset);
         };
         let subscription: Subscription | undefined;
-        const inPhase = (): boolean => (phase === 'streaming' ? live.streaming : phase === 'tool' ? live.toolsRunning > 0 : live.backoffs > 0);
+        const inPhase = (): boolean =>
+          ({ streaming: live.streaming, tool: live.toolsRunning > 0, backoff: live.backoffs > 0, 'sdk-backoff': live.sdkWaiting })[phase];
         const cancel = (): void => {
           if (cancelled) return;
           cancelled = true;
@@ -261,7 +276,7 @@ describe('1,000 runs cancelled at random points', () => {
     expect(excess(baseline)).toEqual({});
     expect(unhandled).toEqual([]);
     expect(consoleError).not.toHaveBeenCalled();
-    for (const phase of ['streaming', 'tool', 'backoff'] as const) {
+    for (const phase of phases) {
       expect(tally[phase].inPhase, `${phase} runs cancelled in their phase`).toBeGreaterThan(tally[phase].runs * 0.8);
     }
     consoleError.mockRestore();
