@@ -32,7 +32,10 @@ interface FakeTurnCommon {
  * - `{ toolCalls, text? }`: calls to tools (or handoffs, `transfer_to_<agent>`), after optional text;
  * - `{ output }`: a structured answer, streamed as JSON text;
  * - `{ events }`: exactly these model events (give the `response` event yourself);
- * - `{ error, text? }`: the call fails with `error`, after streaming the optional text.
+ * - `{ error, text? }`: the call fails with `error`, after streaming the optional text (a
+ *   `ModelProviderError` with `retryable: true` is what the run's `retry` option retries);
+ * - `{ stall: true, text? }`: the call streams the optional text, then sends nothing more and never
+ *   ends, as a stalled connection does (for the run's `idleTimeoutMs`).
  */
 export type FakeTurn =
   | string
@@ -40,7 +43,8 @@ export type FakeTurn =
   | (FakeTurnCommon & { readonly toolCalls: readonly FakeToolCall[]; readonly text?: string | readonly string[] })
   | (FakeTurnCommon & { readonly output: unknown })
   | { readonly events: readonly ModelEvent[] }
-  | { readonly error: unknown; readonly text?: string | readonly string[] };
+  | { readonly error: unknown; readonly text?: string | readonly string[] }
+  | { readonly stall: true; readonly text?: string | readonly string[] };
 
 export interface FakeModelOptions {
   /** The model's name, which labels `raw` events (default `'fake'`). */
@@ -76,10 +80,11 @@ function usageOf(usage: FakeUsage | undefined): ModelResponse['usage'] {
   return { requests: 1, inputTokens, outputTokens, totalTokens: usage?.totalTokens ?? inputTokens + outputTokens };
 }
 
-/** The model events of one scripted turn, and the error that ends it, if any. */
-function scriptTurn(turn: FakeTurn, number: number): { events: ModelEvent[]; error?: unknown } {
+/** The model events of one scripted turn, and the error that ends it, if any; `stall` when it never ends. */
+function scriptTurn(turn: FakeTurn, number: number): { events: ModelEvent[]; error?: unknown; stall?: boolean } {
   if (typeof turn === 'string') turn = { text: turn };
   if ('events' in turn) return { events: [...turn.events] };
+  if ('stall' in turn) return { events: deltasOf(turn.text).map((delta) => ({ type: 'text-delta', delta })), stall: true };
   if ('error' in turn) return { events: deltasOf(turn.text).map((delta) => ({ type: 'text-delta', delta })), error: turn.error };
 
   const text = 'output' in turn ? splitIntoDeltas(JSON.stringify(turn.output)) : deltasOf(turn.text);
@@ -141,16 +146,16 @@ export function fakeModel(turns: readonly FakeTurn[], options: FakeModelOptions 
           subscriber.error(new AgentsError(`fakeModel: the script has ${turns.length} turn(s), but the model was called a ${number}. time.`));
           return;
         }
-        const { events, error } = scriptTurn(turn, number);
+        const { events, error, stall } = scriptTurn(turn, number);
         const finish = () => (error === undefined ? subscriber.complete() : subscriber.error(error));
         if (!scheduler) {
           for (const event of events) subscriber.next(event);
-          finish();
+          if (!stall) finish();
           return;
         }
         const scheduled = new Subscription();
         events.forEach((event, index) => scheduled.add(scheduler.schedule(() => subscriber.next(event), (index + 1) * interval)));
-        scheduled.add(scheduler.schedule(finish, events.length * interval));
+        if (!stall) scheduled.add(scheduler.schedule(finish, events.length * interval));
         return scheduled;
       }),
   };

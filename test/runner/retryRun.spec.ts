@@ -144,6 +144,20 @@ describe('a run with idleTimeoutMs', () => {
     });
   });
 
+  it("fakeModel's stall turn: the text, then ModelTimeoutError; with retry, the next turn of the script", () => {
+    marbles(({ expectObservable }) => {
+      const model = fakeModel([{ stall: true, text: ['Hel'] }, { text: ['Hello'] }], { scheduler: asyncScheduler, interval: 10 });
+      const run$ = runner.runStreamed(new Agent({ name: 'A', model }), 'Hi', { idleTimeoutMs: 50, retry: { maxRetries: 1, afterOutput: true } });
+      // 'Hel' at 10; quiet until 60 → restart; backoff 250 → second call at 310: 'Hello' at 320, response at 330
+      expectObservable(run$.pipe(map((event) => event.type))).toBe('10ms a 49ms r 259ms a 9ms (cf|)', {
+        a: 'text-delta',
+        r: 'turn-restarted',
+        c: 'turn-completed',
+        f: 'final-output',
+      });
+    });
+  });
+
   it('retries a call that timed out before any text', () => {
     marbles(({ expectObservable }) => {
       const delta: ModelEvent = { type: 'text-delta', delta: 'on time' };
