@@ -16,6 +16,7 @@ export interface SyncCallError {
   readonly message: string;
   readonly status?: number;
   readonly code?: string;
+  readonly retryable?: boolean;
   readonly retryAfterMs?: number;
   readonly usage?: Usage;
   /** A `ModelTimeoutError`'s `idleTimeoutMs`. */
@@ -67,6 +68,7 @@ function rebuildError(error: SyncCallError): AgentsError {
   const rebuilt = new ModelProviderError(error.message, {
     ...(error.status === undefined ? {} : { status: error.status }),
     ...(error.code === undefined ? {} : { code: error.code }),
+    ...(error.retryable === undefined ? {} : { retryable: error.retryable }),
     ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
     ...(error.usage === undefined ? {} : { usage: error.usage }),
   });
@@ -76,12 +78,13 @@ function rebuildError(error: SyncCallError): AgentsError {
 
 /** `error` as plain data for the trip back from the worker. */
 export function toSyncCallError(error: unknown): SyncCallError {
-  const { name, message, status, code, retryAfterMs, usage, timeoutMs } = error as Partial<Record<keyof SyncCallError, unknown>>;
+  const { name, message, status, code, retryable, retryAfterMs, usage, timeoutMs } = error as Partial<Record<keyof SyncCallError, unknown>>;
   return {
     name: typeof name === 'string' ? name : 'Error',
     message: typeof message === 'string' ? message : String(error),
     ...(typeof status === 'number' ? { status } : {}),
     ...(typeof code === 'string' ? { code } : {}),
+    ...(typeof retryable === 'boolean' ? { retryable } : {}),
     ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}),
     ...(typeof usage === 'object' && usage !== null ? { usage: usage as Usage } : {}),
     ...(typeof timeoutMs === 'number' ? { timeoutMs } : {}),

@@ -58,7 +58,7 @@ describe.each(apis)('runSync over $name', (api: Api) => {
     server = await startServerProcess({ turns: [{ text: words(6), dropAfter: api.beforeText + 2 }, { text: words(6), dropAfter: api.beforeText + 2 }, { text: 'Whole.' }] });
     const error = thrown(() => runSync(agentOn(server!.url), { retry: { maxRetries: 2, initialDelayMs: 1 } }));
     expect(error).toBeInstanceOf(ModelProviderError);
-    expect(error).toMatchObject({ partial: { text: 'w0 w1 ' } });
+    expect(error).toMatchObject({ retryable: true, partial: { text: 'w0 w1 ' } });
     const result = runSync(agentOn(server.url), { retry: { maxRetries: 2, initialDelayMs: 1, afterOutput: true } });
     expect(result.finalOutput).toBe('Whole.');
     expect(await server.requests()).toHaveLength(3);
