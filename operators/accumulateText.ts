@@ -1,4 +1,4 @@
-import { filter, map, scan, type OperatorFunction } from 'rxjs';
+import { defer, filter, map, type OperatorFunction } from 'rxjs';
 import type { RunEvent } from '../src/events.js';
 
 /**
@@ -16,8 +16,9 @@ import type { RunEvent } from '../src/events.js';
  * event) and on a stream of strings (each string is a delta, for example after
  * `filterTextDeltas()` or `bufferTokens()`). The text of every turn of the run is joined as it
  * arrives, like an error's `partial.text`: text the model wrote before a tool call stays at the
- * front. An empty delta changes nothing and emits nothing, so the same text is never emitted twice
- * in a row. Completion and errors pass through; each subscription starts from `''`.
+ * front. A `turn-restarted` event (a retry after the model had streamed text) drops the text of
+ * the restarted attempt and emits the text without it. An empty delta changes nothing and emits
+ * nothing, so the same text is never emitted twice in a row. Completion and errors pass through; each subscription starts from `''`.
  *
  * ## Example
  *
@@ -37,9 +38,36 @@ import type { RunEvent } from '../src/events.js';
  */
 export function accumulateText(): OperatorFunction<RunEvent<unknown> | string, string> {
   return (source) =>
-    source.pipe(
-      map((value) => (typeof value === 'string' ? value : value.type === 'text-delta' ? value.delta : '')),
-      filter((delta) => delta !== ''),
-      scan((text, delta) => text + delta, ''),
-    );
+    defer(() => {
+      // The text of the turns before the current one, and of the current one: a `turn-restarted`
+      // drops the second, as a UI must drop the text of an attempt that is retried.
+      let earlierTurns = '';
+      let currentTurn = '';
+      let turn: number | undefined;
+      return source.pipe(
+        map((value): string | undefined => {
+          if (typeof value === 'string') {
+            if (value === '') return undefined;
+            currentTurn += value;
+            return earlierTurns + currentTurn;
+          }
+          if (value.type === 'text-delta') {
+            if (value.delta === '') return undefined;
+            if (value.turn !== turn) {
+              earlierTurns += currentTurn;
+              currentTurn = '';
+              turn = value.turn;
+            }
+            currentTurn += value.delta;
+            return earlierTurns + currentTurn;
+          }
+          if (value.type === 'turn-restarted' && value.turn === turn && currentTurn !== '') {
+            currentTurn = '';
+            return earlierTurns;
+          }
+          return undefined;
+        }),
+        filter((text): text is string => text !== undefined),
+      );
+    });
 }

@@ -32,7 +32,8 @@ const allowPartial = Allow.STR | Allow.ARR | Allow.OBJ | Allow.NULL | Allow.BOOL
  * or a partial deep-equal to it.
  *
  * - Text deltas are counted per turn: the first delta of a new turn (a new `turn` number) starts
- *   the text afresh, so text written before a tool call does not spoil the answer.
+ *   the text afresh, so text written before a tool call does not spoil the answer; so does a
+ *   `turn-restarted` event (the turn's attempt is retried from its start).
  * - Strings appear as prefixes of their final value; arrays with the elements so far; numbers only
  *   once complete (`12` may be the start of `129`).
  * - A turn whose text does not start with `{` is not parsed. It fails the run only when it turns
@@ -98,6 +99,9 @@ export function partialOutput<T>(): OperatorFunction<RunEvent<T>, DeepPartial<T>
             if (!text.trimStart().startsWith('{')) return;
             const partial = parsePartial(text);
             if (partial !== undefined) emit(partial);
+          } else if (event.type === 'turn-restarted' && event.turn === turn) {
+            // The attempt is retried from its start: its text so far no longer counts.
+            text = '';
           } else if (event.type === 'final-output') {
             if (!isObject(event.output)) {
               subscriber.error(

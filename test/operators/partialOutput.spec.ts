@@ -101,6 +101,25 @@ describe('partialOutput', () => {
     });
   });
 
+  it('starts afresh when the turn is restarted', () => {
+    marbles(({ cold, expectObservable }) => {
+      type Answer = { city: string };
+      const events: Record<string, RunEvent<Answer>> = {
+        a: delta('{"city":"Ro', 1),
+        r: { type: 'turn-restarted', agent: 'Travel agent', turn: 1, reason: { name: 'ModelProviderError', message: 'reset' }, attempt: 2 },
+        b: delta('{"city":"Li', 1),
+        d: delta('sbon"}', 1),
+        f: finalOutput({ city: 'Lisbon' }, 1),
+      };
+      const source = cold('-a-r-b-d-f|', events);
+      expectObservable(source.pipe(partialOutput())).toBe('-w---x-y-|', {
+        w: { city: 'Ro' },
+        x: { city: 'Li' },
+        y: { city: 'Lisbon' },
+      });
+    });
+  });
+
   it('errors with ModelBehaviorError when the final output is not an object', () => {
     marbles(({ cold, expectObservable }) => {
       const events: Record<string, RunEvent<string>> = { a: delta('Rome, '), b: delta('in spring.'), f: finalOutput('Rome, in spring.') };
