@@ -39,8 +39,7 @@ import type { RunEvent } from '../src/events.js';
  * }
  * ```
  *
- * @see {@link fromServerSentEvents}
- * @see {@link serveServerSentEvents}
+ * @see `fromServerSentEvents` (in `rxjs-agents`), the client half; `serveServerSentEvents` (in `rxjs-agents/node`), which serves a run with it.
  *
  * @returns A function that returns an Observable of SSE frames, one per event, that completes
  * after an `error` frame when the source errors.

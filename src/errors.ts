@@ -13,6 +13,7 @@ export interface RunPartial {
   readonly usage: Usage;
 }
 
+/** Options every rxjs-agents error takes. */
 export interface AgentsErrorOptions {
   readonly cause?: unknown;
 }
@@ -33,6 +34,12 @@ export class AgentsError extends Error {
     this.name = new.target.name;
   }
 
+  /**
+   * Whether `error` is an rxjs-agents error, from this or another copy of the package.
+   *
+   * @param error Anything caught.
+   * @returns `true` for every `AgentsError`, whatever its subclass.
+   */
   static isInstance(error: unknown): error is AgentsError {
     return typeof error === 'object' && error !== null && (error as { [brand]?: unknown })[brand] === true;
   }

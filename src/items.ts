@@ -56,14 +56,17 @@ export type OutputItem = InputItem;
 /** An item a run produced (assistant messages, function calls, their outputs, reasoning). */
 export type RunItem = InputItem;
 
+/** Whether `item` is a message. */
 export function isMessageItem(item: InputItem): item is MessageItem {
   return item.type === 'message';
 }
 
+/** Whether `item` is a function (tool) call. */
 export function isFunctionCallItem(item: InputItem): item is FunctionCallItem {
   return item.type === 'function_call';
 }
 
+/** Whether `item` is a function call's output. */
 export function isFunctionCallOutputItem(item: InputItem): item is FunctionCallOutputItem {
   return item.type === 'function_call_output';
 }

@@ -69,11 +69,21 @@ export type ModelEvent =
 export interface Model {
   /** The model's kind; it labels `raw` events as their `source` (for example `'openai-responses'`). */
   readonly name: string;
+  /**
+   * One model call.
+   *
+   * @param request The instructions, conversation, tools, output schema and settings.
+   * @returns A cold Observable of `raw` and `text-delta` events and, last, one `response`.
+   */
   stream(request: ModelRequest): Observable<ModelEvent>;
 }
 
 /** Resolves model names (as given to `Agent`) to models. */
 export interface ModelProvider {
+  /**
+   * @param name A model name, as given to `Agent` (for example `'gpt-4.1-mini'`).
+   * @returns The model to call.
+   */
   getModel(name: string): Model;
 }
 

@@ -53,6 +53,13 @@ export interface Tool<TParameters extends z.ZodObject = z.ZodObject, TResult = u
   readonly timeoutMs?: number;
   // A method, not a function-typed property: method parameters are compared bivariantly, which is
   // what lets a `Tool<ZodObject<{ city: ZodString }>>` stand in a list of `AnyTool`s.
+  /**
+   * Runs the tool.
+   *
+   * @param args The arguments, validated by `parameters`.
+   * @param context The run's context, the call's id and an abort signal.
+   * @returns A value, a Promise of one, or an Observable whose last value counts.
+   */
   execute(args: z.output<TParameters>, context: ToolContext<TContext>): ToolResult<TResult>;
 }
 

@@ -72,6 +72,7 @@ export abstract class OpenAIModelBase implements Model {
   }
 
   /** What a failure's error may name (the base URL) and must leave out (the API key). */
+  /** @internal What an error of this model's calls needs to know (the API key to keep out of it). */
   protected failureContext(): FailureContext {
     return { secret: this.#source.secret(), baseURL: this.#source.baseURL() };
   }
@@ -82,6 +83,8 @@ export abstract class OpenAIModelBase implements Model {
    * For a client made on first use, `clientOptions` holds nothing, so that the worker's own
    * `new OpenAI()` reads the same environment. For a given client, it holds what can be read of
    * its options, API key included: the descriptor exists to cross to a worker, never log it.
+   *
+   * @internal Used by `runSync()`; not part of the public API.
    */
   toSyncDescriptor(): SyncModelDescriptor {
     return { kind: this.name, model: this.model, clientOptions: this.#source.describe() };

@@ -19,7 +19,9 @@ export interface FakeToolCall {
   readonly callId?: string;
 }
 
-interface FakeTurnCommon {
+/** What a scripted response may set besides its content. */
+export interface FakeTurnOptions {
+  /** Token counts of the response (zero unless given). */
   readonly usage?: FakeUsage;
   /** The response id (default `fake_resp_<turn>`). */
   readonly id?: string;
@@ -39,13 +41,14 @@ interface FakeTurnCommon {
  */
 export type FakeTurn =
   | string
-  | (FakeTurnCommon & { readonly text: string | readonly string[] })
-  | (FakeTurnCommon & { readonly toolCalls: readonly FakeToolCall[]; readonly text?: string | readonly string[] })
-  | (FakeTurnCommon & { readonly output: unknown })
+  | (FakeTurnOptions & { readonly text: string | readonly string[] })
+  | (FakeTurnOptions & { readonly toolCalls: readonly FakeToolCall[]; readonly text?: string | readonly string[] })
+  | (FakeTurnOptions & { readonly output: unknown })
   | { readonly events: readonly ModelEvent[] }
   | { readonly error: unknown; readonly text?: string | readonly string[] }
   | { readonly stall: true; readonly text?: string | readonly string[] };
 
+/** The options of {@link fakeModel}. */
 export interface FakeModelOptions {
   /** The model's name, which labels `raw` events (default `'fake'`). */
   readonly name?: string;
@@ -112,10 +115,12 @@ function scriptTurn(turn: FakeTurn, number: number): { events: ModelEvent[]; err
  * import { filterTextDeltas } from 'rxjs-agents/operators';
  * import { fakeModel } from 'rxjs-agents/testing';
  *
- * new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ expectObservable }) => {
- *   const model = fakeModel([{ text: ['Hello', ' world'] }], { scheduler: testScheduler, interval: 10 });
+ * const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+ * scheduler.run(({ expectObservable }) => {
+ *   const model = fakeModel([{ text: ['Hello', ' world'] }], { scheduler, interval: 10 });
  *   const agent = new Agent({ name: 'Greeter', model });
- *   expectObservable(runStreamed(agent, 'Hi').pipe(filterTextDeltas())).toBe('10ms a 9ms (b|)', { a: 'Hello', b: ' world' });
+ *   // One delta every 10 frames; the response (and so the end of the run) 10 frames later.
+ *   expectObservable(runStreamed(agent, 'Hi').pipe(filterTextDeltas())).toBe('10ms a 9ms b 9ms |', { a: 'Hello', b: ' world' });
  * });
  * ```
  *

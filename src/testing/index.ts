@@ -1,2 +1,2 @@
 export { fakeModel, splitIntoDeltas } from './fakeModel.js';
-export type { FakeModel, FakeModelOptions, FakeToolCall, FakeTurn, FakeUsage } from './fakeModel.js';
+export type { FakeModel, FakeModelOptions, FakeToolCall, FakeTurn, FakeTurnOptions, FakeUsage } from './fakeModel.js';
