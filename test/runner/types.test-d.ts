@@ -3,6 +3,7 @@ import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { Agent, run, runStreamed, runSync, type RunEvent, type RunResult, type Usage } from '../../src/index.js';
 import { fakeModel } from '../../src/testing/index.js';
+import { partialOutput, toFinalOutput } from '../../operators/index.js';
 
 const model = fakeModel([]);
 const structured = new Agent({ name: 'Travel', model, outputType: z.object({ city: z.string() }) });
@@ -15,6 +16,13 @@ describe('types of a run', () => {
     expectTypeOf(runStreamed(structured, 'Hi')).toEqualTypeOf<Observable<RunEvent<{ city: string }>>>();
     expectTypeOf(run(structured, 'Hi')).resolves.toEqualTypeOf<RunResult<{ city: string }, unknown>>();
     expectTypeOf(runSync(plain, 'Hi').finalOutput).toEqualTypeOf<string>();
+  });
+
+  it('types toFinalOutput() and partialOutput() by the agent’s outputType', () => {
+    const city = new Agent({ name: 'City', model, outputType: z.object({ city: z.string() }) });
+    expectTypeOf(runStreamed(city, 'Hi').pipe(toFinalOutput())).toEqualTypeOf<Observable<{ city: string }>>();
+    expectTypeOf(runStreamed(plain, 'Hi').pipe(toFinalOutput())).toEqualTypeOf<Observable<string>>();
+    expectTypeOf(runStreamed(city, 'Hi').pipe(partialOutput())).toEqualTypeOf<Observable<{ city?: string }>>();
   });
 
   it('narrows a RunEvent on type to the right fields', () => {
