@@ -21,8 +21,8 @@ const knownTypes = {
  * `ofType('tool-call')` the events are `ToolCallEvent`s, no type guard needed.</span>
  *
  * ```text
- * source:                            -r-d-c-r-o-t-f-|   (r raw, d text-delta, c tool-call, ...)
- * ofType('tool-call', 'tool-output'): -----c-----o-----|
+ * source:                             -r-d-c-r-o-t-f-|   (r raw, d text-delta, c tool-call, ...)
+ * ofType('tool-call', 'tool-output'): -----c---o-----|
  * ```
  *
  * The event types are checked when the operator is created: none at all, or a name that is not a

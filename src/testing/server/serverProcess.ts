@@ -48,7 +48,7 @@ function exited(child: ChildProcess): Promise<void> {
  * Starts the local server (`startServer`) in a child process forked with `node:child_process`,
  * scripted with `turns`, and talks to it over IPC. The turns must be plain JSON data.
  */
-export async function startServerProcess(options: { turns: ScriptedTurn[] }): Promise<ServerProcess> {
+export async function startServerProcess(options: { turns: readonly ScriptedTurn[] }): Promise<ServerProcess> {
   const { path, execArgv } = childEntry();
   const child = fork(path, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
   const send = (message: ParentMessage): void => {
