@@ -5,8 +5,8 @@
  *   `test-output/guides/<guide>-<n>.ts`, under a tsconfig that extends the root one (whose `paths`
  *   map `rxjs-agents*` to the sources), and compiled with `tsc --noEmit`. Errors are reported at
  *   their line in the guide. `angular.md` compiles with the Angular example's own packages
- *   (`examples/angular/node_modules`), so it is skipped, and says so, until that is installed
- *   (`npm run example:angular:build`).
+ *   (`examples/angular/node_modules`): `npm test` installs them first; without them that test
+ *   fails and says how to install them (`npm run example:angular:build`).
  * - A guide may declare placeholders for what its blocks use but do not define (an `agent`, a
  *   `model`), in one or more comments `<!-- prelude: declare const agent: … -->`. Only `declare`
  *   lines are allowed, and a placeholder is left out of a block that defines the name itself.
@@ -283,8 +283,10 @@ describe('docs/guides: every ts block type-checks against the public API', () =>
   });
 });
 
-describe.skipIf(!angularInstalled)("docs/guides/angular.md type-checks with the Angular example's packages (npm run example:angular:build installs them)", () => {
+describe("docs/guides/angular.md type-checks with the Angular example's packages", () => {
   it('angular.md', async () => {
+    // `npm test` installs the Angular example before it runs the tests; a bare `vitest run` may not have.
+    if (!angularInstalled) throw new Error('examples/angular/node_modules is missing: run `npm run example:angular:build` (npm test does) and try again.');
     const guide = guides.find((candidate) => candidate.name === 'angular');
     expect(guide).toBeDefined();
     const dir = join(root, 'test-output', 'guides-angular');
