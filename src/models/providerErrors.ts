@@ -192,9 +192,30 @@ function scrub(error: unknown, secret: string | undefined, depth = 0): unknown {
   return error;
 }
 
+/**
+ * Whether `secret` occurs in a string or a key of a JSON-like value: a walk, without serializing,
+ * because it runs for every `raw` event of a stream (JSON.stringify there was the largest cost
+ * rxjs-agents added over the raw SDK; see bench/README.md).
+ */
+function holdsSecret(value: unknown, secret: string, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes(secret);
+  if (typeof value !== 'object' || value === null) return false;
+  // Too deep to walk, or serialized by its own toJSON: let the exact path below decide.
+  if (depth > 32 || typeof (value as { toJSON?: unknown }).toJSON === 'function') return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (holdsSecret(item, secret, depth + 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (key.includes(secret) || holdsSecret((value as Record<string, unknown>)[key], secret, depth + 1)) return true;
+  }
+  return false;
+}
+
 /** A JSON-like value with `secret` removed, or the value itself when it does not hold the secret. */
 export function redactJson<T>(value: T, secret: string | undefined): T {
   if (secret === undefined || secret.length < 4) return value;
+  if (!holdsSecret(value, secret)) return value; // the usual case: no copy, no JSON
   let text: string | undefined;
   try {
     text = JSON.stringify(value);
