@@ -93,7 +93,7 @@ export function createRun<TOutput, TContext>(
         settings: plan.settings,
       };
       // The run's text before this turn: a restarted attempt's deltas are dropped back to it.
-      const textBefore = state.text.length;
+      const textBefore = state.textLength;
       const modelCall = settings.callModel(model, request).subscribe({
         next: (event) => {
           switch (event.type) {
@@ -104,7 +104,7 @@ export function createRun<TOutput, TContext>(
               } catch (error) {
                 return fail(error);
               }
-              state.text += delta;
+              state.appendText(delta);
               subscriber.next({ type: 'text-delta', agent: agentName, turn, delta });
               break;
             }
@@ -115,7 +115,7 @@ export function createRun<TOutput, TContext>(
               response = event.response;
               break;
             case 'restart':
-              state.text = state.text.slice(0, textBefore);
+              state.truncateText(textBefore);
               response = undefined;
               subscriber.next({ type: 'turn-restarted', agent: agentName, turn, reason: event.reason, attempt: event.attempt });
               break;

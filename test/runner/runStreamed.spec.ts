@@ -187,6 +187,15 @@ describe('runStreamed', () => {
   });
 });
 
+describe('error.partial of a long answer', () => {
+  it('keeps every one of hundreds of deltas, in order', async () => {
+    const deltas = Array.from({ length: 150 }, (_, i) => `d${i} `);
+    const model = fakeModel([{ error: new Error('reset'), text: deltas }]);
+    const error = await runner.run(new Agent({ name: 'A', model }), 'Talk').catch((e: unknown) => e);
+    expect((error as { partial?: { text: string } }).partial?.text).toBe(deltas.join(''));
+  });
+});
+
 describe('runStreamed with structured output', () => {
   const Destination = z.object({ city: z.string(), days: z.number().int() });
 
