@@ -168,17 +168,25 @@ export function checkScheduler(scheduler: unknown, argument: string): void {
   }
 }
 
+/**
+ * Checks the options a run and a `Runner` share, naming the field that is wrong with `prefix`
+ * (`'options.'` for a run's options, `''` for a runner's config).
+ */
+export function checkSharedRunSettings(settings: RunOptions<unknown> | RunnerConfig, prefix: string): void {
+  checkMaxTurns(settings.maxTurns, `${prefix}maxTurns`);
+  checkToolErrors(settings.toolErrors, `${prefix}toolErrors`);
+  checkModelProvider(settings.modelProvider, `${prefix}modelProvider`);
+  checkIdleTimeout(settings.idleTimeoutMs, `${prefix}idleTimeoutMs`);
+  checkRetry(settings.retry, `${prefix}retry`);
+}
+
 /** Checks run options where they are given, naming the field that is wrong. */
 export function checkRunOptions(options: RunOptions<unknown> | undefined): void {
   if (options === undefined) return;
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError({ argument: 'options', message: 'run options must be an object.' });
   }
-  checkMaxTurns(options.maxTurns, 'options.maxTurns');
-  checkToolErrors(options.toolErrors, 'options.toolErrors');
-  checkModelProvider(options.modelProvider, 'options.modelProvider');
-  checkIdleTimeout(options.idleTimeoutMs, 'options.idleTimeoutMs');
-  checkRetry(options.retry, 'options.retry');
+  checkSharedRunSettings(options, 'options.');
   checkScheduler(options.scheduler, 'options.scheduler');
   const signal: unknown = options.signal;
   if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof (signal as { aborted?: unknown }).aborted !== 'boolean')) {

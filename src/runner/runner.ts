@@ -6,7 +6,7 @@ import type { ModelProvider } from '../model.js';
 import { OpenAIProvider } from '../models/openaiProvider.js';
 import { createRun } from './runLoop.js';
 import { toInputItems, type RunInput } from './runInput.js';
-import { checkIdleTimeout, checkMaxTurns, checkModelProvider, checkRetry, checkRunOptions, checkToolErrors, retryPolicy, type RunnerConfig, type RunOptions } from './runOptions.js';
+import { checkRunOptions, checkSharedRunSettings, retryPolicy, type RunnerConfig, type RunOptions } from './runOptions.js';
 import type { RunResult } from './runResult.js';
 import { modelCaller } from './modelCaller.js';
 
@@ -32,11 +32,7 @@ export class Runner {
     if (typeof config !== 'object' || config === null) {
       throw new InvalidArgumentError({ argument: 'config', message: 'new Runner() takes an object of defaults.' });
     }
-    checkMaxTurns(config.maxTurns, 'maxTurns');
-    checkToolErrors(config.toolErrors, 'toolErrors');
-    checkModelProvider(config.modelProvider, 'modelProvider');
-    checkIdleTimeout(config.idleTimeoutMs, 'idleTimeoutMs');
-    checkRetry(config.retry, 'retry');
+    checkSharedRunSettings(config, '');
     if (config.model !== undefined && (typeof config.model !== 'string' || config.model === '')) {
       throw new InvalidArgumentError({ argument: 'model', message: 'the default model must be a non-empty model name.' });
     }
