@@ -23,18 +23,27 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 const allParts = ['wire', 'pipeline', 'memory', 'scaling'] as const;
 type Part = (typeof allParts)[number];
 const requested = (process.env.BENCH_PARTS?.split(',') ?? allParts).map((p) => p.trim());
-for (const part of requested) if (!(allParts as readonly string[]).includes(part)) throw new Error(`Unknown part '${part}'; the parts are ${allParts.join(', ')}.`);
+for (const part of requested)
+  if (!(allParts as readonly string[]).includes(part))
+    throw new Error(`Unknown part '${part}'; the parts are ${allParts.join(', ')}.`);
 const parts = allParts.filter((part) => requested.includes(part));
 
 function runChild<T>(part: Part): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const child = fork(here(`./${part}.ts`), [], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(here(`./${part}.ts`), [], {
+      execArgv: ['--expose-gc', '--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     let result: T | undefined;
     child.on('message', (message: { type: string; result: T }) => {
       if (message.type === 'result') result = message.result;
     });
     child.on('error', reject);
-    child.on('exit', (code) => (result !== undefined ? resolve(result) : reject(new Error(`bench/${part}.ts exited with code ${code} and no result.`))));
+    child.on('exit', (code) =>
+      result !== undefined
+        ? resolve(result)
+        : reject(new Error(`bench/${part}.ts exited with code ${code} and no result.`)),
+    );
   });
 }
 
@@ -43,7 +52,8 @@ function version(name: string): string {
   return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
 }
 
-const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
+const ms = (value: number): string =>
+  value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
 const x = (value: number): string => `${value.toFixed(2)}×`;
 const kb = (bytes: number): string => (bytes / 1024).toFixed(1);
 const pass = (ok: boolean): string => (ok ? 'met' : '**not met**');
@@ -68,7 +78,9 @@ function machine(): string {
     `- Machine: ${cpu}, ${availableParallelism()} cores (nproc), ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ${process.platform} ${process.arch}`,
     `- Node ${process.version}; ${versions}; rxjs-agents built from ${revision()}`,
     `- Run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${quick ? ' — BENCH_QUICK=1 (smoke run, small sizes)' : ''}; ` +
-      `load average before the run ${loadBefore.map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min), after ${loadavg().map((l) => l.toFixed(2)).join(', ')}`,
+      `load average before the run ${loadBefore.map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min), after ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ')}`,
   ].join('\n');
 }
 
@@ -77,7 +89,8 @@ function throughputRows(rows: readonly Throughput[]): string[] {
     '| contender | time to last delta, median (min–max) | × raw SDK: median of per-round ratios (min–max) | client CPU time | × raw SDK, CPU |',
     '| --- | --- | --- | --- | --- |',
     ...rows.map(
-      (t) => `| ${t.name} | ${ms(t.lastDeltaMs)} ms (${ms(t.minLastDeltaMs)}–${ms(t.maxLastDeltaMs)}) | ${x(t.ratio)} (${x(t.ratioMin)}–${x(t.ratioMax)}) | ${ms(t.cpuMs)} ms | ${x(t.cpuRatio)} |`,
+      (t) =>
+        `| ${t.name} | ${ms(t.lastDeltaMs)} ms (${ms(t.minLastDeltaMs)}–${ms(t.maxLastDeltaMs)}) | ${x(t.ratio)} (${x(t.ratioMin)}–${x(t.ratioMax)}) | ${ms(t.cpuMs)} ms | ${x(t.cpuRatio)} |`,
     ),
   ];
 }
@@ -120,7 +133,10 @@ function pipelineTable(r: PipelineResult): string {
     '',
     '| pipeline | median | per delta | × bare RxJS, median of per-round ratios (min–max) |',
     '| --- | --- | --- | --- |',
-    ...r.results.map((t) => `| ${t.name} | ${ms(t.ms)} ms | ${t.nsPerDelta.toFixed(0)} ns | ${x(t.ratio)} (${x(t.ratioMin)}–${x(t.ratioMax)}) |`),
+    ...r.results.map(
+      (t) =>
+        `| ${t.name} | ${ms(t.ms)} ms | ${t.nsPerDelta.toFixed(0)} ns | ${x(t.ratio)} (${x(t.ratioMin)}–${x(t.ratioMax)}) |`,
+    ),
     '',
     `Goals: rxjs-agents ≤ 1.5× bare RxJS — ${x(rx?.ratio ?? NaN)}: ${pass((rx?.ratio ?? Infinity) <= 1.5)}. ` +
       `Ahead of both peers — ${peers.map((p) => `${p.name.split(':')[0]} ${x(p.ms / (rx?.ms ?? NaN))} rxjs-agents' time`).join(', ')}: ` +
@@ -155,9 +171,16 @@ function scalingTable(r: ScalingResult): string {
     '| --- | --- | --- | --- | --- | --- |',
   );
   for (const s of r.series) {
-    const per = s.points.map((p) => `${p.n.toLocaleString('en')}: ${p.perUnitUs >= 100 ? p.perUnitUs.toFixed(0) : p.perUnitUs.toFixed(2)} µs`).join('; ');
+    const per = s.points
+      .map(
+        (p) =>
+          `${p.n.toLocaleString('en')}: ${p.perUnitUs >= 100 ? p.perUnitUs.toFixed(0) : p.perUnitUs.toFixed(2)} µs`,
+      )
+      .join('; ');
     const over = s.exponentOverFloor === undefined ? '' : s.exponentOverFloor.toFixed(3);
-    lines.push(`| ${s.name} | ${s.points[0]?.n.toLocaleString('en')}–${s.points.at(-1)?.n.toLocaleString('en')} | ${per} | ${s.exponent.toFixed(3)} | ${s.exponentLargeN.toFixed(3)} | ${over} |`);
+    lines.push(
+      `| ${s.name} | ${s.points[0]?.n.toLocaleString('en')}–${s.points.at(-1)?.n.toLocaleString('en')} | ${per} | ${s.exponent.toFixed(3)} | ${s.exponentLargeN.toFixed(3)} | ${over} |`,
+    );
   }
   const rx = r.series.filter((s) => s.name.includes('rxjs-agents'));
   // Against a floor, rxjs-agents' own growth is the exponent of the ratio; without one, k itself.

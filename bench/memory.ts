@@ -76,7 +76,14 @@ interface Sample {
  * Opens `runs` runs of `contender` at once, waits until each has received `held` deltas (the server
  * then stalls, keeping them open), measures the heap, cancels them all and measures again.
  */
-async function measure(server: BenchServer, contender: WireContender, runs: number, held: number, settleMs: number, checkLeak: boolean): Promise<Sample> {
+async function measure(
+  server: BenchServer,
+  contender: WireContender,
+  runs: number,
+  held: number,
+  settleMs: number,
+  checkLeak: boolean,
+): Promise<Sample> {
   // created, in_progress, output_item.added, content_part.added, then `held` deltas; then a stall.
   await server.push({ text: makeDeltas(held + 80), stallAfter: 4 + held }, runs);
   await until(async () => (await server.stats()).open === 0, 10_000, 'the server to close the last requests');
@@ -87,9 +94,18 @@ async function measure(server: BenchServer, contender: WireContender, runs: numb
   let counts = new Array<number>(runs).fill(0);
   let pending: Promise<WireRun>[] = [];
   for (let i = 0; i < runs; i++) {
-    pending.push(contender.run({ cancellable: (cancel) => cancels.push(cancel), onDelta: () => void (counts[i] = (counts[i] ?? 0) + 1) }));
+    pending.push(
+      contender.run({
+        cancellable: (cancel) => cancels.push(cancel),
+        onDelta: () => void (counts[i] = (counts[i] ?? 0) + 1),
+      }),
+    );
   }
-  await until(() => counts.every((count) => count >= held), 120_000, `${contender.name}: ${runs} runs to reach delta ${held}`);
+  await until(
+    () => counts.every((count) => count >= held),
+    120_000,
+    `${contender.name}: ${runs} runs to reach delta ${held}`,
+  );
   const open = heap();
   for (const cancel of cancels) cancel();
   await Promise.all(pending);
@@ -100,11 +116,16 @@ async function measure(server: BenchServer, contender: WireContender, runs: numb
   await until(async () => (await server.stats()).open === 0, 10_000, 'the server to see every run leave');
   // The next measurement's baseline waits for the heap to settle anyway; this one only when asked.
   const after = checkLeak ? await settledHeap(settleMs) : open;
-  return { perRun: (open.used - before.used) / runs, external: (open.external - before.external) / runs, after: (after.used - before.used) / runs };
+  return {
+    perRun: (open.used - before.used) / runs,
+    external: (open.external - before.external) / runs,
+    after: (after.used - before.used) / runs,
+  };
 }
 
 async function main(): Promise<MemoryResult> {
-  if (typeof (globalThis as { gc?: unknown }).gc !== 'function') throw new Error('Run this part with node --expose-gc.');
+  if (typeof (globalThis as { gc?: unknown }).gc !== 'function')
+    throw new Error('Run this part with node --expose-gc.');
   const runs = envNumber('BENCH_MEMORY_RUNS', quick ? 200 : 1_000);
   const repeats = envNumber('BENCH_MEMORY_REPEATS', quick ? 1 : 3);
   const held = envNumber('BENCH_MEMORY_DELTAS', 20);
@@ -131,16 +152,22 @@ async function main(): Promise<MemoryResult> {
         inRepeat.set(contender, sample.perRun);
         log(`repeat ${repeat + 1}/${repeats}: ${contender.name}: ${(sample.perRun / 1024).toFixed(1)} kB per run`);
       }
-      for (const [contender, perRun] of inRepeat) overFloor.get(contender)?.push(perRun - (inRepeat.get(floor) as number));
+      for (const [contender, perRun] of inRepeat)
+        overFloor.get(contender)?.push(perRun - (inRepeat.get(floor) as number));
     }
     // The AI SDK is left out here: it holds 250 kB per run already, and 100,000 more deltas
     // through it would take longer than the rest of this part.
     const growth = new Map<WireContender, number>();
-    for (const contender of shuffled(contenders.filter((c) => !c.name.startsWith('ai ')), repeats)) {
+    for (const contender of shuffled(
+      contenders.filter((c) => !c.name.startsWith('ai ')),
+      repeats,
+    )) {
       const short = await measure(server, contender, longRuns, held, settleMs, false);
       const long = await measure(server, contender, longRuns, longHeld, settleMs, false);
       growth.set(contender, (long.perRun - short.perRun) / (longHeld - held));
-      log(`${longRuns} runs after ${held} and ${longHeld} deltas: ${contender.name}: ${(short.perRun / 1024).toFixed(1)} and ${(long.perRun / 1024).toFixed(1)} kB per run`);
+      log(
+        `${longRuns} runs after ${held} and ${longHeld} deltas: ${contender.name}: ${(short.perRun / 1024).toFixed(1)} and ${(long.perRun / 1024).toFixed(1)} kB per run`,
+      );
     }
     return {
       runs,

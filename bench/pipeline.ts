@@ -13,7 +13,16 @@ export interface PipelineResult {
   readonly chunk: number;
   readonly rounds: number;
   readonly peerRounds: number;
-  readonly results: { readonly name: string; readonly role: string; readonly runs: number; readonly ms: number; readonly nsPerDelta: number; readonly ratio: number; readonly ratioMin: number; readonly ratioMax: number }[];
+  readonly results: {
+    readonly name: string;
+    readonly role: string;
+    readonly runs: number;
+    readonly ms: number;
+    readonly nsPerDelta: number;
+    readonly ratio: number;
+    readonly ratioMin: number;
+    readonly ratioMax: number;
+  }[];
 }
 
 async function main(): Promise<PipelineResult> {
@@ -28,7 +37,8 @@ async function main(): Promise<PipelineResult> {
   const contenders = pipelineContenders(deltas, size);
   const floor = contenders.find((c) => c.role === 'floor') as Contender;
   // The peers warm up on a tenth of the deltas: the AI SDK takes seconds per 100,000.
-  for (const peer of pipelineContenders(makeDeltas(Math.ceil(count / 10)), size).filter((c) => c.role === 'peer')) await peer.run();
+  for (const peer of pipelineContenders(makeDeltas(Math.ceil(count / 10)), size).filter((c) => c.role === 'peer'))
+    await peer.run();
 
   const times = new Map<Contender, number[]>(contenders.map((c) => [c, []]));
   const ratios = new Map<Contender, number[]>(contenders.map((c) => [c, []]));
@@ -46,7 +56,8 @@ async function main(): Promise<PipelineResult> {
       const start = performance.now();
       const chars = await contender.run();
       const ms = performance.now() - start;
-      if (chars !== expected) throw new Error(`${contender.name}: the sink got ${chars} characters, expected ${expected}.`);
+      if (chars !== expected)
+        throw new Error(`${contender.name}: the sink got ${chars} characters, expected ${expected}.`);
       inRound.set(contender, ms);
     }
     if (round < 0) continue;

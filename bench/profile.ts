@@ -17,7 +17,18 @@ import { summarize } from './lib/cpuProfile.js';
 import { startBenchServer } from './lib/server.js';
 import { makeDeltas } from './lib/stats.js';
 
-const targets = ['wire:rxjs-agents', 'wire:openai', 'wire:agents', 'wire:ai', 'replay:rxjs-agents', 'replay:openai', 'replay:agents', 'replay:ai', 'pipeline:rxjs-agents', 'pipeline:bare'];
+const targets = [
+  'wire:rxjs-agents',
+  'wire:openai',
+  'wire:agents',
+  'wire:ai',
+  'replay:rxjs-agents',
+  'replay:openai',
+  'replay:agents',
+  'replay:ai',
+  'pipeline:rxjs-agents',
+  'pipeline:bare',
+];
 const [target = 'wire:rxjs-agents', runsArg] = process.argv.slice(2);
 if (!targets.includes(target)) throw new Error(`Unknown target '${target}'; one of ${targets.join(', ')}.`);
 const profiles = fileURLToPath(new URL('./results/profiles/', import.meta.url));
@@ -52,7 +63,13 @@ if (process.env.BENCH_PROFILE_CHILD === '1') {
   await new Promise<void>((resolve, reject) => {
     const name = target.replace(':', '-');
     const run = fork(fileURLToPath(import.meta.url), process.argv.slice(2), {
-      execArgv: ['--cpu-prof', `--cpu-prof-dir=${profiles}`, `--cpu-prof-name=${name}-${started}.cpuprofile`, '--import', 'tsx'],
+      execArgv: [
+        '--cpu-prof',
+        `--cpu-prof-dir=${profiles}`,
+        `--cpu-prof-name=${name}-${started}.cpuprofile`,
+        '--import',
+        'tsx',
+      ],
       env: { ...process.env, BENCH_PROFILE_CHILD: '1' },
     });
     run.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`profile run exited with ${code}`))));

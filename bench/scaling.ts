@@ -7,7 +7,11 @@
  * `n`, so the time per delta or per turn at each size is reported too.
  */
 import type OpenAI from 'openai';
-import type { ResponseFunctionToolCall, ResponseInputItem, ResponseOutputItem } from 'openai/resources/responses/responses';
+import type {
+  ResponseFunctionToolCall,
+  ResponseInputItem,
+  ResponseOutputItem,
+} from 'openai/resources/responses/responses';
 import { bufferCount, filter, map, type Observable } from 'rxjs';
 import { Agent, OpenAIResponsesModel, runStreamed, tool, type ModelEvent } from 'rxjs-agents';
 import { bufferTokens, filterTextDeltas } from 'rxjs-agents/operators';
@@ -64,15 +68,27 @@ async function time(runs: number, once: () => unknown, gcEach = false): Promise<
 }
 
 function series(name: string, unit: Series['unit'], points: Series['points'], floor?: Series['points']): Series {
-  const fit = powerFit(points.map((p) => p.n), points.map((p) => p.ms));
+  const fit = powerFit(
+    points.map((p) => p.n),
+    points.map((p) => p.ms),
+  );
   const tenfold = points.filter((p) => p.n >= 10 * (points[0]?.n ?? 0));
   // A fit needs two sizes: with fewer of them tenfold (a quick run), the last two.
   const large = tenfold.length >= 2 ? tenfold : points.slice(-2);
-  const fitLarge = powerFit(large.map((p) => p.n), large.map((p) => p.ms));
+  const fitLarge = powerFit(
+    large.map((p) => p.n),
+    large.map((p) => p.ms),
+  );
   const result: Series = { name, unit, points, exponent: fit.exponent, r2: fit.r2, exponentLargeN: fitLarge.exponent };
   if (floor === undefined) return result;
   const ratios = large.map((p) => p.ms / (floor.find((f) => f.n === p.n) as Series['points'][number]).ms);
-  return { ...result, exponentOverFloor: powerFit(large.map((p) => p.n), ratios).exponent };
+  return {
+    ...result,
+    exponentOverFloor: powerFit(
+      large.map((p) => p.n),
+      ratios,
+    ).exponent,
+  };
 }
 
 /**
@@ -83,7 +99,13 @@ function series(name: string, unit: Series['unit'], points: Series['points'], fl
 async function rawToolLoop(client: OpenAI, maxTurns: number): Promise<void> {
   const history: ResponseInputItem[] = [{ type: 'message', role: 'user', content: 'Add it up.' }];
   for (let turn = 1; turn <= maxTurns; turn++) {
-    const stream = await client.responses.create({ model: 'gpt-4.1-mini', instructions: 'Add.', input: history, tools: [addSpec], stream: true });
+    const stream = await client.responses.create({
+      model: 'gpt-4.1-mini',
+      instructions: 'Add.',
+      input: history,
+      tools: [addSpec],
+      stream: true,
+    });
     let output: ResponseOutputItem[] = [];
     for await (const event of stream) if (event.type === 'response.completed') output = event.response.output;
     const calls = output.filter((item): item is ResponseFunctionToolCall => item.type === 'function_call');
@@ -101,17 +123,24 @@ const addSpec = {
   type: 'function' as const,
   name: 'add',
   description: 'Adds two numbers.',
-  parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'], additionalProperties: false },
+  parameters: {
+    type: 'object',
+    properties: { a: { type: 'number' }, b: { type: 'number' } },
+    required: ['a', 'b'],
+    additionalProperties: false,
+  },
   strict: true,
 };
 
 /** Fewer runs for larger sizes: about the same number of deltas at every size. */
-const runsFor = (n: number, budget: number, most: number, least = 3): number => Math.max(least, Math.min(most, Math.round(budget / n)));
+const runsFor = (n: number, budget: number, most: number, least = 3): number =>
+  Math.max(least, Math.min(most, Math.round(budget / n)));
 
 async function main(): Promise<ScalingResult> {
   const out: Series[] = [];
   const join = (pieces: string[]): string => pieces.join('');
-  const isDelta = (event: ModelEvent): event is Extract<ModelEvent, { type: 'text-delta' }> => event.type === 'text-delta';
+  const isDelta = (event: ModelEvent): event is Extract<ModelEvent, { type: 'text-delta' }> =>
+    event.type === 'text-delta';
 
   // Deltas, in process.
   const sizes = quick ? [1_000, 10_000, 100_000] : [1_000, 10_000, 100_000, 1_000_000];
@@ -122,20 +151,50 @@ async function main(): Promise<ScalingResult> {
     const agent = new Agent({ name: 'Assistant', model: syncModel(events) });
     for (let i = 0; i < 5; i++) {
       drain(runStreamed(agent, 'Hi').pipe(filterTextDeltas(), bufferTokens(16)));
-      drain(emitAll(events).pipe(filter(isDelta), map((e) => e.delta), bufferCount(16), map(join)));
+      drain(
+        emitAll(events).pipe(
+          filter(isDelta),
+          map((e) => e.delta),
+          bufferCount(16),
+          map(join),
+        ),
+      );
     }
   }
   for (const n of sizes) {
     const events = textModelEvents(makeDeltas(n));
     const agent = new Agent({ name: 'Assistant', model: syncModel(events) });
     const runs = runsFor(n, quick ? 300_000 : 2_000_000, 40, 7);
-    const rxjs = await time(runs, () => drain(runStreamed(agent, 'Hi').pipe(filterTextDeltas(), bufferTokens(16))), n >= 100_000);
-    const floor = await time(runs, () => drain(emitAll(events).pipe(filter(isDelta), map((e) => e.delta), bufferCount(16), map(join))), n >= 100_000);
+    const rxjs = await time(
+      runs,
+      () => drain(runStreamed(agent, 'Hi').pipe(filterTextDeltas(), bufferTokens(16))),
+      n >= 100_000,
+    );
+    const floor = await time(
+      runs,
+      () =>
+        drain(
+          emitAll(events).pipe(
+            filter(isDelta),
+            map((e) => e.delta),
+            bufferCount(16),
+            map(join),
+          ),
+        ),
+      n >= 100_000,
+    );
     inProcess.rxjs.push({ n, runs, ms: rxjs, perUnitUs: (rxjs * 1000) / n });
     inProcess.floor.push({ n, runs, ms: floor, perUnitUs: (floor * 1000) / n });
     log(`in process, ${n} deltas: rxjs-agents ${rxjs.toFixed(2)} ms, bare RxJS ${floor.toFixed(2)} ms`);
   }
-  out.push(series('in process: rxjs-agents runStreamed → filterTextDeltas → bufferTokens(16)', 'delta', inProcess.rxjs, inProcess.floor));
+  out.push(
+    series(
+      'in process: rxjs-agents runStreamed → filterTextDeltas → bufferTokens(16)',
+      'delta',
+      inProcess.rxjs,
+      inProcess.floor,
+    ),
+  );
   out.push(series('in process: bare RxJS filter → map → bufferCount(16) (floor)', 'delta', inProcess.floor));
 
   // Tool-loop turns, in process: each turn but the last calls a tool; the last answers in 10 deltas.
@@ -154,8 +213,12 @@ async function main(): Promise<ScalingResult> {
   for (const turns of turnCounts) {
     const agent = new Agent({ name: 'Calculator', model: toolLoopModel(turns, makeDeltas(10)), tools: [add] });
     const runs = quick ? 20 : 300;
-    const ms = await time(runs, () =>
-      new Promise<void>((resolve, reject) => runStreamed(agent, 'Add it up.', { maxTurns: turns }).subscribe({ error: reject, complete: resolve })),
+    const ms = await time(
+      runs,
+      () =>
+        new Promise<void>((resolve, reject) =>
+          runStreamed(agent, 'Add it up.', { maxTurns: turns }).subscribe({ error: reject, complete: resolve }),
+        ),
     );
     loopPoints.push({ n: turns, runs, ms, perUnitUs: (ms * 1000) / turns });
     log(`in process, ${turns} turns: ${ms.toFixed(3)} ms`);
@@ -181,7 +244,7 @@ async function main(): Promise<ScalingResult> {
         const a = await floor.run();
         if (n >= 10_000) collectGarbage();
         const b = await rxjsAgents.run();
-        if (i >= 0) raw.push(a.last), rxjs.push(b.last);
+        if (i >= 0) (raw.push(a.last), rxjs.push(b.last));
       }
       await server.stats();
       wire.floor.push({ n, runs, ms: median(raw), perUnitUs: (median(raw) * 1000) / n });
@@ -194,19 +257,34 @@ async function main(): Promise<ScalingResult> {
     const client = wireContenders(server.url).client;
     const wireTurns = quick ? [1, 5, 20] : [1, 2, 5, 10, 20, 50];
     const wireLoop = { rxjs: [] as Series['points'][number][], floor: [] as Series['points'][number][] };
-    const agent = new Agent({ name: 'Calculator', instructions: 'Add.', model: new OpenAIResponsesModel({ model: 'gpt-4.1-mini', client }), tools: [add] });
+    const agent = new Agent({
+      name: 'Calculator',
+      instructions: 'Add.',
+      model: new OpenAIResponsesModel({ model: 'gpt-4.1-mini', client }),
+      tools: [add],
+    });
     const rxjsLoop = (turns: number): Promise<void> =>
-      new Promise<void>((resolve, reject) => runStreamed(agent, 'Add it up.', { maxTurns: turns }).subscribe({ error: reject, complete: resolve }));
+      new Promise<void>((resolve, reject) =>
+        runStreamed(agent, 'Add it up.', { maxTurns: turns }).subscribe({ error: reject, complete: resolve }),
+      );
     for (const turns of wireTurns) {
       const script: ScriptedTurn[] = [
-        ...Array.from({ length: turns - 1 }, (_, i): ScriptedTurn => ({ toolCalls: [{ name: 'add', arguments: { a: i, b: 1 } }] })),
+        ...Array.from({ length: turns - 1 }, (_, i): ScriptedTurn => ({
+          toolCalls: [{ name: 'add', arguments: { a: i, b: 1 } }],
+        })),
         { text: makeDeltas(10) },
       ];
       const runs = quick ? 3 : 9;
       const times = { rxjs: [] as number[], floor: [] as number[] };
       collectGarbage();
       for (let i = -1; i < runs; i++) {
-        for (const [name, loop] of shuffled([['floor', () => rawToolLoop(client, turns)], ['rxjs', () => rxjsLoop(turns)]] as const, i + 1)) {
+        for (const [name, loop] of shuffled(
+          [
+            ['floor', () => rawToolLoop(client, turns)],
+            ['rxjs', () => rxjsLoop(turns)],
+          ] as const,
+          i + 1,
+        )) {
           for (const turn of script) await server.push(turn, 1);
           const start = performance.now();
           await loop();
@@ -218,7 +296,9 @@ async function main(): Promise<ScalingResult> {
         const ms = median(times[name]);
         wireLoop[name].push({ n: turns, runs, ms, perUnitUs: (ms * 1000) / turns });
       }
-      log(`over the wire, ${turns} turns: openai ${median(times.floor).toFixed(1)} ms, rxjs-agents ${median(times.rxjs).toFixed(1)} ms`);
+      log(
+        `over the wire, ${turns} turns: openai ${median(times.floor).toFixed(1)} ms, rxjs-agents ${median(times.rxjs).toFixed(1)} ms`,
+      );
     }
     out.push(series('over the wire: rxjs-agents tool loop (turns)', 'turn', wireLoop.rxjs, wireLoop.floor));
     out.push(series('over the wire: the same tool loop by hand on the openai SDK (floor)', 'turn', wireLoop.floor));

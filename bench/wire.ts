@@ -60,7 +60,14 @@ export interface WireResult {
 async function rounds(
   contenders: readonly WireContender[],
   floor: WireContender,
-  options: { rounds: number; warmups: number; deltas: number; label: string; before?: () => Promise<void>; skipCheck?: WireContender },
+  options: {
+    rounds: number;
+    warmups: number;
+    deltas: number;
+    label: string;
+    before?: () => Promise<void>;
+    skipCheck?: WireContender;
+  },
 ): Promise<Map<WireContender, Throughput>> {
   const runs = new Map<WireContender, WireRun[]>(contenders.map((c) => [c, []]));
   const ratios = new Map<WireContender, { time: number; cpu: number }[]>(contenders.map((c) => [c, []]));
@@ -81,7 +88,9 @@ async function rounds(
       runs.get(contender)?.push(run);
       ratios.get(contender)?.push({ time: run.last / base.last, cpu: run.cpu / base.cpu });
     }
-    log(`${options.label} round ${round + 1}/${options.rounds}: ${[...inRound].map(([c, r]) => `${c.name.split(' ')[0]} ${r.last.toFixed(0)} ms`).join(', ')}`);
+    log(
+      `${options.label} round ${round + 1}/${options.rounds}: ${[...inRound].map(([c, r]) => `${c.name.split(' ')[0]} ${r.last.toFixed(0)} ms`).join(', ')}`,
+    );
   }
   return new Map(
     contenders.map((contender) => {
@@ -111,7 +120,13 @@ async function rounds(
  * interleaved in a shuffled order. p50 and p99 are taken per block of `runs`, and the median over
  * blocks is quoted: a p99 of 200 runs is the 2nd or 3rd slowest, which one stray pause decides.
  */
-async function firstDeltas(lanes: readonly Lane[], floor: WireContender, runs: number, blocks: number, warmups: number): Promise<WireResult['firstDelta']> {
+async function firstDeltas(
+  lanes: readonly Lane[],
+  floor: WireContender,
+  runs: number,
+  blocks: number,
+  warmups: number,
+): Promise<WireResult['firstDelta']> {
   const deltas = 20;
   const shortTurn = { text: makeDeltas(deltas) };
   const contenders = lanes.map((lane) => lane.contender);
@@ -119,7 +134,7 @@ async function firstDeltas(lanes: readonly Lane[], floor: WireContender, runs: n
   const batch = 50;
   for (let block = 0; block < blocks; block++) {
     const firsts = new Map<WireContender, number[]>(contenders.map((c) => [c, []]));
-    for (let done = block === 0 ? -warmups : 0; done < runs; ) {
+    for (let done = block === 0 ? -warmups : 0; done < runs;) {
       const size = done < 0 ? -done : Math.min(batch, runs - done);
       for (const lane of lanes) await lane.server.push(shortTurn, size);
       for (let i = 0; i < size; i++, done++) {
@@ -128,7 +143,8 @@ async function firstDeltas(lanes: readonly Lane[], floor: WireContender, runs: n
         // measured here.
         for (const contender of shuffled(contenders, block * runs + done + warmups)) {
           const run = await contender.run();
-          if (run.deltas !== deltas) throw new Error(`${contender.name} received ${run.deltas} deltas, expected ${deltas}.`);
+          if (run.deltas !== deltas)
+            throw new Error(`${contender.name} received ${run.deltas} deltas, expected ${deltas}.`);
           if (done >= 0) firsts.get(contender)?.push(run.first);
         }
       }
@@ -136,7 +152,8 @@ async function firstDeltas(lanes: readonly Lane[], floor: WireContender, runs: n
     }
     perBlock.push(firsts);
   }
-  const stat = (contender: WireContender, q: number): number => median(perBlock.map((firsts) => quantile(firsts.get(contender) as number[], q)));
+  const stat = (contender: WireContender, q: number): number =>
+    median(perBlock.map((firsts) => quantile(firsts.get(contender) as number[], q)));
   return {
     runs,
     blocks,
@@ -148,10 +165,16 @@ async function firstDeltas(lanes: readonly Lane[], floor: WireContender, runs: n
       p99: stat(contender, 0.99),
       p50Extra: stat(contender, 0.5) - stat(floor, 0.5),
       p99Extra: stat(contender, 0.99) - stat(floor, 0.99),
-      p99ExtraPerBlock: perBlock.map((firsts) => quantile(firsts.get(contender) as number[], 0.99) - quantile(firsts.get(floor) as number[], 0.99)),
+      p99ExtraPerBlock: perBlock.map(
+        (firsts) => quantile(firsts.get(contender) as number[], 0.99) - quantile(firsts.get(floor) as number[], 0.99),
+      ),
       // Runs alternate, so run i of each contender is next to run i of the floor.
       pairedExtraP50: median(
-        perBlock.flatMap((firsts) => (firsts.get(contender) as number[]).map((value, index) => value - ((firsts.get(floor) as number[])[index] as number))),
+        perBlock.flatMap((firsts) =>
+          (firsts.get(contender) as number[]).map(
+            (value, index) => value - ((firsts.get(floor) as number[])[index] as number),
+          ),
+        ),
       ),
     })),
   };
@@ -206,7 +229,12 @@ async function main(): Promise<WireResult> {
 
     await floorLane.server.push(longTurn, 1);
     const replayed = wireContenders(floorLane.server.url, replayFetch(await recordEvents(floorLane.server.url)));
-    const replay = await rounds(replayed.contenders, replayed.floor, { rounds: replayRounds, warmups, deltas, label: 'replay' });
+    const replay = await rounds(replayed.contenders, replayed.floor, {
+      rounds: replayRounds,
+      warmups,
+      deltas,
+      label: 'replay',
+    });
 
     return {
       deltas,

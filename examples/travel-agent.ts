@@ -9,7 +9,15 @@
  */
 import OpenAI from 'openai';
 import { z } from 'zod';
-import { Agent, OpenAIChatCompletionsModel, OpenAIResponsesModel, run, runStreamed, runSync, type Model } from 'rxjs-agents';
+import {
+  Agent,
+  OpenAIChatCompletionsModel,
+  OpenAIResponsesModel,
+  run,
+  runStreamed,
+  runSync,
+  type Model,
+} from 'rxjs-agents';
 import { lastValueFrom, share } from 'rxjs';
 import { bufferTokens, filterTextDeltas, toFinalOutput } from 'rxjs-agents/operators';
 import { startServerProcess, type ScriptedTurn } from 'rxjs-agents/testing/server';
@@ -27,9 +35,26 @@ const question = 'I love food, old streets and the sea, and I have a week in spr
 // Offline, each mode gets a realistic answer streamed in small pieces, a little apart, the way a
 // model sends them.
 const offlineAnswers: Recommendation[] = [
-  { destination: 'Lisbon, Portugal', reason: 'Tiled old quarters on seven hills, grilled sardines and pastéis de nata, and the Atlantic a tram ride away.', bestSeason: 'April to June', budgetPerDayEur: 110 },
-  { destination: 'Naples, Italy', reason: 'The birthplace of pizza, a labyrinth of ancient streets, and the Bay of Naples with Capri and the Amalfi Coast close by.', bestSeason: 'April to May', budgetPerDayEur: 100 },
-  { destination: 'Valencia, Spain', reason: 'Paella where it was invented, a compact medieval centre, and long sandy beaches reachable by bike.', bestSeason: 'March to May', budgetPerDayEur: 105 },
+  {
+    destination: 'Lisbon, Portugal',
+    reason:
+      'Tiled old quarters on seven hills, grilled sardines and pastéis de nata, and the Atlantic a tram ride away.',
+    bestSeason: 'April to June',
+    budgetPerDayEur: 110,
+  },
+  {
+    destination: 'Naples, Italy',
+    reason:
+      'The birthplace of pizza, a labyrinth of ancient streets, and the Bay of Naples with Capri and the Amalfi Coast close by.',
+    bestSeason: 'April to May',
+    budgetPerDayEur: 100,
+  },
+  {
+    destination: 'Valencia, Spain',
+    reason: 'Paella where it was invented, a compact medieval centre, and long sandy beaches reachable by bike.',
+    bestSeason: 'March to May',
+    budgetPerDayEur: 105,
+  },
 ];
 
 const useChat = process.argv.includes('--chat') || process.env.RXJS_AGENTS_API === 'chat';
@@ -53,11 +78,14 @@ async function main(): Promise<void> {
 
   const client = new OpenAI({ apiKey, baseURL });
   const modelId = process.env.OPENAI_MODEL ?? 'gpt-4.1-mini';
-  const model: Model = useChat ? new OpenAIChatCompletionsModel({ model: modelId, client }) : new OpenAIResponsesModel({ model: modelId, client });
+  const model: Model = useChat
+    ? new OpenAIChatCompletionsModel({ model: modelId, client })
+    : new OpenAIResponsesModel({ model: modelId, client });
 
   const agent = new Agent({
     name: 'Travel agent',
-    instructions: 'You are a travel agent. Recommend exactly one destination that fits the traveller, with a short reason, the best season and a daily budget.',
+    instructions:
+      'You are a travel agent. Recommend exactly one destination that fits the traveller, with a short reason, the best season and a daily budget.',
     model,
     outputType: Recommendation,
   });
@@ -86,7 +114,9 @@ async function main(): Promise<void> {
     // Runs are cold: each subscription would be a run of its own. share() lets the printer and
     // toFinalOutput() read one run.
     const run$ = runStreamed(agent, question).pipe(share());
-    run$.pipe(filterTextDeltas(), bufferTokens({ count: 4, timeSpan: 50 })).subscribe((chunk) => process.stdout.write(chunk));
+    run$
+      .pipe(filterTextDeltas(), bufferTokens({ count: 4, timeSpan: 50 }))
+      .subscribe((chunk) => process.stdout.write(chunk));
     const streamed = await lastValueFrom(run$.pipe(toFinalOutput()));
     process.stdout.write('\n');
     printRecommendation(streamed);

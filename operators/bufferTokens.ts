@@ -199,8 +199,7 @@ interface ResolvedOptions {
 const textUnits: readonly unknown[] = ['word', 'sentence', 'line'];
 
 function resolveOptions(countOrOptions: number | BufferTokensOptions): ResolvedOptions {
-  const options: BufferTokensOptions =
-    typeof countOrOptions === 'number' ? { count: countOrOptions } : countOrOptions;
+  const options: BufferTokensOptions = typeof countOrOptions === 'number' ? { count: countOrOptions } : countOrOptions;
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError({
       argument: 'options',

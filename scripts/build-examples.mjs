@@ -32,7 +32,9 @@ if (all || args.includes('--angular')) {
   const stampFile = join(angular, 'node_modules', '.rxjs-agents-example-stamp');
   const stamp = installStamp();
   if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp) {
-    timed('Angular example install (npm ci)', () => run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], angular));
+    timed('Angular example install (npm ci)', () =>
+      run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], angular),
+    );
     writeFileSync(stampFile, stamp);
   }
   timed('Angular app (ng build)', () => run(join(angular, 'node_modules', '.bin', 'ng'), ['build'], angular));

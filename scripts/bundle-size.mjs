@@ -52,5 +52,6 @@ if (process.argv.includes('--json')) {
   console.log(`runStreamed + filterTextDeltas, browser bundle without ${['rxjs', 'zod', 'openai'].join(', ')}:`);
   console.log(`  minified ${kB(code.length)}, minified + gzipped ${kB(gzipped)} (${gzipped} bytes)`);
   console.log('  largest inputs (minified bytes):');
-  for (const { path, bytesInOutput } of inputs.slice(0, 8)) console.log(`    ${String(bytesInOutput).padStart(7)}  ${path}`);
+  for (const { path, bytesInOutput } of inputs.slice(0, 8))
+    console.log(`    ${String(bytesInOutput).padStart(7)}  ${path}`);
 }

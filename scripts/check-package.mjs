@@ -28,21 +28,36 @@ function step(title, command, args) {
 }
 
 try {
-  execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const tarball = readdirSync(dir).find((name) => name.endsWith('.tgz'));
   if (tarball === undefined) throw new Error('npm pack wrote no tarball');
   const packed = join(dir, tarball);
   console.log(`Packed ${tarball}`);
 
   step('publint', bin('publint'), ['run', packed, '--strict']);
-  step('are the types wrong', bin('attw'), [packed, '--profile', 'esm-only', '--format', 'table-flipped', '--no-emoji']);
+  step('are the types wrong', bin('attw'), [
+    packed,
+    '--profile',
+    'esm-only',
+    '--format',
+    'table-flipped',
+    '--no-emoji',
+  ]);
 
   const manifest = JSON.parse(execFileSync('tar', ['-xOzf', packed, 'package/package.json'], { encoding: 'utf8' }));
   console.log('\n— package.json as packed');
-  for (const [field, expected] of [['type', 'module'], ['sideEffects', false]]) {
+  for (const [field, expected] of [
+    ['type', 'module'],
+    ['sideEffects', false],
+  ]) {
     const ok = manifest[field] === expected;
     failed ||= !ok;
-    console.log(`${ok ? '✓' : '✗'} "${field}": ${JSON.stringify(manifest[field])}${ok ? '' : ` (expected ${JSON.stringify(expected)})`}`);
+    console.log(
+      `${ok ? '✓' : '✗'} "${field}": ${JSON.stringify(manifest[field])}${ok ? '' : ` (expected ${JSON.stringify(expected)})`}`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -60,38 +60,77 @@ export class Agent<TOutput = string, TContext = unknown> {
 
   constructor(config: AgentConfig<TOutput, TContext>) {
     if (typeof config !== 'object' || config === null) {
-      throw new InvalidArgumentError({ argument: 'config', message: 'new Agent() takes an object { name, instructions, model, ... }.' });
+      throw new InvalidArgumentError({
+        argument: 'config',
+        message: 'new Agent() takes an object { name, instructions, model, ... }.',
+      });
     }
-    const { name, instructions, model, modelSettings = {}, tools = [], handoffs = [], handoffDescription, outputType } = config;
+    const {
+      name,
+      instructions,
+      model,
+      modelSettings = {},
+      tools = [],
+      handoffs = [],
+      handoffDescription,
+      outputType,
+    } = config;
     if (typeof name !== 'string' || name.trim() === '') {
-      throw new InvalidArgumentError({ argument: 'name', message: `an agent needs a non-empty name; got ${JSON.stringify(name)}.` });
+      throw new InvalidArgumentError({
+        argument: 'name',
+        message: `an agent needs a non-empty name; got ${JSON.stringify(name)}.`,
+      });
     }
     const where = `agent '${name}'`;
     if (instructions !== undefined && typeof instructions !== 'string' && typeof instructions !== 'function') {
-      throw new InvalidArgumentError({ argument: 'instructions', message: `${where}: instructions must be a string or a function (context) => string.` });
+      throw new InvalidArgumentError({
+        argument: 'instructions',
+        message: `${where}: instructions must be a string or a function (context) => string.`,
+      });
     }
     if (model !== undefined && !(typeof model === 'string' && model !== '') && !isModel(model)) {
-      throw new InvalidArgumentError({ argument: 'model', message: `${where}: model must be a model name or a Model ({ name, stream(request) }).` });
+      throw new InvalidArgumentError({
+        argument: 'model',
+        message: `${where}: model must be a model name or a Model ({ name, stream(request) }).`,
+      });
     }
     if (typeof modelSettings !== 'object' || modelSettings === null) {
-      throw new InvalidArgumentError({ argument: 'modelSettings', message: `${where}: modelSettings must be an object.` });
+      throw new InvalidArgumentError({
+        argument: 'modelSettings',
+        message: `${where}: modelSettings must be an object.`,
+      });
     }
     if (outputType !== undefined && !isZodSchema(outputType)) {
-      throw new InvalidArgumentError({ argument: 'outputType', message: `${where}: outputType must be a zod schema, such as z.object({ ... }).` });
+      throw new InvalidArgumentError({
+        argument: 'outputType',
+        message: `${where}: outputType must be a zod schema, such as z.object({ ... }).`,
+      });
     }
     if (!Array.isArray(tools)) {
-      throw new InvalidArgumentError({ argument: 'tools', message: `${where}: tools must be an array of tool() results.` });
+      throw new InvalidArgumentError({
+        argument: 'tools',
+        message: `${where}: tools must be an array of tool() results.`,
+      });
     }
     if (!Array.isArray(handoffs)) {
-      throw new InvalidArgumentError({ argument: 'handoffs', message: `${where}: handoffs must be an array of agents.` });
+      throw new InvalidArgumentError({
+        argument: 'handoffs',
+        message: `${where}: handoffs must be an array of agents.`,
+      });
     }
     const names = new Set<string>();
     tools.forEach((candidate: unknown, index) => {
       if (!isTool(candidate)) {
-        throw new InvalidArgumentError({ argument: `tools[${index}]`, message: `${where}: not a tool; make tools with tool({ name, description, parameters, execute }).` });
+        throw new InvalidArgumentError({
+          argument: `tools[${index}]`,
+          message: `${where}: not a tool; make tools with tool({ name, description, parameters, execute }).`,
+        });
       }
       if (names.has(candidate.name)) {
-        throw new InvalidArgumentError({ argument: `tools[${index}]`, message: `${where}: a second tool named '${candidate.name}'; tool names must be unique.` });
+        throw new InvalidArgumentError({
+          argument: `tools[${index}]`,
+          message: `${where}: a second tool named '${candidate.name}'; tool names must be unique.`,
+        });
       }
       names.add(candidate.name);
     });
@@ -101,7 +140,10 @@ export class Agent<TOutput = string, TContext = unknown> {
       }
       const toolName = handoffToolName(candidate.name);
       if (names.has(toolName)) {
-        throw new InvalidArgumentError({ argument: `handoffs[${index}]`, message: `${where}: the handoff tool '${toolName}' clashes with another tool or handoff of the same name.` });
+        throw new InvalidArgumentError({
+          argument: `handoffs[${index}]`,
+          message: `${where}: the handoff tool '${toolName}' clashes with another tool or handoff of the same name.`,
+        });
       }
       names.add(toolName);
     });

@@ -143,7 +143,13 @@ export class ModelProviderError extends AgentsError {
 
   constructor(
     message: string,
-    options?: AgentsErrorOptions & { status?: number; code?: string; retryable?: boolean; retryAfterMs?: number; usage?: Usage },
+    options?: AgentsErrorOptions & {
+      status?: number;
+      code?: string;
+      retryable?: boolean;
+      retryAfterMs?: number;
+      usage?: Usage;
+    },
   ) {
     super(message, options);
     if (options?.status !== undefined) this.status = options.status;

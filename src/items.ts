@@ -11,7 +11,12 @@ export type MessageContentPart =
   | { readonly type: 'input_text'; readonly text: string }
   | { readonly type: 'output_text'; readonly text: string; readonly annotations?: readonly unknown[] }
   | { readonly type: 'refusal'; readonly refusal: string }
-  | { readonly type: 'input_image'; readonly image_url?: string; readonly file_id?: string; readonly detail?: 'low' | 'high' | 'auto' };
+  | {
+      readonly type: 'input_image';
+      readonly image_url?: string;
+      readonly file_id?: string;
+      readonly detail?: 'low' | 'high' | 'auto';
+    };
 
 /** A message from the user, the assistant, or the system. */
 export interface MessageItem {

@@ -91,7 +91,10 @@ export function tool<TParameters extends z.ZodObject, TResult, TContext = unknow
   config: ToolConfig<TParameters, TResult, TContext>,
 ): Tool<TParameters, TResult, TContext> {
   if (typeof config !== 'object' || config === null) {
-    throw new InvalidArgumentError({ argument: 'config', message: 'tool() takes an object { name, description, parameters, execute }.' });
+    throw new InvalidArgumentError({
+      argument: 'config',
+      message: 'tool() takes an object { name, description, parameters, execute }.',
+    });
   }
   const { name, description, parameters, execute, timeoutMs } = config;
   if (typeof name !== 'string' || !toolNamePattern.test(name)) {
@@ -104,10 +107,16 @@ export function tool<TParameters extends z.ZodObject, TResult, TContext = unknow
     throw new InvalidArgumentError({ argument: 'description', message: `tool '${name}' needs a description string.` });
   }
   if (!isZodObject(parameters)) {
-    throw new InvalidArgumentError({ argument: 'parameters', message: `tool '${name}' needs a zod object schema, such as z.object({ city: z.string() }).` });
+    throw new InvalidArgumentError({
+      argument: 'parameters',
+      message: `tool '${name}' needs a zod object schema, such as z.object({ city: z.string() }).`,
+    });
   }
   if (typeof execute !== 'function') {
-    throw new InvalidArgumentError({ argument: 'execute', message: `tool '${name}' needs an execute(args, context) function.` });
+    throw new InvalidArgumentError({
+      argument: 'execute',
+      message: `tool '${name}' needs an execute(args, context) function.`,
+    });
   }
   if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= maxTimerMs)) {
     throw new InvalidArgumentError({

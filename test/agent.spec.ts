@@ -18,8 +18,21 @@ function argumentOf(make: () => unknown): string | undefined {
 describe('new Agent()', () => {
   it('keeps its configuration', () => {
     const schema = z.object({ city: z.string() });
-    const agent = new Agent({ name: 'Travel', instructions: 'Be brief.', model: 'gpt-4.1', outputType: schema, tools: [noop] });
-    expect(agent).toMatchObject({ name: 'Travel', instructions: 'Be brief.', model: 'gpt-4.1', outputType: schema, tools: [noop], handoffs: [] });
+    const agent = new Agent({
+      name: 'Travel',
+      instructions: 'Be brief.',
+      model: 'gpt-4.1',
+      outputType: schema,
+      tools: [noop],
+    });
+    expect(agent).toMatchObject({
+      name: 'Travel',
+      instructions: 'Be brief.',
+      model: 'gpt-4.1',
+      outputType: schema,
+      tools: [noop],
+      handoffs: [],
+    });
   });
 
   it.each([
@@ -52,7 +65,12 @@ describe('tool()', () => {
   });
 
   it('describes itself to the model with a strict JSON schema', () => {
-    const weather = tool({ name: 'weather', description: 'Weather.', parameters: z.object({ city: z.string(), unit: z.enum(['c', 'f']).nullable() }), execute: () => 'sunny' });
+    const weather = tool({
+      name: 'weather',
+      description: 'Weather.',
+      parameters: z.object({ city: z.string(), unit: z.enum(['c', 'f']).nullable() }),
+      execute: () => 'sunny',
+    });
     expect(weather.spec).toEqual({
       type: 'function',
       name: 'weather',

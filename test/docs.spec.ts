@@ -51,7 +51,12 @@ describe("DESIGN.md's Runs section", () => {
 
   it('a Runner with the same three methods', async () => {
     const runner = new Runner({ modelProvider: { getModel: () => script() }, maxTurns: 4 });
-    const named = new Agent({ name: 'Travel agent', model: 'gpt-4.1-mini', tools: [getWeather], outputType: z.object({ destination: z.string(), reason: z.string() }) });
+    const named = new Agent({
+      name: 'Travel agent',
+      model: 'gpt-4.1-mini',
+      tools: [getWeather],
+      outputType: z.object({ destination: z.string(), reason: z.string() }),
+    });
     expect((await runner.run(named, 'Where?')).finalOutput).toEqual(expected);
     expect(runner.runSync(named, 'Where?').finalOutput).toEqual(expected);
     expect(await lastValueFrom(runner.runStreamed(named, 'Where?').pipe(toFinalOutput()))).toEqual(expected);
@@ -61,10 +66,19 @@ describe("DESIGN.md's Runs section", () => {
 describe("DESIGN.md's Operators section", () => {
   it('filterTextDeltas, bufferTokens(count) and bufferTokens({ count, timeSpan, scheduler })', async () => {
     const agent = new Agent({ name: 'A', model: fakeModel([{ text: ['a', 'b', 'c', 'd', 'e'] }]) });
-    expect(await lastValueFrom(runStreamed(agent, 'Hi').pipe(filterTextDeltas(), bufferTokens(2), toArray()))).toEqual(['ab', 'cd', 'e']);
-    new TestScheduler((actual, expectedFrames) => expect(actual).toEqual(expectedFrames)).run(({ cold, expectObservable }) => {
-      expectObservable(cold('-a-b-------c-|').pipe(bufferTokens({ count: 10, timeSpan: 4 }))).toBe('-----x-------(y|)', { x: 'ab', y: 'c' });
-    });
+    expect(await lastValueFrom(runStreamed(agent, 'Hi').pipe(filterTextDeltas(), bufferTokens(2), toArray()))).toEqual([
+      'ab',
+      'cd',
+      'e',
+    ]);
+    new TestScheduler((actual, expectedFrames) => expect(actual).toEqual(expectedFrames)).run(
+      ({ cold, expectObservable }) => {
+        expectObservable(cold('-a-b-------c-|').pipe(bufferTokens({ count: 10, timeSpan: 4 }))).toBe(
+          '-----x-------(y|)',
+          { x: 'ab', y: 'c' },
+        );
+      },
+    );
   });
 
   it('toFinalOutput errors when there is no final output', async () => {
@@ -77,7 +91,10 @@ describe("the README's testing example", () => {
     const scheduler = new TestScheduler((actual, expectedFrames) => expect(actual).toEqual(expectedFrames));
     scheduler.run(({ expectObservable }) => {
       const model = fakeModel([{ text: ['Hello', ' world'] }], { scheduler, interval: 10 });
-      const shout = runStreamed(new Agent({ name: 'Greeter', model }), 'Hi').pipe(filterTextDeltas(), map((s) => s.toUpperCase()));
+      const shout = runStreamed(new Agent({ name: 'Greeter', model }), 'Hi').pipe(
+        filterTextDeltas(),
+        map((s) => s.toUpperCase()),
+      );
       expectObservable(shout).toBe('10ms a 9ms b 9ms |', { a: 'HELLO', b: ' WORLD' });
     });
   });

@@ -21,10 +21,23 @@ beforeAll(() => {
   const tarball = readdirSync(project).find((name) => name.endsWith('.tgz'));
   if (!tarball) throw new Error('npm pack wrote no tarball');
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-project', private: true, type: 'module' }));
-  const { devDependencies } = JSON.parse(execFileSync('node', ['-p', 'JSON.stringify(require("./package.json"))'], { cwd: root, encoding: 'utf8' })) as {
+  const { devDependencies } = JSON.parse(
+    execFileSync('node', ['-p', 'JSON.stringify(require("./package.json"))'], { cwd: root, encoding: 'utf8' }),
+  ) as {
     devDependencies: Record<string, string>;
   };
-  npm(['install', '--prefer-offline', '--no-audit', '--no-fund', `./${tarball}`, `rxjs@${devDependencies.rxjs}`, `zod@${devDependencies.zod}`], project);
+  npm(
+    [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      `./${tarball}`,
+      `rxjs@${devDependencies.rxjs}`,
+      `zod@${devDependencies.zod}`,
+    ],
+    project,
+  );
 }, 180_000);
 
 afterAll(() => {
@@ -51,7 +64,19 @@ describe('the packed package', () => {
       }));
     `);
     const entries = JSON.parse(out) as Record<string, string[]>;
-    expect(entries.main).toEqual(expect.arrayContaining(['Agent', 'tool', 'run', 'runSync', 'runStreamed', 'Runner', 'AgentsError', 'OpenAIResponsesModel', 'OpenAIChatCompletionsModel']));
+    expect(entries.main).toEqual(
+      expect.arrayContaining([
+        'Agent',
+        'tool',
+        'run',
+        'runSync',
+        'runStreamed',
+        'Runner',
+        'AgentsError',
+        'OpenAIResponsesModel',
+        'OpenAIChatCompletionsModel',
+      ]),
+    );
     expect(entries.operators).toEqual(expect.arrayContaining(['filterTextDeltas', 'bufferTokens', 'toFinalOutput']));
     expect(entries.testing).toEqual(expect.arrayContaining(['fakeModel']));
     expect(entries.server).toEqual(expect.arrayContaining(['startServer']));

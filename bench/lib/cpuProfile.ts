@@ -2,7 +2,12 @@
 import { readFileSync } from 'node:fs';
 
 interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }[];
+  nodes: {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+    hitCount?: number;
+    children?: number[];
+  }[];
   samples: number[];
   timeDeltas: number[];
 }
@@ -18,12 +23,24 @@ export function summarize(path: string, top = 25): string {
   const byPackage = new Map<string, number>();
   for (const [id, time] of self) {
     const { functionName, url, lineNumber } = (byId.get(id) as CpuProfile['nodes'][number]).callFrame;
-    const file = url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, '').replace(/^.*\/work\/main\//, '');
+    const file = url
+      .replace(/^file:\/\//, '')
+      .replace(/^.*\/node_modules\//, '')
+      .replace(/^.*\/work\/main\//, '');
     const key = `${functionName || '(anonymous)'}  ${file ? `${file}:${lineNumber + 1}` : ''}`;
     byFunction.set(key, (byFunction.get(key) ?? 0) + time);
-    const pkg = !url ? functionName : url.startsWith('node:') ? 'node internals' : url.includes('/node_modules/')
-      ? (url.split('/node_modules/').pop() as string).split('/').slice(0, url.split('/node_modules/').pop()?.startsWith('@') ? 2 : 1).join('/')
-      : url.includes('/dist/') ? 'rxjs-agents (dist)' : 'bench';
+    const pkg = !url
+      ? functionName
+      : url.startsWith('node:')
+        ? 'node internals'
+        : url.includes('/node_modules/')
+          ? (url.split('/node_modules/').pop() as string)
+              .split('/')
+              .slice(0, url.split('/node_modules/').pop()?.startsWith('@') ? 2 : 1)
+              .join('/')
+          : url.includes('/dist/')
+            ? 'rxjs-agents (dist)'
+            : 'bench';
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + time);
   }
   // Total (inclusive) time of rxjs-agents' own functions: each sample counts once for every
@@ -42,7 +59,20 @@ export function summarize(path: string, top = 25): string {
   });
   const pct = (time: number): string => `${((100 * time) / total).toFixed(1).padStart(5)}%`;
   const sorted = (map: Map<string, number>, n: number): string[] =>
-    [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([key, time]) => `${pct(time)}  ${(time / 1000).toFixed(0).padStart(6)} ms  ${key}`);
-  return [`${path}: ${(total / 1000).toFixed(0)} ms sampled`, '', 'Self time by package:', ...sorted(byPackage, 12), '', 'Top functions by self time:', ...sorted(byFunction, top), '', "rxjs-agents' functions by total time (self and callees):", ...sorted(inclusive, 15)].join('\n');
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([key, time]) => `${pct(time)}  ${(time / 1000).toFixed(0).padStart(6)} ms  ${key}`);
+  return [
+    `${path}: ${(total / 1000).toFixed(0)} ms sampled`,
+    '',
+    'Self time by package:',
+    ...sorted(byPackage, 12),
+    '',
+    'Top functions by self time:',
+    ...sorted(byFunction, top),
+    '',
+    "rxjs-agents' functions by total time (self and callees):",
+    ...sorted(inclusive, 15),
+  ].join('\n');
 }
-

@@ -43,11 +43,16 @@ async function drainAsync(texts: AsyncIterable<string>, size: number): Promise<n
 export function pipelineContenders(deltas: readonly string[], size: number): Contender[] {
   const events = textModelEvents(deltas);
   const agent = new Agent({ name: 'Assistant', instructions: 'Be brief.', model: syncModel(events) });
-  const isDelta = (event: ModelEvent): event is Extract<ModelEvent, { type: 'text-delta' }> => event.type === 'text-delta';
+  const isDelta = (event: ModelEvent): event is Extract<ModelEvent, { type: 'text-delta' }> =>
+    event.type === 'text-delta';
   const join = (pieces: string[]): string => pieces.join('');
 
   openaiAgents.setTracingDisabled(true);
-  const peerAgent = new openaiAgents.Agent({ name: 'Assistant', instructions: 'Be brief.', model: agentsSdkModel(deltas) });
+  const peerAgent = new openaiAgents.Agent({
+    name: 'Assistant',
+    instructions: 'Be brief.',
+    model: agentsSdkModel(deltas),
+  });
   const aiModel = aiSdkModel(deltas);
 
   return [
@@ -72,7 +77,15 @@ export function pipelineContenders(deltas: readonly string[], size: number): Con
     {
       name: 'bare RxJS: filter → map → bufferCount(16) → join',
       role: 'floor',
-      run: () => drainSync(emitAll(events).pipe(filter(isDelta), map((event) => event.delta), bufferCount(size), map(join))),
+      run: () =>
+        drainSync(
+          emitAll(events).pipe(
+            filter(isDelta),
+            map((event) => event.delta),
+            bufferCount(size),
+            map(join),
+          ),
+        ),
     },
     {
       name: 'rxjs-agents: runStreamed → filterTextDeltas → bufferTokens(16)',
@@ -122,4 +135,3 @@ export function pipelineContenders(deltas: readonly string[], size: number): Con
     },
   ];
 }
-

@@ -22,7 +22,15 @@ const usage = { requests: 1, inputTokens: 10, outputTokens: 0, totalTokens: 10 }
 export function textModelEvents(deltas: readonly string[]): ModelEvent[] {
   const response: ModelResponse = {
     id: 'resp_1',
-    output: [{ type: 'message', role: 'assistant', id: 'msg_1', status: 'completed', content: [{ type: 'output_text', text: deltas.join(''), annotations: [] }] }],
+    output: [
+      {
+        type: 'message',
+        role: 'assistant',
+        id: 'msg_1',
+        status: 'completed',
+        content: [{ type: 'output_text', text: deltas.join(''), annotations: [] }],
+      },
+    ],
     usage,
   };
   return [...deltas.map((delta): ModelEvent => ({ type: 'text-delta', delta })), { type: 'response', response }];
@@ -45,7 +53,16 @@ export function toolLoopModel(turns: number, deltas: readonly string[]): Model {
       type: 'response',
       response: {
         id: `resp_${index + 1}`,
-        output: [{ type: 'function_call', id: `fc_${index + 1}`, call_id: `call_${index + 1}`, name: 'add', arguments: `{"a":${index},"b":1}`, status: 'completed' }],
+        output: [
+          {
+            type: 'function_call',
+            id: `fc_${index + 1}`,
+            call_id: `call_${index + 1}`,
+            name: 'add',
+            arguments: `{"a":${index},"b":1}`,
+            status: 'completed',
+          },
+        ],
         usage,
       },
     },
@@ -67,7 +84,15 @@ export function agentsSdkModel(deltas: readonly string[]): AgentsModel {
   const response = {
     id: 'resp_1',
     usage: { requests: 1, inputTokens: 10, outputTokens: 0, totalTokens: 10 },
-    output: [{ type: 'message' as const, role: 'assistant' as const, id: 'msg_1', status: 'completed' as const, content: [{ type: 'output_text' as const, text }] }],
+    output: [
+      {
+        type: 'message' as const,
+        role: 'assistant' as const,
+        id: 'msg_1',
+        status: 'completed' as const,
+        content: [{ type: 'output_text' as const, text }],
+      },
+    ],
   };
   return {
     async getResponse() {

@@ -62,7 +62,14 @@ class Clock {
   }
   done(): WireRun {
     const cpu = process.cpuUsage(this.cpuStart);
-    return { first: this.first, last: this.last, end: performance.now() - this.start, deltas: this.deltas, chars: this.chars, cpu: (cpu.user + cpu.system) / 1000 };
+    return {
+      first: this.first,
+      last: this.last,
+      end: performance.now() - this.start,
+      deltas: this.deltas,
+      chars: this.chars,
+      cpu: (cpu.user + cpu.system) / 1000,
+    };
   }
 }
 
@@ -75,7 +82,11 @@ function signalFor(hooks: WireHooks): AbortSignal | undefined {
 }
 
 /** Resolves with what the run had when `signal` aborted it; other errors are real. */
-async function untilAborted(signal: AbortSignal | undefined, clock: Clock, body: () => Promise<void>): Promise<WireRun> {
+async function untilAborted(
+  signal: AbortSignal | undefined,
+  clock: Clock,
+  body: () => Promise<void>,
+): Promise<WireRun> {
   try {
     await body();
   } catch (error) {
@@ -109,7 +120,11 @@ export function wireContenders(
     },
   };
 
-  const agent = new Agent({ name: 'Assistant', instructions, model: new OpenAIResponsesModel({ model: modelId, client }) });
+  const agent = new Agent({
+    name: 'Assistant',
+    instructions,
+    model: new OpenAIResponsesModel({ model: modelId, client }),
+  });
   const rxjsAgents: WireContender = {
     name: 'rxjs-agents runStreamed → filterTextDeltas',
     run: ({ cancellable, onDelta } = {}) => {
@@ -127,7 +142,11 @@ export function wireContenders(
   };
 
   openaiAgents.setTracingDisabled(true);
-  const peerAgent = new openaiAgents.Agent({ name: 'Assistant', instructions, model: new openaiAgents.OpenAIResponsesModel(client, modelId) });
+  const peerAgent = new openaiAgents.Agent({
+    name: 'Assistant',
+    instructions,
+    model: new openaiAgents.OpenAIResponsesModel(client, modelId),
+  });
   const agentsSdk: WireContender = {
     name: '@openai/agents run(stream) → toTextStream',
     run: (hooks = {}) => {

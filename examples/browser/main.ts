@@ -75,9 +75,11 @@ function showRecommendation(recommendation: Recommendation): void {
   element('#destination').textContent = recommendation.destination;
   element('#reason').textContent = recommendation.reason;
   element('#best-season').textContent = recommendation.bestSeason;
-  element('#budget').textContent = new Intl.NumberFormat('en', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }).format(
-    recommendation.budgetPerDayEur,
-  );
+  element('#budget').textContent = new Intl.NumberFormat('en', {
+    style: 'currency',
+    currency: 'EUR',
+    maximumFractionDigits: 0,
+  }).format(recommendation.budgetPerDayEur);
   result.hidden = false;
 }
 

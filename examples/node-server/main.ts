@@ -15,7 +15,10 @@ import { startExampleServer } from './server.js';
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
 const live = process.env.OPENAI_API_KEY
-  ? { api: process.env.RXJS_AGENTS_API === 'chat' ? ('chat' as const) : ('responses' as const), model: process.env.OPENAI_MODEL ?? 'gpt-4.1-mini' }
+  ? {
+      api: process.env.RXJS_AGENTS_API === 'chat' ? ('chat' as const) : ('responses' as const),
+      model: process.env.OPENAI_MODEL ?? 'gpt-4.1-mini',
+    }
   : undefined;
 
 const server = await startExampleServer({

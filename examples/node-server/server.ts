@@ -81,7 +81,9 @@ export async function startExampleServer(options: ExampleServerOptions = {}): Pr
     if (!body.ok) return sendJson(res, body.status, { error: body.error });
     const question = (body.value as { question?: unknown } | null)?.question;
     if (typeof question !== 'string' || question.trim() === '' || question.length > maxQuestionLength) {
-      return sendJson(res, 400, { error: `Expected a JSON body { "question": "…" } with 1 to ${maxQuestionLength} characters.` });
+      return sendJson(res, 400, {
+        error: `Expected a JSON body { "question": "…" } with 1 to ${maxQuestionLength} characters.`,
+      });
     }
     if (offline !== undefined) {
       const fault = headerValue(req, 'x-offline-fault');
@@ -104,7 +106,13 @@ export async function startExampleServer(options: ExampleServerOptions = {}): Pr
       return chat(req, res);
     }
     if (pathname === '/api/offline/model-requests' && offline !== undefined && req.method === 'GET') {
-      const calls = offline.requests.map(({ method, path, receivedAt, closedAt, aborted }) => ({ method, path, receivedAt, closedAt, aborted }));
+      const calls = offline.requests.map(({ method, path, receivedAt, closedAt, aborted }) => ({
+        method,
+        path,
+        receivedAt,
+        closedAt,
+        aborted,
+      }));
       return sendJson(res, 200, calls);
     }
     if (pathname.startsWith('/api/')) return sendJson(res, 404, { error: `No such endpoint: ${pathname}` });
@@ -161,6 +169,10 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }

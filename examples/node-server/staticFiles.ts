@@ -35,8 +35,14 @@ const contentTypes: Record<string, string> = {
 };
 
 /** Serves `pathname` from the first mount whose prefix it starts with; `false` when none matches. */
-export async function serveStatic(mounts: readonly StaticMount[], pathname: string, res: ServerResponse): Promise<boolean> {
-  const mount = mounts.find((candidate) => pathname.startsWith(candidate.prefix) || `${pathname}/` === candidate.prefix);
+export async function serveStatic(
+  mounts: readonly StaticMount[],
+  pathname: string,
+  res: ServerResponse,
+): Promise<boolean> {
+  const mount = mounts.find(
+    (candidate) => pathname.startsWith(candidate.prefix) || `${pathname}/` === candidate.prefix,
+  );
   if (mount === undefined) return false;
   if (`${pathname}/` === mount.prefix) {
     res.writeHead(301, { location: mount.prefix }).end();
@@ -57,7 +63,11 @@ export async function serveStatic(mounts: readonly StaticMount[], pathname: stri
     return true;
   }
 
-  const found = (await isFile(file)) ? file : mount.spa && extname(relative) === '' ? join(mount.dir, 'index.html') : undefined;
+  const found = (await isFile(file))
+    ? file
+    : mount.spa && extname(relative) === ''
+      ? join(mount.dir, 'index.html')
+      : undefined;
   if (found === undefined || !(await isFile(found))) {
     const missing = !(await isDirectory(mount.dir));
     res.writeHead(missing ? 503 : 404, { 'content-type': 'text/plain; charset=utf-8' });

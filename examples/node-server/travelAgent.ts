@@ -19,13 +19,15 @@ export type Recommendation = z.infer<typeof Recommendation>;
 export const offlineAnswers: readonly Recommendation[] = [
   {
     destination: 'Lisbon, Portugal',
-    reason: 'Tiled old quarters on seven hills, grilled sardines and pastéis de nata, and the Atlantic a tram ride away.',
+    reason:
+      'Tiled old quarters on seven hills, grilled sardines and pastéis de nata, and the Atlantic a tram ride away.',
     bestSeason: 'April to June',
     budgetPerDayEur: 110,
   },
   {
     destination: 'Naples, Italy',
-    reason: 'The birthplace of pizza, a labyrinth of ancient streets, and the Bay of Naples with Capri and the Amalfi Coast close by.',
+    reason:
+      'The birthplace of pizza, a labyrinth of ancient streets, and the Bay of Naples with Capri and the Amalfi Coast close by.',
     bestSeason: 'April to May',
     budgetPerDayEur: 100,
   },
@@ -54,5 +56,7 @@ export function createTravelAgent(model: Model): TravelAgent {
  * Ollama, vLLM and LM Studio speak).
  */
 export function createModel(client: OpenAI, api: 'responses' | 'chat', model: string): Model {
-  return api === 'chat' ? new OpenAIChatCompletionsModel({ model, client }) : new OpenAIResponsesModel({ model, client });
+  return api === 'chat'
+    ? new OpenAIChatCompletionsModel({ model, client })
+    : new OpenAIResponsesModel({ model, client });
 }

@@ -10,14 +10,16 @@ import { modelFromSyncDescriptor } from '../models/syncDescriptor.js';
 import { guardModelCall, type ModelCallEvent, type ModelCallPolicy } from '../runner/retryModelCall.js';
 import { toSyncCallError, type SyncCallReply } from '../runner/syncBridge.js';
 
-runAsWorker((descriptor: SyncModelDescriptor, request: ModelRequest, policy: ModelCallPolicy = {}): Promise<SyncCallReply> => {
-  const events: ModelCallEvent[] = [];
-  return new Promise((resolve) => {
-    const model = modelFromSyncDescriptor(descriptor);
-    guardModelCall(() => model.stream(request), policy).subscribe({
-      next: (event) => events.push(event),
-      complete: () => resolve({ events }),
-      error: (error: unknown) => resolve({ events, error: toSyncCallError(error) }),
+runAsWorker(
+  (descriptor: SyncModelDescriptor, request: ModelRequest, policy: ModelCallPolicy = {}): Promise<SyncCallReply> => {
+    const events: ModelCallEvent[] = [];
+    return new Promise((resolve) => {
+      const model = modelFromSyncDescriptor(descriptor);
+      guardModelCall(() => model.stream(request), policy).subscribe({
+        next: (event) => events.push(event),
+        complete: () => resolve({ events }),
+        error: (error: unknown) => resolve({ events, error: toSyncCallError(error) }),
+      });
     });
-  });
-});
+  },
+);

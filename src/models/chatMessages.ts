@@ -27,7 +27,10 @@ import type { FunctionCallItem, FunctionCallOutputItem, InputItem, MessageConten
  *   separate the items around them: `[message, reasoning, function_call]` is one assistant
  *   message with a tool call.
  */
-export function chatMessages(instructions: string | undefined, items: readonly InputItem[]): ChatCompletionMessageParam[] {
+export function chatMessages(
+  instructions: string | undefined,
+  items: readonly InputItem[],
+): ChatCompletionMessageParam[] {
   const messages: ChatCompletionMessageParam[] = [];
   if (instructions !== undefined) messages.push({ role: 'system', content: instructions });
   /** The assistant message that function calls may still be attached to. */
@@ -67,7 +70,9 @@ export function chatMessages(instructions: string | undefined, items: readonly I
 function messageParam(item: MessageItem): ChatCompletionMessageParam {
   const parts: readonly MessageContentPart[] =
     typeof item.content === 'string' ? [{ type: 'input_text', text: item.content }] : item.content;
-  const text = parts.map((part) => (part.type === 'input_text' || part.type === 'output_text' ? part.text : '')).join('');
+  const text = parts
+    .map((part) => (part.type === 'input_text' || part.type === 'output_text' ? part.text : ''))
+    .join('');
 
   switch (item.role) {
     case 'assistant': {
@@ -95,7 +100,9 @@ function userPart(part: MessageContentPart): ChatCompletionContentPart[] {
       return [{ type: 'text', text: part.text }];
     case 'input_image':
       if (part.image_url === undefined) return [];
-      return [{ type: 'image_url', image_url: { url: part.image_url, ...(part.detail ? { detail: part.detail } : {}) } }];
+      return [
+        { type: 'image_url', image_url: { url: part.image_url, ...(part.detail ? { detail: part.detail } : {}) } },
+      ];
     case 'refusal':
       return [];
   }

@@ -46,13 +46,15 @@ export class ChatStreamState {
     if (!Array.isArray(choices)) throw malformed('choices that are not a list');
     for (const candidate of choices) {
       if (!isRecord(candidate)) throw malformed('a choice that is not an object');
-      if (candidate['index'] !== undefined && typeof candidate['index'] !== 'number') throw malformed('a choice whose index is not a number');
+      if (candidate['index'] !== undefined && typeof candidate['index'] !== 'number')
+        throw malformed('a choice whose index is not a number');
     }
     const choice = (choices as Json[]).find((candidate) => ((candidate['index'] as number | undefined) ?? 0) === 0);
     if (choice === undefined) return '';
     const finish = choice['finish_reason'];
     if (!isOptionalString(finish)) throw malformed('a finish_reason that is not a string');
-    if (typeof finish === 'string' && finish !== '') this.finishReason = finish as NonNullable<ChatCompletionChunk.Choice['finish_reason']>;
+    if (typeof finish === 'string' && finish !== '')
+      this.finishReason = finish as NonNullable<ChatCompletionChunk.Choice['finish_reason']>;
     const delta = choice['delta'] ?? {};
     if (!isRecord(delta)) throw malformed('a delta that is not an object');
     const { content, refusal } = delta;
@@ -73,11 +75,16 @@ export class ChatStreamState {
     if (!isRecord(fn)) throw malformed('a tool call whose function is not an object');
     const { id } = delta;
     const { name, arguments: args } = fn;
-    if (!isOptionalString(id) || !isOptionalString(name) || !isOptionalString(args)) throw malformed('a tool call whose id, name or arguments are not strings');
+    if (!isOptionalString(id) || !isOptionalString(name) || !isOptionalString(args))
+      throw malformed('a tool call whose id, name or arguments are not strings');
     // Some compatible servers leave out `index`: a delta with a new id is then a new call, and one
     // without an id continues the last call.
     let index = delta['index'];
-    if (index !== undefined && index !== null && !(typeof index === 'number' && Number.isInteger(index) && index >= 0 && index < 128)) {
+    if (
+      index !== undefined &&
+      index !== null &&
+      !(typeof index === 'number' && Number.isInteger(index) && index >= 0 && index < 128)
+    ) {
       throw malformed('a tool call whose index is not a small whole number');
     }
     if (typeof index !== 'number') {

@@ -51,26 +51,31 @@ export function isOptionalString(value: unknown): boolean {
  * Other items (reasoning, provider items) pass as they came.
  */
 export function responsesOutput(api: ApiLabel, response: unknown): OutputItem[] {
-  if (!isRecord(response) || !Array.isArray(response['output'])) throw malformedEvent(api, 'response.completed without an output list');
+  if (!isRecord(response) || !Array.isArray(response['output']))
+    throw malformedEvent(api, 'response.completed without an output list');
   const output = response['output'] as unknown[];
   output.forEach((item, index) => {
     const what = `response.completed output[${index}]`;
-    if (!isRecord(item) || typeof item['type'] !== 'string') throw malformedEvent(api, `${what} is not an item with a type`);
+    if (!isRecord(item) || typeof item['type'] !== 'string')
+      throw malformedEvent(api, `${what} is not an item with a type`);
     if (item['type'] === 'message') {
       const content = item['content'];
       if (typeof item['role'] !== 'string') throw malformedEvent(api, `${what}: a message without a role`);
       if (typeof content === 'string') return;
       if (!Array.isArray(content)) throw malformedEvent(api, `${what}: a message without content`);
       content.forEach((part: unknown, at) => {
-        if (!isRecord(part) || typeof part['type'] !== 'string') throw malformedEvent(api, `${what}.content[${at}] is not a part with a type`);
+        if (!isRecord(part) || typeof part['type'] !== 'string')
+          throw malformedEvent(api, `${what}.content[${at}] is not a part with a type`);
         if ((part['type'] === 'output_text' || part['type'] === 'input_text') && typeof part['text'] !== 'string') {
           throw malformedEvent(api, `${what}.content[${at}]: a text part without text`);
         }
-        if (part['type'] === 'refusal' && typeof part['refusal'] !== 'string') throw malformedEvent(api, `${what}.content[${at}]: a refusal without text`);
+        if (part['type'] === 'refusal' && typeof part['refusal'] !== 'string')
+          throw malformedEvent(api, `${what}.content[${at}]: a refusal without text`);
       });
     } else if (item['type'] === 'function_call') {
       for (const field of ['call_id', 'name', 'arguments']) {
-        if (typeof item[field] !== 'string') throw malformedEvent(api, `${what}: a function call whose ${field} is not a string`);
+        if (typeof item[field] !== 'string')
+          throw malformedEvent(api, `${what}: a function call whose ${field} is not a string`);
       }
     }
   });

@@ -6,7 +6,14 @@ import { ChatStreamState } from './chatStreamState.js';
 import { malformedEvent } from './eventShapes.js';
 import { modelCall } from './modelCall.js';
 import { OpenAIModelBase, type OpenAIModelOptions } from './openaiModelBase.js';
-import { endedEarlyError, incompleteError, providerReportedError, redactJson, toModelProviderError, type ApiLabel } from './providerErrors.js';
+import {
+  endedEarlyError,
+  incompleteError,
+  providerReportedError,
+  redactJson,
+  toModelProviderError,
+  type ApiLabel,
+} from './providerErrors.js';
 import { chatResponseFormat, chatSettings, chatTool } from './settings.js';
 
 const api: ApiLabel = 'OpenAI Chat Completions API';
@@ -76,7 +83,10 @@ export class OpenAIChatCompletionsModel extends OpenAIModelBase {
   }
 
   async #call(request: ModelRequest, signal: AbortSignal, emit: (event: ModelEvent) => void): Promise<ModelResponse> {
-    const stream: AsyncIterable<unknown> = await this.client().chat.completions.create(chatParams(this.model, request), { signal });
+    const stream: AsyncIterable<unknown> = await this.client().chat.completions.create(
+      chatParams(this.model, request),
+      { signal },
+    );
     const state = new ChatStreamState();
     const malformed = (what: string) => malformedEvent(api, what);
     for await (const chunk of stream) {

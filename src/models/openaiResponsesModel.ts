@@ -5,7 +5,14 @@ import type { Usage } from '../usage.js';
 import { isRecord, malformedEvent, responsesOutput, usageFrom, type Json } from './eventShapes.js';
 import { modelCall } from './modelCall.js';
 import { OpenAIModelBase, type OpenAIModelOptions } from './openaiModelBase.js';
-import { endedEarlyError, incompleteError, providerReportedError, redactJson, toModelProviderError, type ApiLabel } from './providerErrors.js';
+import {
+  endedEarlyError,
+  incompleteError,
+  providerReportedError,
+  redactJson,
+  toModelProviderError,
+  type ApiLabel,
+} from './providerErrors.js';
 import { responsesSettings, responsesTextFormat, responsesTool } from './settings.js';
 
 const api: ApiLabel = 'OpenAI Responses API';
@@ -70,12 +77,15 @@ export class OpenAIResponsesModel extends OpenAIModelBase {
   }
 
   async #call(request: ModelRequest, signal: AbortSignal, emit: (event: ModelEvent) => void): Promise<ModelResponse> {
-    const stream: AsyncIterable<unknown> = await this.client().responses.create(responsesParams(this.model, request), { signal });
+    const stream: AsyncIterable<unknown> = await this.client().responses.create(responsesParams(this.model, request), {
+      signal,
+    });
     let completed: ModelResponse | undefined;
     for await (const event of stream) {
       if (signal.aborted) break;
       emit({ type: 'raw', data: redactJson(event, this.secret()) });
-      if (!isRecord(event) || typeof event['type'] !== 'string') throw malformedEvent(api, 'an event that is not an object with a type');
+      if (!isRecord(event) || typeof event['type'] !== 'string')
+        throw malformedEvent(api, 'an event that is not an object with a type');
       completed = this.#handle(event, emit) ?? completed;
     }
     if (completed === undefined) throw endedEarlyError(api);
@@ -102,16 +112,28 @@ export class OpenAIResponsesModel extends OpenAIModelBase {
         return { ...(id === undefined ? {} : { id }), output, usage: responsesUsage(response) };
       }
       case 'error':
-        throw providerReportedError(api, { code: stringOr(event['code']), message: stringOr(event['message']) }, this.secret());
+        throw providerReportedError(
+          api,
+          { code: stringOr(event['code']), message: stringOr(event['message']) },
+          this.secret(),
+        );
       case 'response.failed': {
         const error = isRecord(event['response']) ? event['response']['error'] : undefined;
         const details = isRecord(error) ? error : {};
-        throw providerReportedError(api, { code: stringOr(details['code']), message: stringOr(details['message']) ?? 'the response failed.' }, this.secret());
+        throw providerReportedError(
+          api,
+          { code: stringOr(details['code']), message: stringOr(details['message']) ?? 'the response failed.' },
+          this.secret(),
+        );
       }
       case 'response.incomplete': {
         const response = event['response'];
         const details = isRecord(response) ? response['incomplete_details'] : undefined;
-        throw incompleteError(api, isRecord(details) ? stringOr(details['reason']) : undefined, responsesUsage(response));
+        throw incompleteError(
+          api,
+          isRecord(details) ? stringOr(details['reason']) : undefined,
+          responsesUsage(response),
+        );
       }
       default:
         return undefined;
@@ -140,5 +162,9 @@ export function responsesParams(model: string, request: ModelRequest): ResponseC
 
 /** The usage of a response (zeros where the provider sent none, or sent something else than counts). */
 function responsesUsage(response: unknown): Usage {
-  return usageFrom(isRecord(response) ? response['usage'] : undefined, ['input_tokens', 'output_tokens', 'total_tokens']);
+  return usageFrom(isRecord(response) ? response['usage'] : undefined, [
+    'input_tokens',
+    'output_tokens',
+    'total_tokens',
+  ]);
 }

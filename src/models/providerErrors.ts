@@ -52,13 +52,19 @@ export function toModelProviderError(error: unknown, api: ApiLabel, context: Fai
   const cause = scrub(error, secret);
 
   if (error instanceof APIConnectionTimeoutError) {
-    return new ModelProviderError(message(`${api} request to ${where(context.baseURL)} timed out: ${error.message}`), { cause, retryable: true });
-  }
-  if (error instanceof APIConnectionError) {
-    return new ModelProviderError(message(`${api} connection failed: could not reach ${where(context.baseURL)}${reasonOf(error.cause)}.`), {
+    return new ModelProviderError(message(`${api} request to ${where(context.baseURL)} timed out: ${error.message}`), {
       cause,
       retryable: true,
     });
+  }
+  if (error instanceof APIConnectionError) {
+    return new ModelProviderError(
+      message(`${api} connection failed: could not reach ${where(context.baseURL)}${reasonOf(error.cause)}.`),
+      {
+        cause,
+        retryable: true,
+      },
+    );
   }
   if (error instanceof APIError) {
     const code = typeof error.code === 'string' ? error.code : undefined;
@@ -66,23 +72,36 @@ export function toModelProviderError(error: unknown, api: ApiLabel, context: Fai
     const retryAfterMs = retryAfterOf(error.headers);
     return new ModelProviderError(message(`${api} ${what}: ${error.message}`), {
       cause,
-      ...(error.status === undefined ? { retryable: code !== undefined && retryableCodes.has(code) } : { status: error.status }),
+      ...(error.status === undefined
+        ? { retryable: code !== undefined && retryableCodes.has(code) }
+        : { status: error.status }),
       ...(code === undefined ? {} : { code }),
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });
   }
   if (error instanceof SyntaxError) {
-    return new ModelProviderError(message(`${api} sent an event that is not valid JSON: ${error.message}`), { cause, retryable: true });
+    return new ModelProviderError(message(`${api} sent an event that is not valid JSON: ${error.message}`), {
+      cause,
+      retryable: true,
+    });
   }
   const text = error instanceof Error ? error.message : String(error);
   return new ModelProviderError(
-    message(`${api} stream failed: the connection broke off before the response completed (${text}${reasonOf(causeOf(error))}).`),
+    message(
+      `${api} stream failed: the connection broke off before the response completed (${text}${reasonOf(causeOf(error))}).`,
+    ),
     { cause, retryable: true },
   );
 }
 
 /** Provider error codes (inside a stream) that another try may get past. */
-const retryableCodes = new Set(['server_error', 'internal_error', 'rate_limit_exceeded', 'service_unavailable', 'overloaded']);
+const retryableCodes = new Set([
+  'server_error',
+  'internal_error',
+  'rate_limit_exceeded',
+  'service_unavailable',
+  'overloaded',
+]);
 
 /** A failure the provider reported inside a stream (an `error` event, a failed response). */
 export function providerReportedError(
@@ -104,7 +123,11 @@ export function providerReportedError(
  */
 export function incompleteError(api: ApiLabel, reason: string | undefined, usage: Usage): ModelProviderError {
   const code = reason ?? 'incomplete';
-  return new ModelProviderError(`${api} error: the response is incomplete (${reason ?? 'no reason given'}).`, { code, usage, retryable: false });
+  return new ModelProviderError(`${api} error: the response is incomplete (${reason ?? 'no reason given'}).`, {
+    code,
+    usage,
+    retryable: false,
+  });
 }
 
 /** The error for a stream that ended before the response was complete. */
@@ -161,7 +184,8 @@ export function retryAfterOf(headers: Headers | undefined): number | undefined {
  * its causes, as `console.error` and `util.inspect` do, must not show the key.
  */
 function scrub(error: unknown, secret: string | undefined, depth = 0): unknown {
-  if (secret === undefined || secret.length < 4 || typeof error !== 'object' || error === null || depth > 8) return error;
+  if (secret === undefined || secret.length < 4 || typeof error !== 'object' || error === null || depth > 8)
+    return error;
   for (const key of Reflect.ownKeys(error)) {
     if (typeof key !== 'string') continue;
     const descriptor = Object.getOwnPropertyDescriptor(error, key);
@@ -187,7 +211,12 @@ function scrub(error: unknown, secret: string | undefined, depth = 0): unknown {
       clean = redactJson(value, secret);
     }
     if (clean === value) continue;
-    Object.defineProperty(error, key, { value: clean, writable: true, configurable: true, enumerable: descriptor.enumerable ?? false });
+    Object.defineProperty(error, key, {
+      value: clean,
+      writable: true,
+      configurable: true,
+      enumerable: descriptor.enumerable ?? false,
+    });
   }
   return error;
 }

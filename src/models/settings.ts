@@ -29,7 +29,8 @@ export function responsesSettings(settings: ModelSettings, hasTools: boolean): R
   if (settings.reasoning?.effort !== undefined) fields.reasoning = { effort: settings.reasoning.effort };
   if (hasTools) {
     const choice = settings.toolChoice;
-    if (choice !== undefined) fields.tool_choice = typeof choice === 'string' ? choice : { type: 'function', name: choice.name };
+    if (choice !== undefined)
+      fields.tool_choice = typeof choice === 'string' ? choice : { type: 'function', name: choice.name };
     if (settings.parallelToolCalls !== undefined) fields.parallel_tool_calls = settings.parallelToolCalls;
   }
   return fields;
@@ -73,7 +74,12 @@ export function responsesTool(tool: FunctionToolSpec): NonNullable<ResponseCreat
 export function chatTool(tool: FunctionToolSpec): NonNullable<ChatCompletionCreateParamsStreaming['tools']>[number] {
   return {
     type: 'function',
-    function: { name: tool.name, description: tool.description, parameters: { ...tool.parameters }, strict: tool.strict },
+    function: {
+      name: tool.name,
+      description: tool.description,
+      parameters: { ...tool.parameters },
+      strict: tool.strict,
+    },
   };
 }
 

@@ -35,15 +35,22 @@ export function checkModelResponse(response: unknown, source: string): ModelResp
   const { output, usage, id } = response;
   if (!Array.isArray(output)) throw malformed(source, 'output is not a list');
   output.forEach((item: unknown, index) => {
-    if (!isRecord(item) || typeof item['type'] !== 'string') throw malformed(source, `output[${index}] is not an item with a type`);
-    if (item['type'] === 'function_call' && !['call_id', 'name', 'arguments'].every((field) => typeof item[field] === 'string')) {
+    if (!isRecord(item) || typeof item['type'] !== 'string')
+      throw malformed(source, `output[${index}] is not an item with a type`);
+    if (
+      item['type'] === 'function_call' &&
+      !['call_id', 'name', 'arguments'].every((field) => typeof item[field] === 'string')
+    ) {
       throw malformed(source, `output[${index}] is a function call without a string call_id, name and arguments`);
     }
     if (item['type'] === 'message' && typeof item['content'] !== 'string' && !Array.isArray(item['content'])) {
       throw malformed(source, `output[${index}] is a message without content`);
     }
   });
-  if (!isRecord(usage) || !(['requests', 'inputTokens', 'outputTokens', 'totalTokens'] as const).every((key) => isCount(usage[key]))) {
+  if (
+    !isRecord(usage) ||
+    !(['requests', 'inputTokens', 'outputTokens', 'totalTokens'] as const).every((key) => isCount(usage[key]))
+  ) {
     throw malformed(source, 'usage is not four counts');
   }
   if (id !== undefined && typeof id !== 'string') throw malformed(source, 'the id is not a string');
@@ -52,6 +59,7 @@ export function checkModelResponse(response: unknown, source: string): ModelResp
 
 /** @throws ModelBehaviorError when a `text-delta`'s delta is not a string. */
 export function checkDelta(delta: unknown, source: string): string {
-  if (typeof delta !== 'string') throw new ModelBehaviorError(`Model '${source}' emitted a text-delta whose delta is not a string.`);
+  if (typeof delta !== 'string')
+    throw new ModelBehaviorError(`Model '${source}' emitted a text-delta whose delta is not a string.`);
   return delta;
 }

@@ -21,7 +21,10 @@ import { ModelTimeoutError } from '../errors.js';
  * @param scheduler Where the timer runs (default `asyncScheduler`; a `TestScheduler` in tests).
  * @returns An operator that mirrors the call, or fails it with `ModelTimeoutError`.
  */
-export function idleTimeout<T>(timeoutMs: number | undefined, scheduler: SchedulerLike = asyncScheduler): MonoTypeOperatorFunction<T> {
+export function idleTimeout<T>(
+  timeoutMs: number | undefined,
+  scheduler: SchedulerLike = asyncScheduler,
+): MonoTypeOperatorFunction<T> {
   if (timeoutMs === undefined) return (source) => source;
   return timeout({ each: timeoutMs, scheduler, with: () => throwError(() => new ModelTimeoutError(timeoutMs)) });
 }

@@ -20,8 +20,10 @@ export type ModelCaller = (model: Model, request: ModelRequest) => Observable<Mo
  */
 export function modelCaller(policy: ModelCallPolicy, sync: boolean, scheduler: SchedulerLike | undefined): ModelCaller {
   if (!sync) {
-    return (model, request) => guardModelCall(() => model.stream(request), policy, scheduler === undefined ? {} : { scheduler });
+    return (model, request) =>
+      guardModelCall(() => model.stream(request), policy, scheduler === undefined ? {} : { scheduler });
   }
   return (model, request) =>
-    bridgedModelCall(model, request, policy) ?? guardModelCall(() => model.stream(request), { retry: policy.retry }, { scheduler: blockingScheduler });
+    bridgedModelCall(model, request, policy) ??
+    guardModelCall(() => model.stream(request), { retry: policy.retry }, { scheduler: blockingScheduler });
 }

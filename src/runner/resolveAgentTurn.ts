@@ -33,7 +33,10 @@ export interface AgentTurnPlan {
 // The JSON schema of an outputType is the same for every run: compute it once per schema.
 const outputSchemas = new WeakMap<object, JsonSchema>();
 
-export function planAgentTurn<TContext>(agent: Agent<unknown, TContext>, settings: RunSettings<TContext>): AgentTurnPlan {
+export function planAgentTurn<TContext>(
+  agent: Agent<unknown, TContext>,
+  settings: RunSettings<TContext>,
+): AgentTurnPlan {
   let model: Model;
   if (typeof agent.model === 'object') {
     model = agent.model;
@@ -48,7 +51,11 @@ export function planAgentTurn<TContext>(agent: Agent<unknown, TContext>, setting
       try {
         schema = outputJsonSchema(agent.outputType, 'final_output');
       } catch (cause) {
-        throw new InvalidArgumentError({ argument: 'outputType', message: `agent '${agent.name}': the schema cannot be turned into a strict JSON schema.`, cause });
+        throw new InvalidArgumentError({
+          argument: 'outputType',
+          message: `agent '${agent.name}': the schema cannot be turned into a strict JSON schema.`,
+          cause,
+        });
       }
       outputSchemas.set(agent.outputType, schema);
     }
@@ -63,7 +70,10 @@ export function planAgentTurn<TContext>(agent: Agent<unknown, TContext>, setting
 }
 
 /** The agent's instructions for this turn: synchronously when they are a string or a sync function. */
-export function resolveInstructions<TContext>(agent: Agent<unknown, TContext>, context: TContext): Observable<string | undefined> {
+export function resolveInstructions<TContext>(
+  agent: Agent<unknown, TContext>,
+  context: TContext,
+): Observable<string | undefined> {
   const { instructions } = agent;
   if (typeof instructions !== 'function') return of(instructions);
   const made = instructions(context);

@@ -41,12 +41,16 @@ export interface GuardTools {
  * (every `ModelProviderError` says; a custom model may say so too).
  */
 export function isRetryable(error: unknown): boolean {
-  return error instanceof ModelTimeoutError || (typeof error === 'object' && error !== null && (error as { retryable?: unknown }).retryable === true);
+  return (
+    error instanceof ModelTimeoutError ||
+    (typeof error === 'object' && error !== null && (error as { retryable?: unknown }).retryable === true)
+  );
 }
 
 /** The `Retry-After` an error carries, in ms. */
 function retryAfterOf(error: unknown): number | undefined {
-  const value = typeof error === 'object' && error !== null ? (error as { retryAfterMs?: unknown }).retryAfterMs : undefined;
+  const value =
+    typeof error === 'object' && error !== null ? (error as { retryAfterMs?: unknown }).retryAfterMs : undefined;
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
@@ -55,7 +59,12 @@ function retryAfterOf(error: unknown): number | undefined {
  * `min(maxDelayMs, initialDelayMs * 2 ** (retry - 1))`, and at least `retryAfterMs`; `undefined`
  * when `retryAfterMs` is more than `maxDelayMs` (the provider asks for a longer wait than allowed).
  */
-export function backoffDelay(policy: RetryPolicy, retry: number, random: () => number, retryAfterMs?: number): number | undefined {
+export function backoffDelay(
+  policy: RetryPolicy,
+  retry: number,
+  random: () => number,
+  retryAfterMs?: number,
+): number | undefined {
   if (retryAfterMs !== undefined && retryAfterMs > policy.maxDelayMs) return undefined;
   const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (retry - 1));
   const jittered = ceiling / 2 + (ceiling / 2) * random();
@@ -86,7 +95,11 @@ export function backoffDelay(policy: RetryPolicy, retry: number, random: () => n
  * @returns The events of every attempt, in order, with a `restart` marker before each retry
  * that follows text.
  */
-export function retryModelCall(call: () => Observable<ModelEvent>, policy: RetryPolicy | undefined, tools: GuardTools = {}): Observable<ModelCallEvent> {
+export function retryModelCall(
+  call: () => Observable<ModelEvent>,
+  policy: RetryPolicy | undefined,
+  tools: GuardTools = {},
+): Observable<ModelCallEvent> {
   if (policy === undefined) return call();
   const { scheduler = asyncScheduler, random = Math.random } = tools;
   return new Observable<ModelCallEvent>((subscriber) => {
@@ -129,8 +142,13 @@ export function retryModelCall(call: () => Observable<ModelEvent>, policy: Retry
  * One model call under a run's policy: each attempt limited by `idleTimeoutMs`, failed attempts
  * retried by `retry`.
  */
-export function guardModelCall(call: () => Observable<ModelEvent>, policy: ModelCallPolicy, tools: GuardTools = {}): Observable<ModelCallEvent> {
+export function guardModelCall(
+  call: () => Observable<ModelEvent>,
+  policy: ModelCallPolicy,
+  tools: GuardTools = {},
+): Observable<ModelCallEvent> {
   const { idleTimeoutMs } = policy;
-  const attempt = idleTimeoutMs === undefined ? call : () => call().pipe(idleTimeout<ModelEvent>(idleTimeoutMs, tools.scheduler));
+  const attempt =
+    idleTimeoutMs === undefined ? call : () => call().pipe(idleTimeout<ModelEvent>(idleTimeoutMs, tools.scheduler));
   return retryModelCall(attempt, policy.retry, tools);
 }

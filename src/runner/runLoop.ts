@@ -80,7 +80,12 @@ export function createRun<TOutput, TContext>(
     };
 
     /** Makes the turn's model call, with the run's idle timeout and retries; its response leads on. */
-    const streamTurn = (agent: AnyAgent<TContext>, turn: number, plan: AgentTurnPlan, instructions: string | undefined): void => {
+    const streamTurn = (
+      agent: AnyAgent<TContext>,
+      turn: number,
+      plan: AgentTurnPlan,
+      instructions: string | undefined,
+    ): void => {
       const { model } = plan;
       const source = model.name;
       const agentName = agent.name;
@@ -117,7 +122,13 @@ export function createRun<TOutput, TContext>(
             case 'restart':
               state.truncateText(textBefore);
               response = undefined;
-              subscriber.next({ type: 'turn-restarted', agent: agentName, turn, reason: event.reason, attempt: event.attempt });
+              subscriber.next({
+                type: 'turn-restarted',
+                agent: agentName,
+                turn,
+                reason: event.reason,
+                attempt: event.attempt,
+              });
               break;
           }
         },
@@ -126,7 +137,8 @@ export function createRun<TOutput, TContext>(
           fail(error);
         },
         complete: () => {
-          if (response === undefined) return fail(new ModelBehaviorError(`Model '${source}' completed its stream without a response event.`));
+          if (response === undefined)
+            return fail(new ModelBehaviorError(`Model '${source}' completed its stream without a response event.`));
           try {
             afterResponse(agent, turn, checkModelResponse(response, source));
           } catch (error) {
@@ -143,7 +155,14 @@ export function createRun<TOutput, TContext>(
       state.addResponse(response);
       const calls = response.output.filter(isFunctionCallItem);
       for (const call of calls) {
-        subscriber.next({ type: 'tool-call', agent: agent.name, turn, callId: call.call_id, name: call.name, arguments: parseArguments(call.arguments) });
+        subscriber.next({
+          type: 'tool-call',
+          agent: agent.name,
+          turn,
+          callId: call.call_id,
+          name: call.name,
+          arguments: parseArguments(call.arguments),
+        });
       }
       subscriber.next({
         type: 'turn-completed',
@@ -158,12 +177,23 @@ export function createRun<TOutput, TContext>(
       const handoffs = new Map<string, AnyAgent<TContext>>(agent.handoffs.map((a) => [handoffToolName(a.name), a]));
       for (const call of calls) {
         if (!tools.has(call.name) && !handoffs.has(call.name)) {
-          return fail(new ModelBehaviorError(`The model called a tool named '${call.name}', which agent '${agent.name}' does not have.`));
+          return fail(
+            new ModelBehaviorError(
+              `The model called a tool named '${call.name}', which agent '${agent.name}' does not have.`,
+            ),
+          );
         }
       }
 
       const outputs: string[] = new Array<string>(calls.length);
-      const setup = { agent, turn, context: settings.context, toolErrors: settings.toolErrors, sync: settings.sync, scheduler: settings.scheduler };
+      const setup = {
+        agent,
+        turn,
+        context: settings.context,
+        toolErrors: settings.toolErrors,
+        sync: settings.sync,
+        scheduler: settings.scheduler,
+      };
       const toolRuns = calls.map((call, index) => {
         const tool = tools.get(call.name);
         if (!tool) return EMPTY;
@@ -206,7 +236,13 @@ export function createRun<TOutput, TContext>(
           outputs[index] = JSON.stringify({ assistant: handoff.name });
         }
       });
-      state.addItems(calls.map((call, index): FunctionCallOutputItem => ({ type: 'function_call_output', call_id: call.call_id, output: outputs[index] ?? '' })));
+      state.addItems(
+        calls.map((call, index): FunctionCallOutputItem => ({
+          type: 'function_call_output',
+          call_id: call.call_id,
+          output: outputs[index] ?? '',
+        })),
+      );
       if (target) {
         subscriber.next({ type: 'agent-updated', agent: target.name, turn, from: agent.name });
         state.agent = target;

@@ -93,18 +93,29 @@ export interface RunnerConfig {
 
 export function checkMaxTurns(maxTurns: unknown, argument: string): void {
   if (maxTurns !== undefined && (typeof maxTurns !== 'number' || !Number.isInteger(maxTurns) || maxTurns < 1)) {
-    throw new InvalidArgumentError({ argument, message: `maxTurns must be a whole number of at least 1; got ${String(maxTurns)}.` });
+    throw new InvalidArgumentError({
+      argument,
+      message: `maxTurns must be a whole number of at least 1; got ${String(maxTurns)}.`,
+    });
   }
 }
 
 export function checkToolErrors(toolErrors: unknown, argument: string): void {
   if (toolErrors !== undefined && toolErrors !== 'report' && toolErrors !== 'throw') {
-    throw new InvalidArgumentError({ argument, message: `toolErrors must be 'report' or 'throw'; got ${JSON.stringify(toolErrors)}.` });
+    throw new InvalidArgumentError({
+      argument,
+      message: `toolErrors must be 'report' or 'throw'; got ${JSON.stringify(toolErrors)}.`,
+    });
   }
 }
 
 export function checkModelProvider(provider: unknown, argument: string): void {
-  if (provider !== undefined && (typeof provider !== 'object' || provider === null || typeof (provider as { getModel?: unknown }).getModel !== 'function')) {
+  if (
+    provider !== undefined &&
+    (typeof provider !== 'object' ||
+      provider === null ||
+      typeof (provider as { getModel?: unknown }).getModel !== 'function')
+  ) {
     throw new InvalidArgumentError({ argument, message: 'a model provider needs a getModel(name) method.' });
   }
 }
@@ -118,30 +129,51 @@ function isDelay(value: unknown, min: number): value is number {
 
 export function checkIdleTimeout(idleTimeoutMs: unknown, argument: string): void {
   if (idleTimeoutMs !== undefined && !(isDelay(idleTimeoutMs, 0) && idleTimeoutMs > 0)) {
-    throw new InvalidArgumentError({ argument, message: `idleTimeoutMs must be a number of milliseconds greater than 0 (at most ${maxTimerMs}); got ${String(idleTimeoutMs)}.` });
+    throw new InvalidArgumentError({
+      argument,
+      message: `idleTimeoutMs must be a number of milliseconds greater than 0 (at most ${maxTimerMs}); got ${String(idleTimeoutMs)}.`,
+    });
   }
 }
 
 export function checkRetry(retry: unknown, argument: string): void {
   if (retry === undefined) return;
   if (typeof retry !== 'object' || retry === null) {
-    throw new InvalidArgumentError({ argument, message: 'retry must be an object { maxRetries?, initialDelayMs?, maxDelayMs?, afterOutput? }.' });
+    throw new InvalidArgumentError({
+      argument,
+      message: 'retry must be an object { maxRetries?, initialDelayMs?, maxDelayMs?, afterOutput? }.',
+    });
   }
   const { maxRetries, initialDelayMs, maxDelayMs, afterOutput } = retry as RetryOptions;
   if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0)) {
-    throw new InvalidArgumentError({ argument: `${argument}.maxRetries`, message: `maxRetries must be a whole number of 0 or more; got ${String(maxRetries)}.` });
+    throw new InvalidArgumentError({
+      argument: `${argument}.maxRetries`,
+      message: `maxRetries must be a whole number of 0 or more; got ${String(maxRetries)}.`,
+    });
   }
   if (initialDelayMs !== undefined && !isDelay(initialDelayMs, 0)) {
-    throw new InvalidArgumentError({ argument: `${argument}.initialDelayMs`, message: `initialDelayMs must be a number of milliseconds of 0 or more; got ${String(initialDelayMs)}.` });
+    throw new InvalidArgumentError({
+      argument: `${argument}.initialDelayMs`,
+      message: `initialDelayMs must be a number of milliseconds of 0 or more; got ${String(initialDelayMs)}.`,
+    });
   }
   if (maxDelayMs !== undefined && !isDelay(maxDelayMs, 0)) {
-    throw new InvalidArgumentError({ argument: `${argument}.maxDelayMs`, message: `maxDelayMs must be a number of milliseconds of 0 or more; got ${String(maxDelayMs)}.` });
+    throw new InvalidArgumentError({
+      argument: `${argument}.maxDelayMs`,
+      message: `maxDelayMs must be a number of milliseconds of 0 or more; got ${String(maxDelayMs)}.`,
+    });
   }
   if (initialDelayMs !== undefined && (maxDelayMs ?? defaultRetry.maxDelayMs) < initialDelayMs) {
-    throw new InvalidArgumentError({ argument: `${argument}.maxDelayMs`, message: `maxDelayMs must be at least initialDelayMs (${initialDelayMs}); got ${String(maxDelayMs ?? defaultRetry.maxDelayMs)}.` });
+    throw new InvalidArgumentError({
+      argument: `${argument}.maxDelayMs`,
+      message: `maxDelayMs must be at least initialDelayMs (${initialDelayMs}); got ${String(maxDelayMs ?? defaultRetry.maxDelayMs)}.`,
+    });
   }
   if (afterOutput !== undefined && typeof afterOutput !== 'boolean') {
-    throw new InvalidArgumentError({ argument: `${argument}.afterOutput`, message: `afterOutput must be a boolean; got ${JSON.stringify(afterOutput)}.` });
+    throw new InvalidArgumentError({
+      argument: `${argument}.afterOutput`,
+      message: `afterOutput must be a boolean; got ${JSON.stringify(afterOutput)}.`,
+    });
   }
 }
 
@@ -163,8 +195,16 @@ export function retryPolicy(retry: RetryOptions | undefined): RetryPolicy | unde
 }
 
 export function checkScheduler(scheduler: unknown, argument: string): void {
-  if (scheduler !== undefined && (typeof scheduler !== 'object' || scheduler === null || typeof (scheduler as { schedule?: unknown }).schedule !== 'function')) {
-    throw new InvalidArgumentError({ argument, message: 'scheduler must be an RxJS scheduler (asyncScheduler, a TestScheduler).' });
+  if (
+    scheduler !== undefined &&
+    (typeof scheduler !== 'object' ||
+      scheduler === null ||
+      typeof (scheduler as { schedule?: unknown }).schedule !== 'function')
+  ) {
+    throw new InvalidArgumentError({
+      argument,
+      message: 'scheduler must be an RxJS scheduler (asyncScheduler, a TestScheduler).',
+    });
   }
 }
 
@@ -189,7 +229,10 @@ export function checkRunOptions(options: RunOptions<unknown> | undefined): void 
   checkSharedRunSettings(options, 'options.');
   checkScheduler(options.scheduler, 'options.scheduler');
   const signal: unknown = options.signal;
-  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof (signal as { aborted?: unknown }).aborted !== 'boolean')) {
+  if (
+    signal !== undefined &&
+    (typeof signal !== 'object' || signal === null || typeof (signal as { aborted?: unknown }).aborted !== 'boolean')
+  ) {
     throw new InvalidArgumentError({ argument: 'options.signal', message: 'signal must be an AbortSignal.' });
   }
 }

@@ -81,7 +81,12 @@ export class RunState<TContext> {
 
   /** Gives `error` what the run had produced, so that nothing the user paid for is lost. */
   withPartial(error: unknown): unknown {
-    if (typeof error === 'object' && error !== null && Object.isExtensible(error) && !('partial' in error && (error as AgentsError).partial)) {
+    if (
+      typeof error === 'object' &&
+      error !== null &&
+      Object.isExtensible(error) &&
+      !('partial' in error && (error as AgentsError).partial)
+    ) {
       (error as { partial?: RunPartial }).partial = this.partial();
     }
     return error;
@@ -91,5 +96,7 @@ export class RunState<TContext> {
 function isUsage(value: unknown): value is Usage {
   if (typeof value !== 'object' || value === null) return false;
   const usage = value as Record<keyof Usage, unknown>;
-  return ['requests', 'inputTokens', 'outputTokens', 'totalTokens'].every((key) => typeof usage[key as keyof Usage] === 'number');
+  return ['requests', 'inputTokens', 'outputTokens', 'totalTokens'].every(
+    (key) => typeof usage[key as keyof Usage] === 'number',
+  );
 }

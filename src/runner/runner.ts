@@ -6,7 +6,13 @@ import type { ModelProvider } from '../model.js';
 import { OpenAIProvider } from '../models/openaiProvider.js';
 import { createRun } from './runLoop.js';
 import { toInputItems, type RunInput } from './runInput.js';
-import { checkRunOptions, checkSharedRunSettings, retryPolicy, type RunnerConfig, type RunOptions } from './runOptions.js';
+import {
+  checkRunOptions,
+  checkSharedRunSettings,
+  retryPolicy,
+  type RunnerConfig,
+  type RunOptions,
+} from './runOptions.js';
 import type { RunResult } from './runResult.js';
 import { modelCaller } from './modelCaller.js';
 
@@ -34,7 +40,10 @@ export class Runner {
     }
     checkSharedRunSettings(config, '');
     if (config.model !== undefined && (typeof config.model !== 'string' || config.model === '')) {
-      throw new InvalidArgumentError({ argument: 'model', message: 'the default model must be a non-empty model name.' });
+      throw new InvalidArgumentError({
+        argument: 'model',
+        message: 'the default model must be a non-empty model name.',
+      });
     }
     this.config = config;
   }
@@ -46,7 +55,11 @@ export class Runner {
    *
    * @throws InvalidArgumentError (at once, not on subscription) for a bad agent, input or options.
    */
-  runStreamed<TOutput, TContext = unknown>(agent: Agent<TOutput, TContext>, input: RunInput, options?: RunOptions<TContext>): Observable<RunEvent<TOutput>> {
+  runStreamed<TOutput, TContext = unknown>(
+    agent: Agent<TOutput, TContext>,
+    input: RunInput,
+    options?: RunOptions<TContext>,
+  ): Observable<RunEvent<TOutput>> {
     return this.#createRun(agent, input, options, false);
   }
 
@@ -55,7 +68,11 @@ export class Runner {
    * the run (its `partial` holds what the run had produced), or with `RunAbortedError` when
    * `options.signal` aborts.
    */
-  run<TOutput, TContext = unknown>(agent: Agent<TOutput, TContext>, input: RunInput, options?: RunOptions<TContext>): Promise<RunResult<TOutput, TContext>> {
+  run<TOutput, TContext = unknown>(
+    agent: Agent<TOutput, TContext>,
+    input: RunInput,
+    options?: RunOptions<TContext>,
+  ): Promise<RunResult<TOutput, TContext>> {
     let result: RunResult<TOutput, TContext> | undefined;
     const events = this.#createRun(agent, input, options, false, (finished) => (result = finished));
     return new Promise((resolve, reject) => {
@@ -77,7 +94,11 @@ export class Runner {
    *
    * @throws The error that ended the run, with its `partial`.
    */
-  runSync<TOutput, TContext = unknown>(agent: Agent<TOutput, TContext>, input: RunInput, options?: RunOptions<TContext>): RunResult<TOutput, TContext> {
+  runSync<TOutput, TContext = unknown>(
+    agent: Agent<TOutput, TContext>,
+    input: RunInput,
+    options?: RunOptions<TContext>,
+  ): RunResult<TOutput, TContext> {
     let result: RunResult<TOutput, TContext> | undefined;
     let ended = false;
     let failure: unknown;
@@ -101,7 +122,8 @@ export class Runner {
   }
 
   #modelProvider(options: RunOptions<unknown> | undefined): () => ModelProvider {
-    return () => (options?.modelProvider ?? this.config.modelProvider ?? (this.#defaultProvider ??= new OpenAIProvider()));
+    return () =>
+      options?.modelProvider ?? this.config.modelProvider ?? (this.#defaultProvider ??= new OpenAIProvider());
   }
 
   #createRun<TOutput, TContext>(
@@ -112,7 +134,10 @@ export class Runner {
     onResult?: (result: RunResult<TOutput, TContext>) => void,
   ): Observable<RunEvent<TOutput>> {
     if (!Agent.isAgent(agent)) {
-      throw new InvalidArgumentError({ argument: 'agent', message: 'expected an Agent, made with new Agent({ name, ... }).' });
+      throw new InvalidArgumentError({
+        argument: 'agent',
+        message: 'expected an Agent, made with new Agent({ name, ... }).',
+      });
     }
     checkRunOptions(options);
     const items = toInputItems(input);
@@ -129,7 +154,10 @@ export class Runner {
         signal: options?.signal,
         sync,
         callModel: modelCaller(
-          { idleTimeoutMs: options?.idleTimeoutMs ?? this.config.idleTimeoutMs, retry: retryPolicy(options?.retry ?? this.config.retry) },
+          {
+            idleTimeoutMs: options?.idleTimeoutMs ?? this.config.idleTimeoutMs,
+            retry: retryPolicy(options?.retry ?? this.config.retry),
+          },
           sync,
           options?.scheduler,
         ),
@@ -148,16 +176,28 @@ export function getDefaultRunner(): Runner {
 }
 
 /** Streamed mode with the default runner; see {@link Runner.runStreamed}. */
-export function runStreamed<TOutput, TContext = unknown>(agent: Agent<TOutput, TContext>, input: RunInput, options?: RunOptions<TContext>): Observable<RunEvent<TOutput>> {
+export function runStreamed<TOutput, TContext = unknown>(
+  agent: Agent<TOutput, TContext>,
+  input: RunInput,
+  options?: RunOptions<TContext>,
+): Observable<RunEvent<TOutput>> {
   return getDefaultRunner().runStreamed(agent, input, options);
 }
 
 /** Async mode with the default runner; see {@link Runner.run}. */
-export function run<TOutput, TContext = unknown>(agent: Agent<TOutput, TContext>, input: RunInput, options?: RunOptions<TContext>): Promise<RunResult<TOutput, TContext>> {
+export function run<TOutput, TContext = unknown>(
+  agent: Agent<TOutput, TContext>,
+  input: RunInput,
+  options?: RunOptions<TContext>,
+): Promise<RunResult<TOutput, TContext>> {
   return getDefaultRunner().run(agent, input, options);
 }
 
 /** Sync mode with the default runner; see {@link Runner.runSync}. */
-export function runSync<TOutput, TContext = unknown>(agent: Agent<TOutput, TContext>, input: RunInput, options?: RunOptions<TContext>): RunResult<TOutput, TContext> {
+export function runSync<TOutput, TContext = unknown>(
+  agent: Agent<TOutput, TContext>,
+  input: RunInput,
+  options?: RunOptions<TContext>,
+): RunResult<TOutput, TContext> {
   return getDefaultRunner().runSync(agent, input, options);
 }

@@ -57,14 +57,18 @@ function blockingModelCall(): SyncModelCall | undefined {
   const { createSyncFn } = require('synckit') as typeof import('synckit');
   // Running from TypeScript sources (the library's own tests), a bootstrap loads the TypeScript worker.
   const fromSource = import.meta.url.endsWith('.ts');
-  const workerUrl = new URL(fromSource ? '../internal/syncWorkerFromSource.mjs' : '../internal/syncWorker.js', import.meta.url);
+  const workerUrl = new URL(
+    fromSource ? '../internal/syncWorkerFromSource.mjs' : '../internal/syncWorker.js',
+    import.meta.url,
+  );
   syncModelCall = createSyncFn<SyncModelCall>(workerUrl);
   return syncModelCall;
 }
 
 /** The error the worker reported, as the class it was: a `ModelTimeoutError` or a `ModelProviderError`. */
 function rebuildError(error: SyncCallError): AgentsError {
-  if (error.name === 'ModelTimeoutError' && error.timeoutMs !== undefined) return new ModelTimeoutError(error.timeoutMs);
+  if (error.name === 'ModelTimeoutError' && error.timeoutMs !== undefined)
+    return new ModelTimeoutError(error.timeoutMs);
   const rebuilt = new ModelProviderError(error.message, {
     ...(error.status === undefined ? {} : { status: error.status }),
     ...(error.code === undefined ? {} : { code: error.code }),
@@ -78,7 +82,9 @@ function rebuildError(error: SyncCallError): AgentsError {
 
 /** `error` as plain data for the trip back from the worker. */
 export function toSyncCallError(error: unknown): SyncCallError {
-  const { name, message, status, code, retryable, retryAfterMs, usage, timeoutMs } = error as Partial<Record<keyof SyncCallError, unknown>>;
+  const { name, message, status, code, retryable, retryAfterMs, usage, timeoutMs } = error as Partial<
+    Record<keyof SyncCallError, unknown>
+  >;
   return {
     name: typeof name === 'string' ? name : 'Error',
     message: typeof message === 'string' ? message : String(error),
@@ -97,12 +103,20 @@ export function toSyncCallError(error: unknown): SyncCallError {
  * blocks, and its events are then replayed synchronously. `undefined` for any other model, which
  * `runSync()` drives itself (it must complete its stream synchronously).
  */
-export function bridgedModelCall(model: Model, request: ModelRequest, policy: ModelCallPolicy): Observable<ModelCallEvent> | undefined {
+export function bridgedModelCall(
+  model: Model,
+  request: ModelRequest,
+  policy: ModelCallPolicy,
+): Observable<ModelCallEvent> | undefined {
   if (!isBridgeable(model)) return undefined;
   return new Observable<ModelCallEvent>((subscriber) => {
     const call = blockingModelCall();
     if (!call) {
-      subscriber.error(new SyncRunError(`runSync() cannot block in this environment (it needs Node's worker threads); use run() instead.`));
+      subscriber.error(
+        new SyncRunError(
+          `runSync() cannot block in this environment (it needs Node's worker threads); use run() instead.`,
+        ),
+      );
       return;
     }
     const reply = call(model.toSyncDescriptor(), request, policy);

@@ -1,4 +1,13 @@
-import { defaultIfEmpty, from, isObservable, Observable, of, takeLast, type SchedulerLike, type Subscription } from 'rxjs';
+import {
+  defaultIfEmpty,
+  from,
+  isObservable,
+  Observable,
+  of,
+  takeLast,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
 import type { Agent } from '../agent.js';
 import { SyncRunError, ToolCallError, ToolTimeoutError } from '../errors.js';
 import type { ToolOutputEvent } from '../events.js';
@@ -65,11 +74,21 @@ interface ToolCallSetup<TContext> {
  * becomes the call's output for the model to read, or fails the run when `toolErrors` is
  * `'throw'` (with a `ToolCallError`, of which `ToolTimeoutError` is one).
  */
-export function runToolCall<TContext>(call: FunctionCallItem, tool: AnyTool<TContext>, setup: ToolCallSetup<TContext>): Observable<ToolCallOutcome> {
+export function runToolCall<TContext>(
+  call: FunctionCallItem,
+  tool: AnyTool<TContext>,
+  setup: ToolCallSetup<TContext>,
+): Observable<ToolCallOutcome> {
   return new Observable<ToolCallOutcome>((subscriber) => {
     const controller = new AbortController();
     let finished = false;
-    const base = { type: 'tool-output' as const, agent: setup.agent.name, turn: setup.turn, callId: call.call_id, name: call.name };
+    const base = {
+      type: 'tool-output' as const,
+      agent: setup.agent.name,
+      turn: setup.turn,
+      callId: call.call_id,
+      name: call.name,
+    };
 
     const succeed = (output: unknown) => {
       if (finished) return;
@@ -123,7 +142,12 @@ export function runToolCall<TContext>(call: FunctionCallItem, tool: AnyTool<TCon
 
     let result: unknown;
     try {
-      result = tool.execute(parsed.data, { signal: controller.signal, context: setup.context, agent: setup.agent.name, callId: call.call_id });
+      result = tool.execute(parsed.data, {
+        signal: controller.signal,
+        context: setup.context,
+        agent: setup.agent.name,
+        callId: call.call_id,
+      });
     } catch (error) {
       fail(error, error instanceof Error ? error.message : String(error));
       return teardown;
@@ -134,7 +158,12 @@ export function runToolCall<TContext>(call: FunctionCallItem, tool: AnyTool<TCon
       result$ = result.pipe(takeLast(1), defaultIfEmpty(undefined));
     } else if (isPromiseLike(result)) {
       if (setup.sync) {
-        fail(new SyncRunError(`Tool '${call.name}' returned a Promise, but runSync() needs synchronous tools. Use run() for asynchronous tools.`), 'asynchronous tool in runSync()');
+        fail(
+          new SyncRunError(
+            `Tool '${call.name}' returned a Promise, but runSync() needs synchronous tools. Use run() for asynchronous tools.`,
+          ),
+          'asynchronous tool in runSync()',
+        );
         return teardown;
       }
       result$ = from(result);

@@ -87,22 +87,44 @@ function usageOf(usage: FakeUsage | undefined): ModelResponse['usage'] {
 function scriptTurn(turn: FakeTurn, number: number): { events: ModelEvent[]; error?: unknown; stall?: boolean } {
   if (typeof turn === 'string') turn = { text: turn };
   if ('events' in turn) return { events: [...turn.events] };
-  if ('stall' in turn) return { events: deltasOf(turn.text).map((delta) => ({ type: 'text-delta', delta })), stall: true };
-  if ('error' in turn) return { events: deltasOf(turn.text).map((delta) => ({ type: 'text-delta', delta })), error: turn.error };
+  if ('stall' in turn)
+    return { events: deltasOf(turn.text).map((delta) => ({ type: 'text-delta', delta })), stall: true };
+  if ('error' in turn)
+    return { events: deltasOf(turn.text).map((delta) => ({ type: 'text-delta', delta })), error: turn.error };
 
   const text = 'output' in turn ? splitIntoDeltas(JSON.stringify(turn.output)) : deltasOf(turn.text);
   const events: ModelEvent[] = text.map((delta) => ({ type: 'text-delta', delta }));
   const output: OutputItem[] = [];
   if (text.length > 0) {
-    output.push({ type: 'message', role: 'assistant', id: `fake_msg_${number}`, status: 'completed', content: [{ type: 'output_text', text: text.join(''), annotations: [] }] });
+    output.push({
+      type: 'message',
+      role: 'assistant',
+      id: `fake_msg_${number}`,
+      status: 'completed',
+      content: [{ type: 'output_text', text: text.join(''), annotations: [] }],
+    });
   }
   if ('toolCalls' in turn) {
     turn.toolCalls.forEach((call, index) => {
-      const args = call.arguments === undefined ? '{}' : typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
-      output.push({ type: 'function_call', call_id: call.callId ?? `call_${number}_${index}`, name: call.name, arguments: args, status: 'completed' });
+      const args =
+        call.arguments === undefined
+          ? '{}'
+          : typeof call.arguments === 'string'
+            ? call.arguments
+            : JSON.stringify(call.arguments);
+      output.push({
+        type: 'function_call',
+        call_id: call.callId ?? `call_${number}_${index}`,
+        name: call.name,
+        arguments: args,
+        status: 'completed',
+      });
     });
   }
-  events.push({ type: 'response', response: { id: turn.id ?? `fake_resp_${number}`, output, usage: usageOf(turn.usage) } });
+  events.push({
+    type: 'response',
+    response: { id: turn.id ?? `fake_resp_${number}`, output, usage: usageOf(turn.usage) },
+  });
   return { events };
 }
 
@@ -134,7 +156,10 @@ export function fakeModel(turns: readonly FakeTurn[], options: FakeModelOptions 
   }
   const { name = 'fake', scheduler, interval = 1 } = options;
   if (typeof interval !== 'number' || !(interval >= 0)) {
-    throw new InvalidArgumentError({ argument: 'interval', message: `interval must be a number of at least 0; got ${String(interval)}.` });
+    throw new InvalidArgumentError({
+      argument: 'interval',
+      message: `interval must be a number of at least 0; got ${String(interval)}.`,
+    });
   }
   const requests: ModelRequest[] = [];
   let calls = 0;
@@ -148,7 +173,11 @@ export function fakeModel(turns: readonly FakeTurn[], options: FakeModelOptions 
         const number = ++calls;
         const turn = turns[number - 1];
         if (turn === undefined) {
-          subscriber.error(new AgentsError(`fakeModel: the script has ${turns.length} turn(s), but the model was called a ${number}. time.`));
+          subscriber.error(
+            new AgentsError(
+              `fakeModel: the script has ${turns.length} turn(s), but the model was called a ${number}. time.`,
+            ),
+          );
           return;
         }
         const { events, error, stall } = scriptTurn(turn, number);
@@ -159,7 +188,9 @@ export function fakeModel(turns: readonly FakeTurn[], options: FakeModelOptions 
           return;
         }
         const scheduled = new Subscription();
-        events.forEach((event, index) => scheduled.add(scheduler.schedule(() => subscriber.next(event), (index + 1) * interval)));
+        events.forEach((event, index) =>
+          scheduled.add(scheduler.schedule(() => subscriber.next(event), (index + 1) * interval)),
+        );
         if (!stall) scheduled.add(scheduler.schedule(finish, events.length * interval));
         return scheduled;
       }),

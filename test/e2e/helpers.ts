@@ -52,7 +52,8 @@ export async function startExampleServerProcess(): Promise<ExampleServerProcess>
       for (;;) {
         const call = (await modelCalls())[index];
         if (call?.closedAt !== undefined) return call;
-        if (Date.now() > deadline) throw new Error(`Model call ${index} did not end within 5 s: ${JSON.stringify(call)}`);
+        if (Date.now() > deadline)
+          throw new Error(`Model call ${index} did not end within 5 s: ${JSON.stringify(call)}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
@@ -75,7 +76,9 @@ function readyUrl(child: ChildProcess): Promise<string> {
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`The example server exited (${code}) before it was ready:\n${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`The example server exited (${code}) before it was ready:\n${output}`)),
+    );
     setTimeout(() => reject(new Error(`The example server was not ready within 20 s:\n${output}`)), 20_000).unref();
   });
 }
@@ -126,7 +129,12 @@ export async function recordSnapshots(page: Page): Promise<Snapshot[]> {
     const text = (selector: string): string => document.querySelector(selector)?.textContent?.trim() ?? '';
     const record = (window as unknown as { recordSnapshot: (snapshot: Snapshot) => void }).recordSnapshot;
     new MutationObserver(() =>
-      record({ answer: text('#answer'), status: text('#status'), destination: text('#destination'), reason: text('#reason') }),
+      record({
+        answer: text('#answer'),
+        status: text('#status'),
+        destination: text('#destination'),
+        reason: text('#reason'),
+      }),
     ).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
   });
   return snapshots;

@@ -85,7 +85,12 @@ export function describePage(target: PageUnderTest): PageFixture {
       });
 
       const answer = (await page.locator('#answer').textContent()) ?? '';
-      const recommendation = JSON.parse(answer) as { destination: string; reason: string; bestSeason: string; budgetPerDayEur: number };
+      const recommendation = JSON.parse(answer) as {
+        destination: string;
+        reason: string;
+        bestSeason: string;
+        budgetPerDayEur: number;
+      };
       expect(states.at(-1)?.length ?? 0).toBeLessThanOrEqual(answer.length);
       await expect.poll(() => page.locator('#destination').textContent()).toBe(recommendation.destination);
       expect(await page.locator('#reason').textContent()).toBe(recommendation.reason);

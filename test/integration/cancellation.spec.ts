@@ -19,8 +19,14 @@ async function waitFor(check: () => boolean, timeoutMs = 2000): Promise<void> {
 }
 
 describe.each([
-  ['Responses', (url: string) => new OpenAIResponsesModel({ model: 'm', client: new OpenAI({ apiKey: 'k', baseURL: url }) })],
-  ['Chat Completions', (url: string) => new OpenAIChatCompletionsModel({ model: 'm', client: new OpenAI({ apiKey: 'k', baseURL: url }) })],
+  [
+    'Responses',
+    (url: string) => new OpenAIResponsesModel({ model: 'm', client: new OpenAI({ apiKey: 'k', baseURL: url }) }),
+  ],
+  [
+    'Chat Completions',
+    (url: string) => new OpenAIChatCompletionsModel({ model: 'm', client: new OpenAI({ apiKey: 'k', baseURL: url }) }),
+  ],
 ])('a run over %s', (_api, makeModel) => {
   it('closes the request socket within 100 ms of unsubscribing mid-stream; a second subscription makes a second request', async () => {
     server = await startServer({ turns: [{ text: words, delayMs: 5 }, { text: ['again'] }] });

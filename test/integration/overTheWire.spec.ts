@@ -8,7 +8,14 @@ import OpenAI from 'openai';
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Agent, fromServerSentEvents, OpenAIResponsesModel, runStreamed, tool, type RunEvent } from '../../src/index.js';
+import {
+  Agent,
+  fromServerSentEvents,
+  OpenAIResponsesModel,
+  runStreamed,
+  tool,
+  type RunEvent,
+} from '../../src/index.js';
 import { serveServerSentEvents } from '../../src/node/index.js';
 import { filterTextDeltas, partialOutput } from '../../operators/index.js';
 import { startServer, type LocalServer, type ScriptedTurn } from '../../src/testing/server/index.js';
@@ -18,7 +25,12 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
 });
 
-const weather = tool({ name: 'weather', description: 'Weather.', parameters: z.object({ city: z.string() }), execute: ({ city }) => ({ city, sky: 'sunny' }) });
+const weather = tool({
+  name: 'weather',
+  description: 'Weather.',
+  parameters: z.object({ city: z.string() }),
+  execute: ({ city }) => ({ city, sky: 'sunny' }),
+});
 const Recommendation = z.object({ destination: z.string(), reason: z.string(), days: z.number() });
 
 async function modelServer(turns: ScriptedTurn[]): Promise<LocalServer> {
@@ -28,7 +40,10 @@ async function modelServer(turns: ScriptedTurn[]): Promise<LocalServer> {
 }
 
 function agentOn(server: LocalServer) {
-  const model = new OpenAIResponsesModel({ model: 'gpt-4.1-mini', client: new OpenAI({ apiKey: 'sk-wire-test', baseURL: server.url, maxRetries: 0 }) });
+  const model = new OpenAIResponsesModel({
+    model: 'gpt-4.1-mini',
+    client: new OpenAI({ apiKey: 'sk-wire-test', baseURL: server.url, maxRetries: 0 }),
+  });
   return new Agent({ name: 'Travel agent', model, tools: [weather], outputType: Recommendation });
 }
 
@@ -55,7 +70,9 @@ const script = (): ScriptedTurn[] => [
 
 describe('a run across the wire', () => {
   it('arrives as events deep-equal to the run itself', async () => {
-    const direct = await lastValueFrom(runStreamed(agentOn(await modelServer(script())), 'Where should I go?').pipe(toArray()));
+    const direct = await lastValueFrom(
+      runStreamed(agentOn(await modelServer(script())), 'Where should I go?').pipe(toArray()),
+    );
     const url = await appServer(agentOn(await modelServer(script())));
     const remote = await lastValueFrom(fromServerSentEvents<z.infer<typeof Recommendation>>(url).pipe(toArray()));
     expect(direct.map((e) => e.type)).toContain('tool-output');
@@ -66,11 +83,20 @@ describe('a run across the wire', () => {
   it("closing the client aborts the server's model call", async () => {
     const words = Array.from({ length: 300 }, (_, i) => `w${i} `);
     const models = await modelServer([{ text: words, delayMs: 5 }]);
-    const url = await appServer(new Agent({ name: 'Talker', model: new OpenAIResponsesModel({ model: 'm', client: new OpenAI({ apiKey: 'k', baseURL: models.url, maxRetries: 0 }) }) }));
+    const url = await appServer(
+      new Agent({
+        name: 'Talker',
+        model: new OpenAIResponsesModel({
+          model: 'm',
+          client: new OpenAI({ apiKey: 'k', baseURL: models.url, maxRetries: 0 }),
+        }),
+      }),
+    );
     const firstDeltas = await firstValueFrom(fromServerSentEvents(url).pipe(filterTextDeltas(), take(3), toArray()));
     expect(firstDeltas).toEqual(['w0 ', 'w1 ', 'w2 ']);
     const until = performance.now() + 2000;
-    while (!models.requests[0]?.aborted && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (!models.requests[0]?.aborted && performance.now() < until)
+      await new Promise((resolve) => setTimeout(resolve, 5));
     expect(models.requests[0]?.aborted).toBe(true);
   });
 
@@ -78,7 +104,9 @@ describe('a run across the wire', () => {
     const agent = agentOn(await modelServer(script()));
     const events = await lastValueFrom(runStreamed(agent, 'Where should I go?').pipe(toArray()));
     const finalEvent = events.at(-1);
-    const partials = await lastValueFrom(runStreamed(agentOn(await modelServer(script())), 'Where should I go?').pipe(partialOutput(), toArray()));
+    const partials = await lastValueFrom(
+      runStreamed(agentOn(await modelServer(script())), 'Where should I go?').pipe(partialOutput(), toArray()),
+    );
     expect(partials.length).toBeGreaterThan(3);
     // Each emission has at least the keys of the one before: the object only grows.
     partials.slice(1).forEach((partial, index) => {

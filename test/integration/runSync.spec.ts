@@ -5,7 +5,15 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Agent, OpenAIChatCompletionsModel, OpenAIResponsesModel, runSync, SyncRunError, tool, ModelProviderError } from '../../src/index.js';
+import {
+  Agent,
+  OpenAIChatCompletionsModel,
+  OpenAIResponsesModel,
+  runSync,
+  SyncRunError,
+  tool,
+  ModelProviderError,
+} from '../../src/index.js';
 import { startServerProcess, type ServerProcess } from '../../src/testing/server/index.js';
 
 const API_KEY = 'sk-test-secret-sync';
@@ -13,38 +21,63 @@ let server: ServerProcess | undefined;
 afterEach(async () => server?.close());
 
 const client = (url: string) => new OpenAI({ apiKey: API_KEY, baseURL: url, maxRetries: 0 });
-const add = tool({ name: 'add', description: 'Adds.', parameters: z.object({ a: z.number(), b: z.number() }), execute: ({ a, b }) => a + b });
+const add = tool({
+  name: 'add',
+  description: 'Adds.',
+  parameters: z.object({ a: z.number(), b: z.number() }),
+  execute: ({ a, b }) => a + b,
+});
 
 describe('runSync over HTTP', () => {
   it.each([
     ['Responses', (url: string) => new OpenAIResponsesModel({ model: 'gpt-4.1-mini', client: client(url) })],
     ['Chat Completions', (url: string) => new OpenAIChatCompletionsModel({ model: 'llama3.2', client: client(url) })],
-  ])('%s: returns the RunResult of a tool loop, and no timer of the calling thread runs meanwhile', async (_api, makeModel) => {
-    server = await startServerProcess({
-      turns: [{ toolCalls: [{ name: 'add', arguments: { a: 2, b: 3 } }], delayMs: 20 }, { text: 'It is 5.', delayMs: 20, usage: { inputTokens: 7, outputTokens: 3 } }],
-    });
-    const agent = new Agent({ name: 'Calc', model: makeModel(server.url), tools: [add] });
-    let timerRan = false;
-    const timer = setTimeout(() => (timerRan = true), 0);
-    const started = performance.now();
-    const result = runSync(agent, 'What is 2+3?');
-    const elapsed = performance.now() - started;
-    const ranDuringRun = timerRan;
-    clearTimeout(timer);
+  ])(
+    '%s: returns the RunResult of a tool loop, and no timer of the calling thread runs meanwhile',
+    async (_api, makeModel) => {
+      server = await startServerProcess({
+        turns: [
+          { toolCalls: [{ name: 'add', arguments: { a: 2, b: 3 } }], delayMs: 20 },
+          { text: 'It is 5.', delayMs: 20, usage: { inputTokens: 7, outputTokens: 3 } },
+        ],
+      });
+      const agent = new Agent({ name: 'Calc', model: makeModel(server.url), tools: [add] });
+      let timerRan = false;
+      const timer = setTimeout(() => (timerRan = true), 0);
+      const started = performance.now();
+      const result = runSync(agent, 'What is 2+3?');
+      const elapsed = performance.now() - started;
+      const ranDuringRun = timerRan;
+      clearTimeout(timer);
 
-    expect(result).not.toBeInstanceOf(Promise);
-    expect(result.finalOutput).toBe('It is 5.');
-    expect(result.usage.requests).toBe(2);
-    expect(result.newItems.filter((i) => i.type === 'function_call_output')).toEqual([expect.objectContaining({ output: '5' })]);
-    expect(ranDuringRun).toBe(false);
-    expect(elapsed).toBeGreaterThan(0);
-    const requests = await server.requests();
-    expect(requests).toHaveLength(2);
-  });
+      expect(result).not.toBeInstanceOf(Promise);
+      expect(result.finalOutput).toBe('It is 5.');
+      expect(result.usage.requests).toBe(2);
+      expect(result.newItems.filter((i) => i.type === 'function_call_output')).toEqual([
+        expect.objectContaining({ output: '5' }),
+      ]);
+      expect(ranDuringRun).toBe(false);
+      expect(elapsed).toBeGreaterThan(0);
+      const requests = await server.requests();
+      expect(requests).toHaveLength(2);
+    },
+  );
 
   it('throws the provider error, without the API key, when the call fails', async () => {
-    server = await startServerProcess({ turns: [{ status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } } }] });
-    const agent = new Agent({ name: 'A', model: new OpenAIResponsesModel({ model: 'gpt-4.1-mini', client: client(server.url) }) });
+    server = await startServerProcess({
+      turns: [
+        {
+          status: 401,
+          body: {
+            error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' },
+          },
+        },
+      ],
+    });
+    const agent = new Agent({
+      name: 'A',
+      model: new OpenAIResponsesModel({ model: 'gpt-4.1-mini', client: client(server.url) }),
+    });
     let error: unknown;
     try {
       runSync(agent, 'Hi');
@@ -57,9 +90,15 @@ describe('runSync over HTTP', () => {
   });
 
   it('refuses an asynchronous tool with an error that says to use run()', async () => {
-    server = await startServerProcess({ turns: [{ toolCalls: [{ name: 'slow', arguments: {} }] }, { text: 'unused' }] });
+    server = await startServerProcess({
+      turns: [{ toolCalls: [{ name: 'slow', arguments: {} }] }, { text: 'unused' }],
+    });
     const slow = tool({ name: 'slow', description: '', parameters: z.object({}), execute: async () => 'late' });
-    const agent = new Agent({ name: 'A', model: new OpenAIResponsesModel({ model: 'm', client: client(server.url) }), tools: [slow] });
+    const agent = new Agent({
+      name: 'A',
+      model: new OpenAIResponsesModel({ model: 'm', client: client(server.url) }),
+      tools: [slow],
+    });
     let error: unknown;
     try {
       runSync(agent, 'Go');

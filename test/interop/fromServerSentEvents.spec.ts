@@ -21,8 +21,11 @@ const handlers: Record<string, (request: IncomingMessage, response: ServerRespon
   '/error-frame': (_request, response) =>
     response
       .writeHead(200, sseHeaders)
-      .end(frame(sampleRunEvents[0]!) + 'event: error\ndata: {"name":"ToolCallError","message":"Tool `book` failed"}\n\n'),
-  '/cut': (_request, response) => response.writeHead(200, sseHeaders).end(sampleRunEvents.slice(0, 5).map(frame).join('')),
+      .end(
+        frame(sampleRunEvents[0]!) + 'event: error\ndata: {"name":"ToolCallError","message":"Tool `book` failed"}\n\n',
+      ),
+  '/cut': (_request, response) =>
+    response.writeHead(200, sseHeaders).end(sampleRunEvents.slice(0, 5).map(frame).join('')),
   '/malformed': (_request, response) => response.writeHead(200, sseHeaders).end('event: raw\ndata: {not json\n\n'),
   '/hang': (request, response) => {
     response.writeHead(200, sseHeaders);
@@ -167,7 +170,8 @@ describe('fromServerSentEvents', () => {
     const closedBefore = closedRequests.length;
     subscription?.unsubscribe();
     const deadline = Date.now() + 1000;
-    while (closedRequests.length === closedBefore && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (closedRequests.length === closedBefore && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     expect(closedRequests.length).toBe(closedBefore + 1);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(seen).toEqual(['raw']);
@@ -181,7 +185,9 @@ describe('fromServerSentEvents', () => {
     const error = await result;
     expect(error).toBeInstanceOf(RunAbortedError);
     expect((error as RunAbortedError).cause).toEqual(new Error('user left'));
-    expect(await errorOf(fromServerSentEvents(`${base}/ok`, { signal: controller.signal }))).toBeInstanceOf(RunAbortedError);
+    expect(await errorOf(fromServerSentEvents(`${base}/ok`, { signal: controller.signal }))).toBeInstanceOf(
+      RunAbortedError,
+    );
   });
 
   it('reads a Response whose frames and characters are split across chunks', async () => {

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { toAsyncIterable } from '../../src/interop/toAsyncIterable.js';
 import { sampleRun, sampleRunEvents } from '../helpers/sampleRunEvents.js';
 
-function counted<T>(source: Observable<T>): { source: Observable<T>; subscribed: () => number; tornDown: () => number } {
+function counted<T>(source: Observable<T>): {
+  source: Observable<T>;
+  subscribed: () => number;
+  tornDown: () => number;
+} {
   let subscribed = 0;
   let tornDown = 0;
   return {
@@ -37,7 +41,12 @@ describe('toAsyncIterable', () => {
   it('throws the error after the values before it, even to a slow loop', async () => {
     const seen: number[] = [];
     const loop = async (): Promise<void> => {
-      for await (const value of toAsyncIterable(concat(of(1, 2, 3), throwError(() => new Error('model failed'))))) {
+      for await (const value of toAsyncIterable(
+        concat(
+          of(1, 2, 3),
+          throwError(() => new Error('model failed')),
+        ),
+      )) {
         await new Promise((resolve) => setTimeout(resolve, 2));
         seen.push(value);
       }

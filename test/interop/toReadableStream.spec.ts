@@ -6,7 +6,11 @@ import { toReadableStream } from '../../src/interop/toReadableStream.js';
 import { sampleRun, sampleRunEvents } from '../helpers/sampleRunEvents.js';
 
 /** An Observable that counts its subscriptions and teardowns. */
-function counted<T>(source: Observable<T>): { source: Observable<T>; subscribed: () => number; tornDown: () => number } {
+function counted<T>(source: Observable<T>): {
+  source: Observable<T>;
+  subscribed: () => number;
+  tornDown: () => number;
+} {
   let subscribed = 0;
   let tornDown = 0;
   return {
@@ -58,7 +62,10 @@ describe('toReadableStream', () => {
   });
 
   it('gives a slow reader every value before the error, none lost', async () => {
-    const source = concat(range(1, 50), throwError(() => new Error('model failed')));
+    const source = concat(
+      range(1, 50),
+      throwError(() => new Error('model failed')),
+    );
     const { values, error } = await readAll(toReadableStream(source), 1);
     expect(values).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(error).toEqual(new Error('model failed'));

@@ -14,7 +14,14 @@ describe('chatMessages', () => {
 
   it('keeps system and developer roles, joining text parts', () => {
     const input: InputItem[] = [
-      { type: 'message', role: 'system', content: [{ type: 'input_text', text: 'A' }, { type: 'input_text', text: 'B' }] },
+      {
+        type: 'message',
+        role: 'system',
+        content: [
+          { type: 'input_text', text: 'A' },
+          { type: 'input_text', text: 'B' },
+        ],
+      },
       { type: 'message', role: 'developer', content: 'C' },
     ];
     expect(chatMessages(undefined, input)).toEqual([
@@ -50,7 +57,10 @@ describe('chatMessages', () => {
       {
         type: 'message',
         role: 'assistant',
-        content: [{ type: 'output_text', text: 'One ' }, { type: 'output_text', text: 'two' }],
+        content: [
+          { type: 'output_text', text: 'One ' },
+          { type: 'output_text', text: 'two' },
+        ],
       },
       { type: 'message', role: 'assistant', content: [{ type: 'refusal', refusal: 'No.' }] },
     ];
@@ -82,7 +92,11 @@ describe('chatMessages', () => {
       },
       { role: 'tool', tool_call_id: 'a', content: 'A' },
       { role: 'tool', tool_call_id: 'b', content: 'B' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }],
+      },
       { role: 'tool', tool_call_id: 'c', content: 'C' },
     ]);
   });

@@ -108,7 +108,13 @@ describe.each(kinds)('$kind', ({ kind, Model: ModelClass, path }) => {
   it('keeps the API key out of the message even when the server echoes it', async () => {
     server.push({
       status: 401,
-      body: { error: { message: `Incorrect API key provided: ${API_KEY}.`, type: 'invalid_request_error', code: 'invalid_api_key' } },
+      body: {
+        error: {
+          message: `Incorrect API key provided: ${API_KEY}.`,
+          type: 'invalid_request_error',
+          code: 'invalid_api_key',
+        },
+      },
     });
     const { error } = await collect(model.stream(modelRequest()));
     const failure = error as ModelProviderError;
@@ -190,7 +196,12 @@ describe.each(kinds)('$kind', ({ kind, Model: ModelClass, path }) => {
 
   it('a given client is used as it is', async () => {
     server.push({ text: 'ok' });
-    const client = new OpenAI({ apiKey: 'sk-other', baseURL: server.url, maxRetries: 0, defaultHeaders: { 'x-team': 'blue' } });
+    const client = new OpenAI({
+      apiKey: 'sk-other',
+      baseURL: server.url,
+      maxRetries: 0,
+      defaultHeaders: { 'x-team': 'blue' },
+    });
     await collect(new ModelClass({ model: 'm', client }).stream(modelRequest()));
     expect(server.requests[0]?.headers['x-team']).toBe('blue');
     expect(server.requests[0]?.headers['authorization']).toBe('Bearer sk-other');

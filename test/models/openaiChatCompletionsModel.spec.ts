@@ -149,9 +149,21 @@ describe('OpenAIChatCompletionsModel', () => {
   it('sends a whole conversation as chat messages', async () => {
     server.push({ text: 'ok' });
     const input: InputItem[] = [
-      { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Weather in ' }, { type: 'input_text', text: 'Paris and Rome?' }] },
+      {
+        type: 'message',
+        role: 'user',
+        content: [
+          { type: 'input_text', text: 'Weather in ' },
+          { type: 'input_text', text: 'Paris and Rome?' },
+        ],
+      },
       { type: 'reasoning', id: 'rs_1', summary: [] },
-      { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Checking.' }], status: 'completed' },
+      {
+        type: 'message',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: 'Checking.' }],
+        status: 'completed',
+      },
       { type: 'function_call', call_id: 'c1', name: 'weather', arguments: '{"location":"Paris"}' },
       { type: 'reasoning', id: 'rs_2', summary: [] },
       { type: 'function_call', call_id: 'c2', name: 'weather', arguments: '{"location":"Rome"}' },
@@ -188,7 +200,12 @@ describe('OpenAIChatCompletionsModel', () => {
       expect(response.id).toBe('chatcmpl-D8Z5oo6uDh67AD85p73ksdT1KxhE0');
       expect(response.usage).toEqual({ requests: 1, inputTokens: 16, outputTokens: 300, totalTokens: 316 });
       expect(response.output).toEqual([
-        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }], status: 'completed' },
+        {
+          type: 'message',
+          role: 'assistant',
+          content: [{ type: 'output_text', text, annotations: [] }],
+          status: 'completed',
+        },
       ]);
     });
 
@@ -233,7 +250,10 @@ describe('OpenAIChatCompletionsModel', () => {
 
     it('an error object inside the stream fails with its code and message', async () => {
       server.push({
-        events: [chunk({ content: 'Hi' }), { error: { message: 'The model crashed.', type: 'server_error', code: 'model_crashed' } }],
+        events: [
+          chunk({ content: 'Hi' }),
+          { error: { message: 'The model crashed.', type: 'server_error', code: 'model_crashed' } },
+        ],
       });
       const { error } = await collect(model.stream(modelRequest()));
       expect(error).toBeInstanceOf(ModelProviderError);

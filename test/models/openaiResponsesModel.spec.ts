@@ -38,9 +38,7 @@ describe('OpenAIResponsesModel', () => {
 
   it('streams text: raw events, text deltas, and one response last', async () => {
     server.push({ text: ['Hel', 'lo', ' there'], usage: { inputTokens: 12, outputTokens: 3 } });
-    const { events, error, completed } = await collect(
-      model.stream(modelRequest({ instructions: 'Be brief.' })),
-    );
+    const { events, error, completed } = await collect(model.stream(modelRequest({ instructions: 'Be brief.' })));
     expect(error).toBeUndefined();
     expect(completed).toBe(true);
     expect(textOf(events)).toBe('Hello there');
@@ -182,11 +180,18 @@ describe('OpenAIResponsesModel', () => {
   });
 
   describe('failures inside the stream', () => {
-    const created = { type: 'response.created', sequence_number: 0, response: { id: 'resp_x', status: 'in_progress', output: [] } };
+    const created = {
+      type: 'response.created',
+      sequence_number: 0,
+      response: { id: 'resp_x', status: 'in_progress', output: [] },
+    };
 
     it('an error event with a top-level code fails with that code and message', async () => {
       server.push({
-        events: [created, { type: 'error', sequence_number: 1, code: 'rate_limit_exceeded', message: 'Slow down.', param: null }],
+        events: [
+          created,
+          { type: 'error', sequence_number: 1, code: 'rate_limit_exceeded', message: 'Slow down.', param: null },
+        ],
       });
       const { events, error } = await collect(model.stream(modelRequest()));
       expect(error).toBeInstanceOf(ModelProviderError);
@@ -202,7 +207,12 @@ describe('OpenAIResponsesModel', () => {
           {
             type: 'response.failed',
             sequence_number: 1,
-            response: { id: 'resp_x', status: 'failed', output: [], error: { code: 'server_error', message: 'It broke.' } },
+            response: {
+              id: 'resp_x',
+              status: 'failed',
+              output: [],
+              error: { code: 'server_error', message: 'It broke.' },
+            },
           },
         ],
       });
@@ -219,7 +229,12 @@ describe('OpenAIResponsesModel', () => {
           {
             type: 'response.incomplete',
             sequence_number: 1,
-            response: { id: 'resp_x', status: 'incomplete', output: [], incomplete_details: { reason: 'max_output_tokens' } },
+            response: {
+              id: 'resp_x',
+              status: 'incomplete',
+              output: [],
+              incomplete_details: { reason: 'max_output_tokens' },
+            },
           },
         ],
       });

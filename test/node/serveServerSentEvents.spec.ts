@@ -26,7 +26,11 @@ function tracked(events: Observable<RunEvent<string>>): Observable<RunEvent<stri
 const routes: Record<string, () => Observable<RunEvent<string>>> = {
   '/run': () => sampleRun(3),
   '/sync': () => of(...sampleRunEvents),
-  '/error': () => concat(sampleRun(2, sampleRunEvents.slice(0, 4)), throwError(() => new MaxTurnsExceededError(3))),
+  '/error': () =>
+    concat(
+      sampleRun(2, sampleRunEvents.slice(0, 4)),
+      throwError(() => new MaxTurnsExceededError(3)),
+    ),
   '/forever': () => concat(sampleRun(2, sampleRunEvents.slice(0, 3)), NEVER),
 };
 

@@ -42,9 +42,25 @@ describe('accumulateText', () => {
 
   it('drops the text of a restarted attempt, keeping earlier turns', () => {
     marbles(({ cold, expectObservable }) => {
-      const restarted: RunEvent = { type: 'turn-restarted', agent: 'Writer', turn: 2, reason: { name: 'ModelProviderError', message: 'connection reset' }, attempt: 2 };
-      const source = cold('-a-b-r-c-|', { a: delta('Checking. ', 1), b: delta('Sun', 2), r: restarted, c: delta('Rain.', 2) });
-      expectObservable(source.pipe(accumulateText())).toBe('-w-x-y-z-|', { w: 'Checking. ', x: 'Checking. Sun', y: 'Checking. ', z: 'Checking. Rain.' });
+      const restarted: RunEvent = {
+        type: 'turn-restarted',
+        agent: 'Writer',
+        turn: 2,
+        reason: { name: 'ModelProviderError', message: 'connection reset' },
+        attempt: 2,
+      };
+      const source = cold('-a-b-r-c-|', {
+        a: delta('Checking. ', 1),
+        b: delta('Sun', 2),
+        r: restarted,
+        c: delta('Rain.', 2),
+      });
+      expectObservable(source.pipe(accumulateText())).toBe('-w-x-y-z-|', {
+        w: 'Checking. ',
+        x: 'Checking. Sun',
+        y: 'Checking. ',
+        z: 'Checking. Rain.',
+      });
     });
   });
 

@@ -421,7 +421,9 @@ describe('bufferTokens', () => {
 
   describe('long units', () => {
     it('finds the end of a sentence longer than the text it rescans for each delta', () => {
-      const long = Array.from({ length: 120 }, () => 'word ').join('').trimEnd();
+      const long = Array.from({ length: 120 }, () => 'word ')
+        .join('')
+        .trimEnd();
       const deltas = [...Array.from({ length: 120 }, () => 'word '), '. ', 'Next', ' one. ', 'Last.'];
       expect(chunksOf(deltas, { by: 'sentence' })).toEqual([`${long} . `, 'Next one. ', 'Last.']);
     });
@@ -524,7 +526,25 @@ describe('bufferTokens', () => {
     const delta = fc.oneof(
       fc.string({ maxLength: 6 }),
       fc.string({ unit: 'grapheme', maxLength: 4 }),
-      fc.constantFrom('', ' ', '\n', '\r\n', '. ', ', ', '! ', 'Hello', 'world', "n't", '3.5', '我', '喜欢', '猫。', 'こんにちは', '世界', '👍'),
+      fc.constantFrom(
+        '',
+        ' ',
+        '\n',
+        '\r\n',
+        '. ',
+        ', ',
+        '! ',
+        'Hello',
+        'world',
+        "n't",
+        '3.5',
+        '我',
+        '喜欢',
+        '猫。',
+        'こんにちは',
+        '世界',
+        '👍',
+      ),
       // Longer than the text rescanned for each delta.
       fc.constantFrom('lorem ipsum dolor sit amet '.repeat(6), 'あいうえお'.repeat(40), 'x'.repeat(300)),
     );
@@ -535,7 +555,10 @@ describe('bufferTokens', () => {
     const configurations: [string, fc.Arbitrary<number | BufferTokensOptions>][] = [
       ['count', fc.integer({ min: 1, max: 5 })],
       ['timeSpan', fc.record({ timeSpan: fc.integer({ min: 1, max: 6 }) })],
-      ['count and timeSpan', fc.record({ count: fc.integer({ min: 1, max: 5 }), timeSpan: fc.integer({ min: 1, max: 6 }) })],
+      [
+        'count and timeSpan',
+        fc.record({ count: fc.integer({ min: 1, max: 5 }), timeSpan: fc.integer({ min: 1, max: 6 }) }),
+      ],
       ...(['word', 'sentence', 'line'] as const).map((by): [string, fc.Arbitrary<BufferTokensOptions>] => [
         `by ${by}`,
         fc.record(

@@ -9,7 +9,14 @@ const usage = { requests: 1, inputTokens: 10, outputTokens: 5, totalTokens: 15 }
 const events = {
   r: { type: 'raw', agent: 'Weather', turn: 1, source: 'openai-responses', data: { type: 'response.created' } },
   d: { type: 'text-delta', agent: 'Weather', turn: 2, delta: 'Sunny' },
-  c: { type: 'tool-call', agent: 'Weather', turn: 1, callId: 'call_1', name: 'get_weather', arguments: { city: 'Oslo' } },
+  c: {
+    type: 'tool-call',
+    agent: 'Weather',
+    turn: 1,
+    callId: 'call_1',
+    name: 'get_weather',
+    arguments: { city: 'Oslo' },
+  },
   o: { type: 'tool-output', agent: 'Weather', turn: 1, callId: 'call_1', name: 'get_weather', output: { celsius: 21 } },
   t: { type: 'turn-completed', agent: 'Weather', turn: 1, usage },
   f: { type: 'final-output', agent: 'Weather', turn: 2, output: 'Sunny', usage },
@@ -72,7 +79,9 @@ describe('ofType', () => {
 
   it('throws InvalidArgumentError at creation for an unknown type, naming it', () => {
     const typo = 'tool_call' as RunEventType;
-    expect(() => ofType('raw', typo)).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', argument: 'types[1]' }));
+    expect(() => ofType('raw', typo)).toThrow(
+      expect.objectContaining({ name: 'InvalidArgumentError', argument: 'types[1]' }),
+    );
     expect(() => ofType('raw', typo)).toThrow(/"tool_call" is not a run event type/);
   });
 });

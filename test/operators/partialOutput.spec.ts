@@ -27,7 +27,9 @@ function structuredRun<T>(pieces: readonly string[], output: T): RunEvent<T>[] {
 function isPartialOf(partial: unknown, final: unknown): boolean {
   if (typeof partial === 'string') return typeof final === 'string' && final.startsWith(partial);
   if (Array.isArray(partial)) {
-    return Array.isArray(final) && partial.length <= final.length && partial.every((item, i) => isPartialOf(item, final[i]));
+    return (
+      Array.isArray(final) && partial.length <= final.length && partial.every((item, i) => isPartialOf(item, final[i]))
+    );
   }
   if (typeof partial === 'object' && partial !== null) {
     if (typeof final !== 'object' || final === null || Array.isArray(final)) return false;
@@ -106,7 +108,13 @@ describe('partialOutput', () => {
       type Answer = { city: string };
       const events: Record<string, RunEvent<Answer>> = {
         a: delta('{"city":"Ro', 1),
-        r: { type: 'turn-restarted', agent: 'Travel agent', turn: 1, reason: { name: 'ModelProviderError', message: 'reset' }, attempt: 2 },
+        r: {
+          type: 'turn-restarted',
+          agent: 'Travel agent',
+          turn: 1,
+          reason: { name: 'ModelProviderError', message: 'reset' },
+          attempt: 2,
+        },
         b: delta('{"city":"Li', 1),
         d: delta('sbon"}', 1),
         f: finalOutput({ city: 'Lisbon' }, 1),
@@ -122,7 +130,11 @@ describe('partialOutput', () => {
 
   it('errors with ModelBehaviorError when the final output is not an object', () => {
     marbles(({ cold, expectObservable }) => {
-      const events: Record<string, RunEvent<string>> = { a: delta('Rome, '), b: delta('in spring.'), f: finalOutput('Rome, in spring.') };
+      const events: Record<string, RunEvent<string>> = {
+        a: delta('Rome, '),
+        b: delta('in spring.'),
+        f: finalOutput('Rome, in spring.'),
+      };
       const source = cold('-a-b-f|', events);
       expectObservable(source.pipe(partialOutput())).toBe(
         '-----#',
@@ -175,7 +187,9 @@ describe('partialOutput', () => {
 
   it('works on a synchronous source, with fresh state per subscription', async () => {
     const answer = { destination: 'Kyoto', reasons: ['temples', 'food'] };
-    const run$ = of(...structuredRun(['{"destination":"Ky', 'oto","reasons":["tem', 'ples","food"]}'], answer)).pipe(partialOutput());
+    const run$ = of(...structuredRun(['{"destination":"Ky', 'oto","reasons":["tem', 'ples","food"]}'], answer)).pipe(
+      partialOutput(),
+    );
     const expected = [
       { destination: 'Ky' },
       { destination: 'Kyoto', reasons: ['tem'] },
@@ -217,7 +231,9 @@ describe('partialOutput', () => {
         const text = JSON.stringify(value, null, pretty ? 2 : undefined);
         const output = JSON.parse(text) as Record<string, unknown>; // what the run parses and validates
         const points = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort((a, b) => a - b);
-        const pieces = [0, ...points, text.length].slice(1).map((end, i, ends) => text.slice(i === 0 ? 0 : ends[i - 1], end));
+        const pieces = [0, ...points, text.length]
+          .slice(1)
+          .map((end, i, ends) => text.slice(i === 0 ? 0 : ends[i - 1], end));
 
         const values = await lastValueFrom(of(...structuredRun(pieces, output)).pipe(partialOutput(), toArray()));
 

@@ -109,7 +109,9 @@ describe('toFinalOutput', () => {
 
   it('errors on a synchronous source without a final-output', () => {
     let error: unknown;
-    of<RunEvent<Trip>[]>(events.r, events.t).pipe(toFinalOutput()).subscribe({ error: (e: unknown) => (error = e) });
+    of<RunEvent<Trip>[]>(events.r, events.t)
+      .pipe(toFinalOutput())
+      .subscribe({ error: (e: unknown) => (error = e) });
     expect(error).toBeInstanceOf(NoFinalOutputError);
     expect(NoFinalOutputError.isInstance(error)).toBe(true);
   });

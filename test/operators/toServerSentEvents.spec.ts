@@ -37,7 +37,11 @@ describe('toServerSentEvents', () => {
 
   it('turns an error into a last error frame with name and message only, then completes', () => {
     marbles(({ cold, expectObservable }) => {
-      const error = new ModelProviderError('Rate limit reached for gpt-4.1-mini', { status: 429, code: 'rate_limit_exceeded', cause: new Error('secret sk-123') });
+      const error = new ModelProviderError('Rate limit reached for gpt-4.1-mini', {
+        status: 429,
+        code: 'rate_limit_exceeded',
+        cause: new Error('secret sk-123'),
+      });
       error.partial = { text: 'private draft', newItems: [], usage };
       const source = cold('-d-#', events, error);
       expectObservable(source.pipe(toServerSentEvents())).toBe('-x-(e|)', {
@@ -80,7 +84,12 @@ describe('toServerSentEvents', () => {
 
   it('works on a synchronous source', () => {
     const out: string[] = [];
-    concat(of<RunEvent[]>(events.c), throwError(() => new AgentsError('boom'))).pipe(toServerSentEvents()).subscribe((frame) => out.push(frame));
+    concat(
+      of<RunEvent[]>(events.c),
+      throwError(() => new AgentsError('boom')),
+    )
+      .pipe(toServerSentEvents())
+      .subscribe((frame) => out.push(frame));
     expect(out).toEqual([frames.y, 'event: error\ndata: {"name":"AgentsError","message":"boom"}\n\n']);
   });
 });

@@ -60,23 +60,29 @@ const bufferOptions = fc
 describe('bufferTokens, for any text, chunking, timing and options', () => {
   it('emits the text exactly: nothing lost, duplicated or reordered, never an empty chunk', () => {
     fc.assert(
-      fc.property(texts, fc.array(fc.nat(), { maxLength: 40 }), fc.array(fc.nat({ max: 30 }), { maxLength: 40 }), bufferOptions, (text, cuts, gaps, options) => {
-        const deltas = chunk(text, cuts);
-        const chunks = virtually((flush) => {
-          let out: string[] = [];
-          from(deltas)
-            .pipe(
-              concatMap((delta, index) => timer(gaps[index] ?? 0).pipe(map(() => delta))),
-              bufferTokens(options),
-              toArray(),
-            )
-            .subscribe((all) => (out = all));
-          flush();
-          return out;
-        });
-        expect(chunks.join('')).toBe(text);
-        expect(chunks).not.toContain('');
-      }),
+      fc.property(
+        texts,
+        fc.array(fc.nat(), { maxLength: 40 }),
+        fc.array(fc.nat({ max: 30 }), { maxLength: 40 }),
+        bufferOptions,
+        (text, cuts, gaps, options) => {
+          const deltas = chunk(text, cuts);
+          const chunks = virtually((flush) => {
+            let out: string[] = [];
+            from(deltas)
+              .pipe(
+                concatMap((delta, index) => timer(gaps[index] ?? 0).pipe(map(() => delta))),
+                bufferTokens(options),
+                toArray(),
+              )
+              .subscribe((all) => (out = all));
+            flush();
+            return out;
+          });
+          expect(chunks.join('')).toBe(text);
+          expect(chunks).not.toContain('');
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -132,9 +138,15 @@ describe('partialOutput, for any structured answer and chunking', () => {
         const agent = () => new Agent({ name: 'Planner', model: fakeModel([{ text: deltas }]), outputType: Trip });
         const runner = new Runner();
         let partials: unknown[] = [];
-        runner.runStreamed(agent(), 'Plan').pipe(partialOutput(), toArray()).subscribe((all) => (partials = all));
+        runner
+          .runStreamed(agent(), 'Plan')
+          .pipe(partialOutput(), toArray())
+          .subscribe((all) => (partials = all));
         let final: unknown;
-        runner.runStreamed(agent(), 'Plan').pipe(toFinalOutput()).subscribe((output) => (final = output));
+        runner
+          .runStreamed(agent(), 'Plan')
+          .pipe(toFinalOutput())
+          .subscribe((output) => (final = output));
         expect(final).toEqual(JSON.parse(json));
         expect(partials.at(-1)).toEqual(final);
       }),
@@ -152,7 +164,8 @@ interface Recording {
 }
 
 type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The final output a correct run over `turns` gives, read straight from the served events: for the
@@ -166,18 +179,26 @@ function expectedOutput(api: Api, turns: readonly ScriptedTurn[]): unknown {
     let text = '';
     for (const chunk of events) {
       const choices = isRecord(chunk) && Array.isArray(chunk['choices']) ? (chunk['choices'] as unknown[]) : [];
-      const choice = choices.find((candidate) => isRecord(candidate) && ((candidate['index'] as number | undefined) ?? 0) === 0);
+      const choice = choices.find(
+        (candidate) => isRecord(candidate) && ((candidate['index'] as number | undefined) ?? 0) === 0,
+      );
       const content = isRecord(choice) && isRecord(choice['delta']) ? choice['delta']['content'] : undefined;
       if (typeof content === 'string') text += content;
     }
     return text;
   }
-  const completed = events.filter((event): event is Json => isRecord(event) && event['type'] === 'response.completed').at(-1);
+  const completed = events
+    .filter((event): event is Json => isRecord(event) && event['type'] === 'response.completed')
+    .at(-1);
   const output = isRecord(completed?.['response']) ? (completed['response']['output'] as unknown[]) : [];
-  const message = output.filter((item): item is Json => isRecord(item) && item['type'] === 'message' && item['role'] === 'assistant').at(-1);
+  const message = output
+    .filter((item): item is Json => isRecord(item) && item['type'] === 'message' && item['role'] === 'assistant')
+    .at(-1);
   const content = message?.['content'];
   if (typeof content === 'string') return content;
-  return (content as Json[] | undefined)?.map((part) => (part['type'] === 'output_text' || part['type'] === 'input_text' ? part['text'] : '')).join('');
+  return (content as Json[] | undefined)
+    ?.map((part) => (part['type'] === 'output_text' || part['type'] === 'input_text' ? part['text'] : ''))
+    .join('');
 }
 
 const recorded = (path: string) => loadFixture(new URL(`../fixtures/openai/${path}`, import.meta.url));
@@ -187,12 +208,32 @@ const calculator = tool({
   parameters: z.object({ a: z.number(), b: z.number(), op: z.enum(['add', 'subtract', 'multiply', 'divide']) }),
   execute: ({ a, b, op }) => ({ add: a + b, subtract: a - b, multiply: a * b, divide: a / b })[op],
 });
-const weather = tool({ name: 'weather', description: 'Weather.', parameters: z.object({ location: z.string() }), execute: () => 'sunny' });
+const weather = tool({
+  name: 'weather',
+  description: 'Weather.',
+  parameters: z.object({ location: z.string() }),
+  execute: () => 'sunny',
+});
 const [responsesApi, chatApi] = apis as [Api, Api];
 const recordings: Recording[] = [
-  { name: 'responses/text-two-messages', api: responsesApi, turns: splitResponses(recorded('responses/text-two-messages.jsonl')), tools: [] },
-  { name: 'responses/calculator-four-turns', api: responsesApi, turns: splitResponses(recorded('responses/calculator-four-turns.jsonl')), tools: [calculator] },
-  { name: 'responses/failed-with-error-event', api: responsesApi, turns: [recorded('responses/failed-with-error-event.jsonl')], tools: [] },
+  {
+    name: 'responses/text-two-messages',
+    api: responsesApi,
+    turns: splitResponses(recorded('responses/text-two-messages.jsonl')),
+    tools: [],
+  },
+  {
+    name: 'responses/calculator-four-turns',
+    api: responsesApi,
+    turns: splitResponses(recorded('responses/calculator-four-turns.jsonl')),
+    tools: [calculator],
+  },
+  {
+    name: 'responses/failed-with-error-event',
+    api: responsesApi,
+    turns: [recorded('responses/failed-with-error-event.jsonl')],
+    tools: [],
+  },
   { name: 'chat/text-300-chunks', api: chatApi, turns: [recorded('chat/text-300-chunks.jsonl')], tools: [] },
   // The recorded tool call is answered, then the server's script is exhausted: a clear error either way.
   { name: 'chat/xai-tool-call', api: chatApi, turns: [recorded('chat/xai-tool-call.jsonl')], tools: [weather] },
@@ -227,7 +268,10 @@ const spoilers: fc.Arbitrary<Spoiler> = fc.oneof(
 function fieldPaths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
   if (typeof value !== 'object' || value === null) return [];
   const keys: (string | number)[] = Array.isArray(value) ? value.map((_, index) => index) : Object.keys(value);
-  return keys.flatMap((key) => [[...prefix, key], ...fieldPaths((value as Record<string | number, unknown>)[key], [...prefix, key])]);
+  return keys.flatMap((key) => [
+    [...prefix, key],
+    ...fieldPaths((value as Record<string | number, unknown>)[key], [...prefix, key]),
+  ]);
 }
 
 /** The recording's turns with `spoiler` applied to one of its events (counted across turns). */
@@ -280,16 +324,24 @@ function spoil(turns: readonly (readonly unknown[])[], spoiler: Spoiler): Script
 describe('recorded streams, truncated or corrupted at random points', () => {
   const runner = new Runner({ maxTurns: 6 });
   const baselines = new Map<string, { output?: unknown; error?: string }>();
-  const crashes = /Cannot read propert|is not a function|is not iterable|Cannot convert|Cannot destructure|undefined is not|null is not/;
+  const crashes =
+    /Cannot read propert|is not a function|is not iterable|Cannot convert|Cannot destructure|undefined is not|null is not/;
 
   beforeAll(async () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined); // the SDK logs each bad line
     for (const recording of recordings) {
       const server = await startServer({ turns: recording.turns.map((events) => ({ events })) });
-      const agent = new Agent({ name: 'A', model: recording.api.model(clientFor(server.url, { maxRetries: 0 })), tools: [...recording.tools] });
+      const agent = new Agent({
+        name: 'A',
+        model: recording.api.model(clientFor(server.url, { maxRetries: 0 })),
+        tools: [...recording.tools],
+      });
       const outcome = await outcomeOf(runner.runStreamed(agent, 'Go'));
       const last = outcome.events.at(-1);
-      baselines.set(recording.name, last?.type === 'final-output' ? { output: last.output } : { error: String(outcome.error) });
+      baselines.set(
+        recording.name,
+        last?.type === 'final-output' ? { output: last.output } : { error: String(outcome.error) },
+      );
       await server.close();
     }
   });
@@ -303,38 +355,49 @@ describe('recorded streams, truncated or corrupted at random points', () => {
     expect(baselines.get('responses/failed-with-error-event')?.error).toMatch(/insufficient_quota|quota/);
   });
 
-  it.each(recordings)('$name: every run ends, in a clear error or the correct result', { timeout: 60_000 }, async (recording) => {
-    const seen = { completed: 0, failed: 0 };
-    await fc.assert(
-      fc.asyncProperty(spoilers, async (spoiler) => {
-        const turns = spoil(recording.turns, spoiler);
-        const server = await startServer({ turns });
-        try {
-          const agent = new Agent({ name: 'A', model: recording.api.model(clientFor(server.url, { maxRetries: 0 })), tools: [...recording.tools] });
-          const outcome = await outcomeOf(runner.runStreamed(agent, 'Go'), 5_000);
-          const describe = `${JSON.stringify(spoiler)} → ${outcome.error === undefined ? 'completed' : String(outcome.error)}`;
-          if (outcome.error === undefined) {
-            seen.completed += 1;
-            const last = outcome.events.at(-1) as RunEvent<unknown>;
-            expect(last.type, describe).toBe('final-output');
-            expect(last.type === 'final-output' ? last.output : undefined, describe).toEqual(expectedOutput(recording.api, turns));
-            const usage = last.type === 'final-output' ? last.usage : undefined;
-            for (const count of Object.values(usage ?? {})) expect(Number.isInteger(count) && count >= 0, `${describe}: usage ${JSON.stringify(usage)}`).toBe(true);
-          } else {
-            seen.failed += 1;
-            expect(AgentsError.isInstance(outcome.error), describe).toBe(true);
-            expect((outcome.error as Error).message, describe).not.toMatch(crashes);
-            expect((outcome.error as Error).message.length, describe).toBeGreaterThan(20);
+  it.each(recordings)(
+    '$name: every run ends, in a clear error or the correct result',
+    { timeout: 60_000 },
+    async (recording) => {
+      const seen = { completed: 0, failed: 0 };
+      await fc.assert(
+        fc.asyncProperty(spoilers, async (spoiler) => {
+          const turns = spoil(recording.turns, spoiler);
+          const server = await startServer({ turns });
+          try {
+            const agent = new Agent({
+              name: 'A',
+              model: recording.api.model(clientFor(server.url, { maxRetries: 0 })),
+              tools: [...recording.tools],
+            });
+            const outcome = await outcomeOf(runner.runStreamed(agent, 'Go'), 5_000);
+            const describe = `${JSON.stringify(spoiler)} → ${outcome.error === undefined ? 'completed' : String(outcome.error)}`;
+            if (outcome.error === undefined) {
+              seen.completed += 1;
+              const last = outcome.events.at(-1) as RunEvent<unknown>;
+              expect(last.type, describe).toBe('final-output');
+              expect(last.type === 'final-output' ? last.output : undefined, describe).toEqual(
+                expectedOutput(recording.api, turns),
+              );
+              const usage = last.type === 'final-output' ? last.usage : undefined;
+              for (const count of Object.values(usage ?? {}))
+                expect(Number.isInteger(count) && count >= 0, `${describe}: usage ${JSON.stringify(usage)}`).toBe(true);
+            } else {
+              seen.failed += 1;
+              expect(AgentsError.isInstance(outcome.error), describe).toBe(true);
+              expect((outcome.error as Error).message, describe).not.toMatch(crashes);
+              expect((outcome.error as Error).message.length, describe).toBeGreaterThan(20);
+            }
+            for (const event of outcome.events) {
+              if (event.type === 'text-delta') expect(typeof event.delta, describe).toBe('string');
+            }
+          } finally {
+            await server.close();
           }
-          for (const event of outcome.events) {
-            if (event.type === 'text-delta') expect(typeof event.delta, describe).toBe('string');
-          }
-        } finally {
-          await server.close();
-        }
-      }),
-      { numRuns: Number(process.env.FUZZ_RUNS ?? 120) },
-    );
-    expect(seen.completed + seen.failed).toBe(Number(process.env.FUZZ_RUNS ?? 120));
-  });
+        }),
+        { numRuns: Number(process.env.FUZZ_RUNS ?? 120) },
+      );
+      expect(seen.completed + seen.failed).toBe(Number(process.env.FUZZ_RUNS ?? 120));
+    },
+  );
 });

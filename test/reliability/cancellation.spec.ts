@@ -114,12 +114,24 @@ describe('1,000 runs cancelled at random points', () => {
       streaming: () => [{ text: words(40), delayMs: 2 }],
       // Every turn calls the tool again (maxTurns 3 ends a run that is never cancelled).
       tool: () => Array.from({ length: 3 }, () => ({ toolCalls: [{ name: 'lookup', arguments: { q: 'x' } }] })),
-      backoff: () => Array.from({ length: 4 }, () => ({ status: 429, body: { error: { message: 'Slow down.', type: 'requests', code: 'rate_limit_exceeded' } } })),
-      'sdk-backoff': () => Array.from({ length: 3 }, () => ({ status: 429, headers: { 'retry-after-ms': '30' }, body: { error: { message: 'Slow down.', type: 'requests', code: 'rate_limit_exceeded' } } })),
+      backoff: () =>
+        Array.from({ length: 4 }, () => ({
+          status: 429,
+          body: { error: { message: 'Slow down.', type: 'requests', code: 'rate_limit_exceeded' } },
+        })),
+      'sdk-backoff': () =>
+        Array.from({ length: 3 }, () => ({
+          status: 429,
+          headers: { 'retry-after-ms': '30' },
+          body: { error: { message: 'Slow down.', type: 'requests', code: 'rate_limit_exceeded' } },
+        })),
     };
     const runner = new Runner({ maxTurns: 3 });
     const toolsStarted = { count: 0, aborted: 0, finished: 0 };
-    const tally = Object.fromEntries(phases.map((phase) => [phase, { runs: 0, inPhase: 0 }])) as Record<Phase, { runs: number; inPhase: number }>;
+    const tally = Object.fromEntries(phases.map((phase) => [phase, { runs: 0, inPhase: 0 }])) as Record<
+      Phase,
+      { runs: number; inPhase: number }
+    >;
     const hows: Record<How, number> = { unsubscribe: 0, signal: 0, 'run() signal': 0 };
     let eventsAfterCancel = 0;
     const cancelledAt: number[] = [];
@@ -135,12 +147,23 @@ describe('1,000 runs cancelled at random points', () => {
       const api = apis[Math.floor(index / phases.length) % 2]!;
       const server = servers[phase]!;
       server.push(...turnsFor[phase]());
-      const how: How = phase === 'streaming' ? (random() < 0.5 ? 'unsubscribe' : 'signal') : (['unsubscribe', 'signal', 'run() signal'] as const)[Math.floor(random() * 3)]!;
+      const how: How =
+        phase === 'streaming'
+          ? random() < 0.5
+            ? 'unsubscribe'
+            : 'signal'
+          : (['unsubscribe', 'signal', 'run() signal'] as const)[Math.floor(random() * 3)]!;
       // A random point inside the phase: streams last about 80 ms, tools 40 ms, backoffs 20 to 40 ms
       // (the run's) or 30 ms (the SDK's, as Retry-After asks).
       const offset = random() * { streaming: 40, tool: 20, backoff: 12, 'sdk-backoff': 15 }[phase];
       let arm = (): void => undefined; // set below, once the run's promise exists
-      const live: Live = { streaming: false, toolsRunning: 0, backoffs: 0, sdkWaiting: false, entered: (entered) => (entered === phase ? arm() : undefined) };
+      const live: Live = {
+        streaming: false,
+        toolsRunning: 0,
+        backoffs: 0,
+        sdkWaiting: false,
+        entered: (entered) => (entered === phase ? arm() : undefined),
+      };
       const lookup = tool({
         name: 'lookup',
         description: 'Takes 40 ms; honours its signal.',
@@ -184,7 +207,11 @@ describe('1,000 runs cancelled at random points', () => {
       const agent = new Agent({ name: 'A', model: api.model(client), tools: [lookup] });
       const controller = new AbortController();
       // (The SDK's own retries are off for `backoff` runs, on with its defaults for the others.)
-      const options = { retry: { maxRetries: 3, initialDelayMs: 40, maxDelayMs: 40 }, scheduler: trackingScheduler(live), signal: controller.signal };
+      const options = {
+        retry: { maxRetries: 3, initialDelayMs: 40, maxDelayMs: 40 },
+        scheduler: trackingScheduler(live),
+        signal: controller.signal,
+      };
       hows[how] += 1;
       tally[phase].runs += 1;
 
@@ -199,7 +226,12 @@ describe('1,000 runs cancelled at random points', () => {
         };
         let subscription: Subscription | undefined;
         const inPhase = (): boolean =>
-          ({ streaming: live.streaming, tool: live.toolsRunning > 0, backoff: live.backoffs > 0, 'sdk-backoff': live.sdkWaiting })[phase];
+          ({
+            streaming: live.streaming,
+            tool: live.toolsRunning > 0,
+            backoff: live.backoffs > 0,
+            'sdk-backoff': live.sdkWaiting,
+          })[phase];
         const cancel = (): void => {
           if (cancelled) return;
           cancelled = true;
@@ -208,13 +240,16 @@ describe('1,000 runs cancelled at random points', () => {
           if (how === 'unsubscribe') subscription?.unsubscribe();
           else controller.abort(new Error(`cancelled run ${index}`));
           // Cancelling is synchronous: by now no backoff timer is pending and every tool was signalled.
-          if (live.backoffs !== 0 || live.toolsRunning !== 0) leftovers.push(`run ${index} (${phase}, ${how}): ${JSON.stringify(live)}`);
+          if (live.backoffs !== 0 || live.toolsRunning !== 0)
+            leftovers.push(`run ${index} (${phase}, ${how}): ${JSON.stringify(live)}`);
           if (how === 'unsubscribe') resolve();
         };
         const settle = (outcome: 'error' | 'complete', error?: unknown): void => {
           clearTimeout(cancelTimer);
-          if (!cancelled) wrongOutcomes.push(`run ${index} (${phase}) ended before it was cancelled: ${outcome} ${String(error)}`);
-          else if (!(error instanceof RunAbortedError)) wrongOutcomes.push(`run ${index} (${phase}, ${how}) ended with ${outcome} ${String(error)}`);
+          if (!cancelled)
+            wrongOutcomes.push(`run ${index} (${phase}) ended before it was cancelled: ${outcome} ${String(error)}`);
+          else if (!(error instanceof RunAbortedError))
+            wrongOutcomes.push(`run ${index} (${phase}, ${how}) ended with ${outcome} ${String(error)}`);
           resolve();
         };
         if (how === 'run() signal') {
@@ -251,7 +286,10 @@ describe('1,000 runs cancelled at random points', () => {
     // sockets of the client's pool close on their own after a few seconds).
     const requests = Object.values(servers).flatMap((server) => server.requests);
     const deadline = performance.now() + 20_000;
-    while (performance.now() < deadline && (requests.some((request) => request.closedAt === undefined) || Object.keys(excess(baseline)).length > 0)) {
+    while (
+      performance.now() < deadline &&
+      (requests.some((request) => request.closedAt === undefined) || Object.keys(excess(baseline)).length > 0)
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const settledIn = performance.now() - started;
@@ -266,7 +304,11 @@ describe('1,000 runs cancelled at random points', () => {
     expect(leftovers).toEqual([]);
     expect(eventsAfterCancel).toBe(0);
     // No request is sent after its run was cancelled: no retry backoff, tool or turn outlives it.
-    const late = fetchedAt.flatMap((times, index) => times.filter((time) => time > cancelledAt[index]!).map((time) => `run ${index}: a request ${Math.round(time - cancelledAt[index]!)} ms after cancelling`));
+    const late = fetchedAt.flatMap((times, index) =>
+      times
+        .filter((time) => time > cancelledAt[index]!)
+        .map((time) => `run ${index}: a request ${Math.round(time - cancelledAt[index]!)} ms after cancelling`),
+    );
     expect(late).toEqual([]);
     expect(fetchedAt.flat().length).toBeGreaterThanOrEqual(requestCount); // a few are aborted before they connect
     expect(toolsStarted.count).toBe(toolsStarted.aborted + toolsStarted.finished);

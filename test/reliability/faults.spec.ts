@@ -18,7 +18,18 @@ import {
   type RunOptions,
 } from '../../src/index.js';
 import { startServer, type LocalServer, type ScriptedTurn } from '../../src/testing/server/index.js';
-import { apis, clientFor, keyParts, leakSurface, LogCapture, outcomeOf, textOf, words, type Api, type Outcome } from './helpers.js';
+import {
+  apis,
+  clientFor,
+  keyParts,
+  leakSurface,
+  LogCapture,
+  outcomeOf,
+  textOf,
+  words,
+  type Api,
+  type Outcome,
+} from './helpers.js';
 
 const runner = new Runner();
 let server: LocalServer | undefined;
@@ -45,16 +56,30 @@ async function serve(...turns: ScriptedTurn[]): Promise<LocalServer> {
   return server;
 }
 
-const rateLimitBody = { error: { message: 'Rate limit reached for gpt-4.1-mini on tokens per min (TPM): Limit 30000, Used 30000.', type: 'requests', param: null, code: 'rate_limit_exceeded' } };
+const rateLimitBody = {
+  error: {
+    message: 'Rate limit reached for gpt-4.1-mini on tokens per min (TPM): Limit 30000, Used 30000.',
+    type: 'requests',
+    param: null,
+    code: 'rate_limit_exceeded',
+  },
+};
 
 describe.each(apis)('faults over $name', (api: Api) => {
-  const agentOn = (url: string, clientOptions: Parameters<typeof clientFor>[1] = {}, extra: Partial<ConstructorParameters<typeof Agent>[0]> = {}) =>
-    new Agent({ name: 'Assistant', model: api.model(clientFor(url, clientOptions)), ...extra });
-  const run = <T,>(agent: Agent<T, unknown>, options?: RunOptions) => outcomeOf(runner.runStreamed(agent, 'Hello', options));
+  const agentOn = (
+    url: string,
+    clientOptions: Parameters<typeof clientFor>[1] = {},
+    extra: Partial<ConstructorParameters<typeof Agent>[0]> = {},
+  ) => new Agent({ name: 'Assistant', model: api.model(clientFor(url, clientOptions)), ...extra });
+  const run = <T>(agent: Agent<T, unknown>, options?: RunOptions) =>
+    outcomeOf(runner.runStreamed(agent, 'Hello', options));
 
   describe('HTTP errors', () => {
     it('429 with Retry-After, then success: the SDK waits as asked and the run succeeds, in 2 requests', async () => {
-      const { url, requests } = await serve({ status: 429, headers: { 'retry-after': '0.2' }, body: rateLimitBody }, { text: 'Hello after waiting.' });
+      const { url, requests } = await serve(
+        { status: 429, headers: { 'retry-after': '0.2' }, body: rateLimitBody },
+        { text: 'Hello after waiting.' },
+      );
       const outcome = await run(agentOn(url));
       expect(outcome.error).toBeUndefined();
       expect(outcome.events.at(-1)).toMatchObject({ type: 'final-output', output: 'Hello after waiting.' });
@@ -64,7 +89,10 @@ describe.each(apis)('faults over $name', (api: Api) => {
     });
 
     it('429 with Retry-After, then success, with the SDK retries off: the run retry honours Retry-After', async () => {
-      const { url, requests } = await serve({ status: 429, headers: { 'retry-after': '0.2' }, body: rateLimitBody }, { text: 'Hello.' });
+      const { url, requests } = await serve(
+        { status: 429, headers: { 'retry-after': '0.2' }, body: rateLimitBody },
+        { text: 'Hello.' },
+      );
       const outcome = await run(agentOn(url, { maxRetries: 0 }), { retry: { maxRetries: 2, initialDelayMs: 1 } });
       expect(outcome.events.at(-1)).toMatchObject({ type: 'final-output', output: 'Hello.' });
       expect(requests).toHaveLength(2);
@@ -73,18 +101,31 @@ describe.each(apis)('faults over $name', (api: Api) => {
     });
 
     it('429 every time: fails with the status and the provider message after the SDK retries (3 requests)', async () => {
-      const turns = Array.from({ length: 3 }, () => ({ status: 429, headers: { 'retry-after-ms': '10' }, body: rateLimitBody }));
+      const turns = Array.from({ length: 3 }, () => ({
+        status: 429,
+        headers: { 'retry-after-ms': '10' },
+        body: rateLimitBody,
+      }));
       const { url, requests } = await serve(...turns);
       const outcome = await run(agentOn(url));
       expect(outcome.error).toBeInstanceOf(ModelProviderError);
-      expect(outcome.error).toMatchObject({ status: 429, code: 'rate_limit_exceeded', retryable: true, retryAfterMs: 10 });
+      expect(outcome.error).toMatchObject({
+        status: 429,
+        code: 'rate_limit_exceeded',
+        retryable: true,
+        retryAfterMs: 10,
+      });
       expect((outcome.error as Error).message).toContain('Rate limit reached for gpt-4.1-mini');
       expect(requests).toHaveLength(3);
       expectNoKey(outcome);
     });
 
     it('429 every time, with retry { maxRetries: 2 } on top: (1 + 2 SDK retries) × (1 + 2 run retries) = 9 requests', async () => {
-      const turns = Array.from({ length: 9 }, () => ({ status: 429, headers: { 'retry-after-ms': '5' }, body: rateLimitBody }));
+      const turns = Array.from({ length: 9 }, () => ({
+        status: 429,
+        headers: { 'retry-after-ms': '5' },
+        body: rateLimitBody,
+      }));
       const { url, requests } = await serve(...turns);
       const outcome = await run(agentOn(url), { retry: { maxRetries: 2, initialDelayMs: 5 } });
       expect(outcome.error).toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
@@ -103,7 +144,14 @@ describe.each(apis)('faults over $name', (api: Api) => {
     });
 
     it('401 fails at once, without retries (neither the SDK nor the run retry), with the provider code and message', async () => {
-      const body = { error: { message: `Incorrect API key provided: ${'sk-proj-****XYZ'}.`, type: 'invalid_request_error', param: null, code: 'invalid_api_key' } };
+      const body = {
+        error: {
+          message: `Incorrect API key provided: ${'sk-proj-****XYZ'}.`,
+          type: 'invalid_request_error',
+          param: null,
+          code: 'invalid_api_key',
+        },
+      };
       const { url, requests } = await serve({ status: 401, body }, { text: 'never' });
       const outcome = await run(agentOn(url), { retry: { maxRetries: 3, initialDelayMs: 1 } });
       expect(outcome.error).toBeInstanceOf(ModelProviderError);
@@ -148,22 +196,31 @@ describe.each(apis)('faults over $name', (api: Api) => {
 
   describe('a dropped connection', () => {
     const look = tool({ name: 'look', description: 'Looks.', parameters: z.object({}), execute: () => 'seen' });
-    const firstTurn: ScriptedTurn = { toolCalls: [{ name: 'look', arguments: {} }], usage: { inputTokens: 7, outputTokens: 3 } };
+    const firstTurn: ScriptedTurn = {
+      toolCalls: [{ name: 'look', arguments: {} }],
+      usage: { inputTokens: 7, outputTokens: 3 },
+    };
 
-    it.each([1, 5, 12])('after %i text deltas: partial.text is exactly those deltas, partial.usage that of the completed turn', async (n) => {
-      const text = words(20);
-      const { url, requests } = await serve(firstTurn, { text, dropAfter: api.beforeText + n });
-      const outcome = await run(agentOn(url, {}, { tools: [look] }));
-      expect(outcome.error).toBeInstanceOf(ModelProviderError);
-      expect((outcome.error as Error).message).toMatch(/broke off|ended before/);
-      expect(outcome.error).toMatchObject({
-        retryable: true,
-        partial: { text: text.slice(0, n).join(''), usage: { requests: 1, inputTokens: 7, outputTokens: 3, totalTokens: 10 } },
-      });
-      expect(textOf(outcome.events)).toBe(text.slice(0, n).join(''));
-      expect(requests).toHaveLength(2); // a stream that broke off is never retried by the SDK
-      expectNoKey(outcome);
-    });
+    it.each([1, 5, 12])(
+      'after %i text deltas: partial.text is exactly those deltas, partial.usage that of the completed turn',
+      async (n) => {
+        const text = words(20);
+        const { url, requests } = await serve(firstTurn, { text, dropAfter: api.beforeText + n });
+        const outcome = await run(agentOn(url, {}, { tools: [look] }));
+        expect(outcome.error).toBeInstanceOf(ModelProviderError);
+        expect((outcome.error as Error).message).toMatch(/broke off|ended before/);
+        expect(outcome.error).toMatchObject({
+          retryable: true,
+          partial: {
+            text: text.slice(0, n).join(''),
+            usage: { requests: 1, inputTokens: 7, outputTokens: 3, totalTokens: 10 },
+          },
+        });
+        expect(textOf(outcome.events)).toBe(text.slice(0, n).join(''));
+        expect(requests).toHaveLength(2); // a stream that broke off is never retried by the SDK
+        expectNoKey(outcome);
+      },
+    );
 
     it('with retry but not afterOutput, is not retried once text was shown: fails with partial', async () => {
       const { url, requests } = await serve({ text: words(10), dropAfter: api.beforeText + 3 }, { text: 'never' });
@@ -174,11 +231,27 @@ describe.each(apis)('faults over $name', (api: Api) => {
     });
 
     it('with retry.afterOutput: turn-restarted, then the turn again from its start; the final text is the retry alone', async () => {
-      const { url, requests } = await serve({ text: words(10), dropAfter: api.beforeText + 3 }, { text: ['Hello', ' again.'] });
+      const { url, requests } = await serve(
+        { text: words(10), dropAfter: api.beforeText + 3 },
+        { text: ['Hello', ' again.'] },
+      );
       const outcome = await run(agentOn(url), { retry: { maxRetries: 1, initialDelayMs: 1, afterOutput: true } });
       const types = outcome.events.filter((event) => event.type !== 'raw').map((event) => event.type);
-      expect(types).toEqual(['text-delta', 'text-delta', 'text-delta', 'turn-restarted', 'text-delta', 'text-delta', 'turn-completed', 'final-output']);
-      expect(outcome.events.find((event) => event.type === 'turn-restarted')).toMatchObject({ turn: 1, attempt: 2, reason: { name: 'ModelProviderError' } });
+      expect(types).toEqual([
+        'text-delta',
+        'text-delta',
+        'text-delta',
+        'turn-restarted',
+        'text-delta',
+        'text-delta',
+        'turn-completed',
+        'final-output',
+      ]);
+      expect(outcome.events.find((event) => event.type === 'turn-restarted')).toMatchObject({
+        turn: 1,
+        attempt: 2,
+        reason: { name: 'ModelProviderError' },
+      });
       expect(outcome.events.at(-1)).toMatchObject({ output: 'Hello again.' });
       expect(requests).toHaveLength(2);
       expectNoKey(outcome);
@@ -215,7 +288,8 @@ describe.each(apis)('faults over $name', (api: Api) => {
       expect(outcome.ms).toBeGreaterThanOrEqual(195);
       expect(outcome.ms).toBeLessThan(1_000);
       const failedAt = performance.now();
-      while (requests[0]!.closedAt === undefined && performance.now() - failedAt < 1_000) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (requests[0]!.closedAt === undefined && performance.now() - failedAt < 1_000)
+        await new Promise((resolve) => setTimeout(resolve, 5));
       expect(requests[0]!.closedAt).toBeDefined();
       expect(requests[0]!.aborted).toBe(true);
       expectNoKey(outcome);
@@ -240,7 +314,10 @@ describe.each(apis)('faults over $name', (api: Api) => {
       expect(outcome.error).toMatchObject({
         code: 'max_output_tokens',
         retryable: false,
-        partial: { text: 'The answer is cut right ', usage: { requests: 1, inputTokens: 10, outputTokens: 3, totalTokens: 13 } },
+        partial: {
+          text: 'The answer is cut right ',
+          usage: { requests: 1, inputTokens: 10, outputTokens: 3, totalTokens: 13 },
+        },
       });
       expect((outcome.error as Error).message).toContain('incomplete (max_output_tokens)');
       expect(requests).toHaveLength(1);
@@ -277,11 +354,20 @@ describe.each(apis)('faults over $name', (api: Api) => {
       ['a tool that throws', 'fetch_weather', { city: 'Oslo' }, 'weather service unavailable', 'Error'],
       ['a tool past its timeoutMs', 'slow_lookup', {}, 'ran past its timeoutMs of 50 ms', 'ToolTimeoutError'],
     ])('%s is reported to the model by default, and the run goes on', async (_case, name, args, text, errorName) => {
-      const { url, requests } = await serve({ toolCalls: [{ name, arguments: args, callId: 'c1' }] }, { text: 'Sorry about that.' });
+      const { url, requests } = await serve(
+        { toolCalls: [{ name, arguments: args, callId: 'c1' }] },
+        { text: 'Sorry about that.' },
+      );
       const outcome = await run(agentOn(url, {}, { tools: [failing, slow] }));
-      expect(outcome.events.find((event) => event.type === 'tool-output')).toMatchObject({ callId: 'c1', name, error: { name: errorName } });
+      expect(outcome.events.find((event) => event.type === 'tool-output')).toMatchObject({
+        callId: 'c1',
+        name,
+        error: { name: errorName },
+      });
       expect(outcome.events.at(-1)).toMatchObject({ type: 'final-output', output: 'Sorry about that.' });
-      const sent = JSON.stringify((requests[1]!.body as Record<string, unknown>)[api.name === 'Responses' ? 'input' : 'messages']);
+      const sent = JSON.stringify(
+        (requests[1]!.body as Record<string, unknown>)[api.name === 'Responses' ? 'input' : 'messages'],
+      );
       expect(sent).toContain(text);
       expectNoKey(outcome);
     });
@@ -290,15 +376,21 @@ describe.each(apis)('faults over $name', (api: Api) => {
       ['a tool that throws', 'fetch_weather', { city: 'Oslo' }, ToolCallError],
       ['a tool past its timeoutMs', 'slow_lookup', {}, ToolTimeoutError],
     ])("%s fails the run with toolErrors: 'throw'", async (_case, name, args, errorClass) => {
-      const { url, requests } = await serve({ toolCalls: [{ name, arguments: args }], usage: { inputTokens: 4, outputTokens: 2 } }, { text: 'never' });
+      const { url, requests } = await serve(
+        { toolCalls: [{ name, arguments: args }], usage: { inputTokens: 4, outputTokens: 2 } },
+        { text: 'never' },
+      );
       const outcome = await run(agentOn(url, {}, { tools: [failing, slow] }), { toolErrors: 'throw' });
       expect(outcome.error).toBeInstanceOf(errorClass);
-      expect(outcome.error).toMatchObject({ toolName: name, partial: { usage: { requests: 1, inputTokens: 4, outputTokens: 2 } } });
+      expect(outcome.error).toMatchObject({
+        toolName: name,
+        partial: { usage: { requests: 1, inputTokens: 4, outputTokens: 2 } },
+      });
       expect(requests).toHaveLength(1);
       expectNoKey(outcome);
     });
 
-    it("a tool past its timeoutMs has its signal aborted with the ToolTimeoutError", async () => {
+    it('a tool past its timeoutMs has its signal aborted with the ToolTimeoutError', async () => {
       aborted.length = 0;
       const { url } = await serve({ toolCalls: [{ name: 'slow_lookup', arguments: {} }] }, { text: 'ok' });
       await run(agentOn(url, {}, { tools: [slow] }));
@@ -307,7 +399,10 @@ describe.each(apis)('faults over $name', (api: Api) => {
     });
 
     it('the function_call_output items of the run are kept in partial when a later turn fails', async () => {
-      const { url } = await serve({ toolCalls: [{ name: 'fetch_weather', arguments: { city: 'Oslo' }, callId: 'c9' }] }, { status: 400 });
+      const { url } = await serve(
+        { toolCalls: [{ name: 'fetch_weather', arguments: { city: 'Oslo' }, callId: 'c9' }] },
+        { status: 400 },
+      );
       const outcome = await run(agentOn(url, {}, { tools: [failing] }));
       const items = (outcome.error as ModelProviderError).partial?.newItems ?? [];
       expect(items.filter((item): item is FunctionCallOutputItem => item.type === 'function_call_output')).toEqual([

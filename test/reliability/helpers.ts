@@ -84,7 +84,11 @@ export function outcomeOf(run$: Observable<RunEvent<unknown>>, deadlineMs = 10_0
     const events: RunEvent<unknown>[] = [];
     const timer = setTimeout(() => {
       subscription.unsubscribe();
-      reject(new Error(`the run did not end within ${deadlineMs} ms (it hangs); events so far: ${events.map((e) => e.type).join(', ')}`));
+      reject(
+        new Error(
+          `the run did not end within ${deadlineMs} ms (it hangs); events so far: ${events.map((e) => e.type).join(', ')}`,
+        ),
+      );
     }, deadlineMs);
     const end = (outcome: Omit<Outcome, 'ms' | 'events'>): void => {
       clearTimeout(timer);
@@ -117,7 +121,8 @@ export class LogCapture {
 
   /** A logger for an `OpenAI` client's `logger` option, recording into the same lines. */
   logger(): NonNullable<ConstructorParameters<typeof OpenAI>[0]>['logger'] {
-    const record = (...args: unknown[]) => this.lines.push(args.map((arg) => (typeof arg === 'string' ? arg : inspect(arg, { depth: 12 }))).join(' '));
+    const record = (...args: unknown[]) =>
+      this.lines.push(args.map((arg) => (typeof arg === 'string' ? arg : inspect(arg, { depth: 12 }))).join(' '));
     return { debug: record, info: record, warn: record, error: record };
   }
 }
@@ -131,8 +136,16 @@ export function leakSurface(outcome: Pick<Outcome, 'events' | 'error'>, lines: r
   const parts: string[] = [JSON.stringify(outcome.events)];
   const { error } = outcome;
   if (error !== undefined) {
-    parts.push(inspect(error, { depth: 12, showHidden: true }), JSON.stringify(error), JSON.stringify((error as { partial?: unknown }).partial ?? null));
-    for (let current: unknown = error, depth = 0; current instanceof Error && depth < 10; current = current.cause, depth += 1) {
+    parts.push(
+      inspect(error, { depth: 12, showHidden: true }),
+      JSON.stringify(error),
+      JSON.stringify((error as { partial?: unknown }).partial ?? null),
+    );
+    for (
+      let current: unknown = error, depth = 0;
+      current instanceof Error && depth < 10;
+      current = current.cause, depth += 1
+    ) {
       parts.push(current.message, current.stack ?? '', JSON.stringify(current));
     }
   }

@@ -22,7 +22,14 @@ const usageOf = (turn: number) => ({ inputTokens: 1_000 + turn, outputTokens: 2 
 
 describe('500 concurrent streamed runs', () => {
   it('each ends with exactly its own text and usage', { timeout: 60_000 }, async () => {
-    server = await startServer({ turns: Array.from({ length: RUNS }, (_, turn) => ({ text: deltasOf(turn), delayMs: 20, usage: usageOf(turn), id: `resp_turn_${turn}` })) });
+    server = await startServer({
+      turns: Array.from({ length: RUNS }, (_, turn) => ({
+        text: deltasOf(turn),
+        delayMs: 20,
+        usage: usageOf(turn),
+        id: `resp_turn_${turn}`,
+      })),
+    });
     const runner = new Runner();
     const clients = apis.map(() => clientFor(server!.url));
 
@@ -63,7 +70,9 @@ describe('500 concurrent streamed runs', () => {
     const turnsSeen = new Set<number>();
     for (const { run, events, error } of finished) {
       const completed = events.find((event) => event.type === 'turn-completed');
-      const turn = Number(completed?.type === 'turn-completed' ? completed.responseId?.replace('resp_turn_', '') : Number.NaN);
+      const turn = Number(
+        completed?.type === 'turn-completed' ? completed.responseId?.replace('resp_turn_', '') : Number.NaN,
+      );
       if (error !== undefined || !Number.isInteger(turn)) {
         wrong.push(`run ${run} failed or has no response id: ${String(error)}`);
         continue;
@@ -72,13 +81,27 @@ describe('500 concurrent streamed runs', () => {
       const { inputTokens, outputTokens } = usageOf(turn);
       const usage = { requests: 1, inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
       const deltas = events.flatMap((event) => (event.type === 'text-delta' ? [event.delta] : []));
-      const echoed = new Set(events.flatMap((event) => (event.type === 'raw' ? (JSON.stringify(event.data).match(/"model":"([^"]+)"/)?.slice(1) ?? []) : [])));
+      const echoed = new Set(
+        events.flatMap((event) =>
+          event.type === 'raw'
+            ? (JSON.stringify(event.data)
+                .match(/"model":"([^"]+)"/)
+                ?.slice(1) ?? [])
+            : [],
+        ),
+      );
       const last = events.at(-1);
-      if (JSON.stringify(deltas) !== JSON.stringify(deltasOf(turn))) wrong.push(`run ${run} (turn ${turn}): deltas ${JSON.stringify(deltas).slice(0, 120)}`);
-      if (last?.type !== 'final-output' || last.output !== deltasOf(turn).join('') || JSON.stringify(last.usage) !== JSON.stringify(usage)) {
+      if (JSON.stringify(deltas) !== JSON.stringify(deltasOf(turn)))
+        wrong.push(`run ${run} (turn ${turn}): deltas ${JSON.stringify(deltas).slice(0, 120)}`);
+      if (
+        last?.type !== 'final-output' ||
+        last.output !== deltasOf(turn).join('') ||
+        JSON.stringify(last.usage) !== JSON.stringify(usage)
+      ) {
         wrong.push(`run ${run} (turn ${turn}): final output ${JSON.stringify(last).slice(0, 200)}`);
       }
-      if (echoed.size !== 1 || !echoed.has(`model-run-${run}`)) wrong.push(`run ${run}: streamed a response to ${[...echoed].join(', ')}`);
+      if (echoed.size !== 1 || !echoed.has(`model-run-${run}`))
+        wrong.push(`run ${run}: streamed a response to ${[...echoed].join(', ')}`);
     }
 
     const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);

@@ -7,9 +7,28 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { Agent, ModelBehaviorError, ModelProviderError, Runner, tool, type AnyTool, type RunOptions } from '../../src/index.js';
+import {
+  Agent,
+  ModelBehaviorError,
+  ModelProviderError,
+  Runner,
+  tool,
+  type AnyTool,
+  type RunOptions,
+} from '../../src/index.js';
 import { startServer, type LocalServer, type ScriptedTurn } from '../../src/testing/server/index.js';
-import { API_KEY, apis, clientFor, keyParts, leakSurface, LogCapture, outcomeOf, textOf, type Api, type Outcome } from './helpers.js';
+import {
+  API_KEY,
+  apis,
+  clientFor,
+  keyParts,
+  leakSurface,
+  LogCapture,
+  outcomeOf,
+  textOf,
+  type Api,
+  type Outcome,
+} from './helpers.js';
 
 const runner = new Runner();
 let server: LocalServer | undefined;
@@ -38,7 +57,14 @@ async function serve(...turns: ScriptedTurn[]): Promise<LocalServer> {
 const echo = (status: number) => ({
   status,
   headers: { 'x-echo': `your key was ${API_KEY}`, 'retry-after-ms': '5' },
-  body: { error: { message: `Incorrect API key provided: ${API_KEY}. You can find your API key at https://platform.openai.com.`, type: 'invalid_request_error', param: null, code: 'invalid_api_key' } },
+  body: {
+    error: {
+      message: `Incorrect API key provided: ${API_KEY}. You can find your API key at https://platform.openai.com.`,
+      type: 'invalid_request_error',
+      param: null,
+      code: 'invalid_api_key',
+    },
+  },
 });
 
 /** A stream that says some text, then reports an error whose message echoes the key. */
@@ -48,19 +74,41 @@ function errorInStream(api: Api): ScriptedTurn {
     const text = ['Partial ', 'answer '];
     return {
       events: [
-        { type: 'response.created', sequence_number: 0, response: { id: 'resp_x', object: 'response', status: 'in_progress', output: [] } },
-        ...text.map((delta, index) => ({ type: 'response.output_text.delta', sequence_number: index + 1, item_id: 'msg', output_index: 0, content_index: 0, delta, logprobs: [] })),
+        {
+          type: 'response.created',
+          sequence_number: 0,
+          response: { id: 'resp_x', object: 'response', status: 'in_progress', output: [] },
+        },
+        ...text.map((delta, index) => ({
+          type: 'response.output_text.delta',
+          sequence_number: index + 1,
+          item_id: 'msg',
+          output_index: 0,
+          content_index: 0,
+          delta,
+          logprobs: [],
+        })),
         { type: 'error', sequence_number: 3, code: 'server_error', message, param: null },
       ],
     };
   }
-  const chunk = (content: string) => ({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta: { content }, finish_reason: null }] });
-  return { events: [chunk('Partial '), chunk('answer '), { error: { message, type: 'server_error', code: 'server_error' } }] };
+  const chunk = (content: string) => ({
+    id: 'c',
+    object: 'chat.completion.chunk',
+    created: 0,
+    model: 'm',
+    choices: [{ index: 0, delta: { content }, finish_reason: null }],
+  });
+  return {
+    events: [chunk('Partial '), chunk('answer '), { error: { message, type: 'server_error', code: 'server_error' } }],
+  };
 }
 
 describe.each(apis)('the API key over $name', (api: Api) => {
-  const agentOn = (url: string, clientOptions: Parameters<typeof clientFor>[1] = {}) => new Agent({ name: 'A', model: api.model(clientFor(url, clientOptions)) });
-  const run = (agent: Agent<string, unknown>, options?: RunOptions) => outcomeOf(runner.runStreamed(agent, 'Hello', options));
+  const agentOn = (url: string, clientOptions: Parameters<typeof clientFor>[1] = {}) =>
+    new Agent({ name: 'A', model: api.model(clientFor(url, clientOptions)) });
+  const run = (agent: Agent<string, unknown>, options?: RunOptions) =>
+    outcomeOf(runner.runStreamed(agent, 'Hello', options));
 
   it('a 401 whose body echoes the key: redacted in the message and in the SDK error kept as cause', async () => {
     const { url } = await serve(echo(401));
@@ -84,7 +132,11 @@ describe.each(apis)('the API key over $name', (api: Api) => {
     const outcome = await run(agentOn(url));
     expect(outcome.error).toBeInstanceOf(ModelProviderError);
     expect((outcome.error as Error).message).toContain('[redacted]');
-    expect(outcome.error).toMatchObject({ code: 'server_error', retryable: true, partial: { text: 'Partial answer ' } });
+    expect(outcome.error).toMatchObject({
+      code: 'server_error',
+      retryable: true,
+      partial: { text: 'Partial answer ' },
+    });
     expect(textOf(outcome.events)).toBe('Partial answer ');
     expectNoKey(outcome);
   });
@@ -92,7 +144,11 @@ describe.each(apis)('the API key over $name', (api: Api) => {
   // (At debug level the SDK logs response headers as they came: a server that echoed the key in
   // a header would have it logged by the SDK itself, out of this library's reach.)
   it("the SDK's own debug log of requests (Authorization hidden), retries and failures", async () => {
-    const { url } = await serve({ status: 429, headers: { 'retry-after-ms': '5' } }, { text: 'Hello.' }, { ...echo(401), headers: {} });
+    const { url } = await serve(
+      { status: 429, headers: { 'retry-after-ms': '5' } },
+      { text: 'Hello.' },
+      { ...echo(401), headers: {} },
+    );
     const client = { logLevel: 'debug' as const, logger: logs.logger() };
     const ok = await run(agentOn(url, client));
     const failed = await run(agentOn(url, client));
@@ -105,19 +161,34 @@ describe.each(apis)('the API key over $name', (api: Api) => {
 
   it('the agent and its model, printed or serialized, never show the client', () => {
     const agent = agentOn('http://127.0.0.1:9/v1');
-    const shown = [inspect(agent, { depth: 12, showHidden: true }), JSON.stringify(agent.model), String(agent.model)].join('\n');
+    const shown = [
+      inspect(agent, { depth: 12, showHidden: true }),
+      JSON.stringify(agent.model),
+      String(agent.model),
+    ].join('\n');
     for (const part of keyParts) expect(shown).not.toContain(part);
   });
 });
 
 describe.each(apis)('tool calls from the model over $name', (api: Api) => {
-  const agentWith = (url: string, tools: AnyTool[]) => new Agent({ name: 'A', model: api.model(clientFor(url)), tools });
+  const agentWith = (url: string, tools: AnyTool[]) =>
+    new Agent({ name: 'A', model: api.model(clientFor(url)), tools });
 
   it('arguments are validated before execute runs: invalid ones never reach it, and are reported to the model', async () => {
     const execute = vi.fn(() => 'ok');
-    const weather = tool({ name: 'weather', description: 'Weather.', parameters: z.object({ city: z.string().min(1), days: z.number().int().max(7) }), execute });
+    const weather = tool({
+      name: 'weather',
+      description: 'Weather.',
+      parameters: z.object({ city: z.string().min(1), days: z.number().int().max(7) }),
+      execute,
+    });
     const { url, requests } = await serve(
-      { toolCalls: [{ name: 'weather', arguments: { city: '', days: 30 }, callId: 'c1' }, { name: 'weather', arguments: '{"city": "Oslo", ', callId: 'c2' }] },
+      {
+        toolCalls: [
+          { name: 'weather', arguments: { city: '', days: 30 }, callId: 'c1' },
+          { name: 'weather', arguments: '{"city": "Oslo", ', callId: 'c2' },
+        ],
+      },
       { text: 'Let me try again.' },
     );
     const outcome = await outcomeOf(runner.runStreamed(agentWith(url, [weather]), 'Weather?'));
@@ -143,7 +214,10 @@ describe.each(apis)('tool calls from the model over $name', (api: Api) => {
     const hostile =
       '{"city":"Oslo","__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},' +
       '"options":{"units":"metric","__proto__":{"polluted":"yes"}}}';
-    const { url } = await serve({ toolCalls: [{ name: 'place', arguments: hostile, callId: 'c1' }] }, { text: 'Done.' });
+    const { url } = await serve(
+      { toolCalls: [{ name: 'place', arguments: hostile, callId: 'c1' }] },
+      { text: 'Done.' },
+    );
     const outcome = await outcomeOf(runner.runStreamed(agentWith(url, [place]), 'Go'));
     expect(outcome.completed).toBe(true);
     expect(received).toEqual([{ city: 'Oslo', options: { units: 'metric' } }]);
@@ -164,8 +238,13 @@ describe.each(apis)('tool calls from the model over $name', (api: Api) => {
   });
 
   it('a tool whose schema strict mode cannot express (loose, record) is refused when it is made', () => {
-    for (const parameters of [z.looseObject({ city: z.string() }), z.object({ tags: z.record(z.string(), z.string()) })]) {
-      expect(() => tool({ name: 'loose', description: '', parameters, execute: () => 'ok' })).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', argument: 'parameters' }));
+    for (const parameters of [
+      z.looseObject({ city: z.string() }),
+      z.object({ tags: z.record(z.string(), z.string()) }),
+    ]) {
+      expect(() => tool({ name: 'loose', description: '', parameters, execute: () => 'ok' })).toThrow(
+        expect.objectContaining({ name: 'InvalidArgumentError', argument: 'parameters' }),
+      );
     }
   });
 
@@ -174,7 +253,15 @@ describe.each(apis)('tool calls from the model over $name', (api: Api) => {
     async (name) => {
       const execute = vi.fn(() => 'ok');
       const real = tool({ name: 'real', description: '', parameters: z.object({}), execute });
-      const { url, requests } = await serve({ toolCalls: [{ name: 'real', arguments: {} }, { name, arguments: {} }] }, { text: 'never' });
+      const { url, requests } = await serve(
+        {
+          toolCalls: [
+            { name: 'real', arguments: {} },
+            { name, arguments: {} },
+          ],
+        },
+        { text: 'never' },
+      );
       const outcome = await outcomeOf(runner.runStreamed(agentWith(url, [real]), 'Go'));
       expect(outcome.error).toBeInstanceOf(ModelBehaviorError);
       expect((outcome.error as Error).message).toContain(`a tool named '${name}'`);

@@ -26,11 +26,14 @@ function thrown(call: () => unknown): unknown {
 }
 
 describe.each(apis)('runSync over $name', (api: Api) => {
-  const agentOn = (url: string, clientOptions: Parameters<typeof clientFor>[1] = {}) => new Agent({ name: 'A', model: api.model(clientFor(url, clientOptions)) });
+  const agentOn = (url: string, clientOptions: Parameters<typeof clientFor>[1] = {}) =>
+    new Agent({ name: 'A', model: api.model(clientFor(url, clientOptions)) });
   const runSync = (agent: Agent<string, unknown>, options?: RunOptions) => runner.runSync(agent, 'Hello', options);
 
   it('429 with Retry-After, then success: the SDK retries on the worker, the run succeeds in 2 requests', async () => {
-    server = await startServerProcess({ turns: [{ status: 429, headers: { 'retry-after-ms': '20' } }, { text: 'Fine.' }] });
+    server = await startServerProcess({
+      turns: [{ status: 429, headers: { 'retry-after-ms': '20' } }, { text: 'Fine.' }],
+    });
     expect(runSync(agentOn(server.url)).finalOutput).toBe('Fine.');
     expect(await server.requests()).toHaveLength(2);
   });
@@ -43,7 +46,8 @@ describe.each(apis)('runSync over $name', (api: Api) => {
     expect(error).toBeInstanceOf(ModelTimeoutError);
     expect(error).toMatchObject({ timeoutMs: 200, partial: { text: 'w0 w1 ' } });
     let requests = await server.requests();
-    for (let tries = 0; requests[0]?.closedAt === undefined && tries < 100; tries += 1) requests = await server.requests();
+    for (let tries = 0; requests[0]?.closedAt === undefined && tries < 100; tries += 1)
+      requests = await server.requests();
     expect(requests[0]).toMatchObject({ aborted: true, closedAt: expect.any(Number) });
   });
 
@@ -55,7 +59,13 @@ describe.each(apis)('runSync over $name', (api: Api) => {
   });
 
   it('a drop after text: fails with partial.text without afterOutput, restarts the turn with it', async () => {
-    server = await startServerProcess({ turns: [{ text: words(6), dropAfter: api.beforeText + 2 }, { text: words(6), dropAfter: api.beforeText + 2 }, { text: 'Whole.' }] });
+    server = await startServerProcess({
+      turns: [
+        { text: words(6), dropAfter: api.beforeText + 2 },
+        { text: words(6), dropAfter: api.beforeText + 2 },
+        { text: 'Whole.' },
+      ],
+    });
     const error = thrown(() => runSync(agentOn(server!.url), { retry: { maxRetries: 2, initialDelayMs: 1 } }));
     expect(error).toBeInstanceOf(ModelProviderError);
     expect(error).toMatchObject({ retryable: true, partial: { text: 'w0 w1 ' } });
@@ -66,11 +76,27 @@ describe.each(apis)('runSync over $name', (api: Api) => {
 
   it('a 401 echoing the key throws without it (message, stack, JSON, inspect)', async () => {
     server = await startServerProcess({
-      turns: [{ status: 401, body: { error: { message: `Incorrect API key provided: ${API_KEY}.`, type: 'invalid_request_error', code: 'invalid_api_key' } } }],
+      turns: [
+        {
+          status: 401,
+          body: {
+            error: {
+              message: `Incorrect API key provided: ${API_KEY}.`,
+              type: 'invalid_request_error',
+              code: 'invalid_api_key',
+            },
+          },
+        },
+      ],
     });
     const error = thrown(() => runSync(agentOn(server!.url)));
     expect(error).toMatchObject({ status: 401, code: 'invalid_api_key' });
-    const shown = [(error as Error).message, (error as Error).stack, JSON.stringify(error), inspect(error, { depth: 12 })].join('\n');
+    const shown = [
+      (error as Error).message,
+      (error as Error).stack,
+      JSON.stringify(error),
+      inspect(error, { depth: 12 }),
+    ].join('\n');
     expect(shown).toContain('[redacted]');
     for (const part of keyParts) expect(shown).not.toContain(part);
   });

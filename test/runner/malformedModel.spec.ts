@@ -28,10 +28,26 @@ describe('a malformed custom model', () => {
   it.each([
     ['a response that is not an object', { type: 'response', response: null }, /the response is not an object/],
     ['output that is not a list', { type: 'response', response: { output: 'hi', usage } }, /output is not a list/],
-    ['an item without a type', { type: 'response', response: { output: [{ role: 'assistant' }], usage } }, /output\[0\] is not an item with a type/],
-    ['a function call without arguments', { type: 'response', response: { output: [{ type: 'function_call', call_id: 'c', name: 'x' }], usage } }, /function call/],
-    ['a message without content', { type: 'response', response: { output: [{ type: 'message', role: 'assistant' }], usage } }, /message without content/],
-    ['usage that is not counts', { type: 'response', response: { output: [], usage: { requests: 1, inputTokens: 'many' } } }, /usage is not four counts/],
+    [
+      'an item without a type',
+      { type: 'response', response: { output: [{ role: 'assistant' }], usage } },
+      /output\[0\] is not an item with a type/,
+    ],
+    [
+      'a function call without arguments',
+      { type: 'response', response: { output: [{ type: 'function_call', call_id: 'c', name: 'x' }], usage } },
+      /function call/,
+    ],
+    [
+      'a message without content',
+      { type: 'response', response: { output: [{ type: 'message', role: 'assistant' }], usage } },
+      /message without content/,
+    ],
+    [
+      'usage that is not counts',
+      { type: 'response', response: { output: [], usage: { requests: 1, inputTokens: 'many' } } },
+      /usage is not four counts/,
+    ],
     ['a text-delta whose delta is not a string', { type: 'text-delta', delta: 42 }, /delta is not a string/],
   ])('%s fails the run with ModelBehaviorError', (_case, event, message) => {
     const seen = outcome(modelOf(() => of(event)));
@@ -43,9 +59,11 @@ describe('a malformed custom model', () => {
 
   it('a model whose stream() throws fails the run with that error', () => {
     const boom = new Error('stream() exploded');
-    const seen = outcome(modelOf(() => {
-      throw boom;
-    }));
+    const seen = outcome(
+      modelOf(() => {
+        throw boom;
+      }),
+    );
     expect(seen.error).toBe(boom);
   });
 

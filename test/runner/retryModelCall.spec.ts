@@ -18,12 +18,23 @@ const values: Record<string, ModelEvent> = {
   u: { type: 'text-delta', delta: 'Hello' },
   R: { type: 'response', response: { id: 'resp', output: [], usage } },
 };
-const dropped = new ModelProviderError('OpenAI Responses API stream failed: the connection broke off.', { retryable: true });
-const unauthorized = new ModelProviderError('OpenAI Responses API request failed: 401 Incorrect API key provided', { status: 401 });
-const rateLimited = (retryAfterMs: number) => new ModelProviderError('OpenAI Responses API request failed: 429 Slow down', { status: 429, retryAfterMs });
+const dropped = new ModelProviderError('OpenAI Responses API stream failed: the connection broke off.', {
+  retryable: true,
+});
+const unauthorized = new ModelProviderError('OpenAI Responses API request failed: 401 Incorrect API key provided', {
+  status: 401,
+});
+const rateLimited = (retryAfterMs: number) =>
+  new ModelProviderError('OpenAI Responses API request failed: 429 Slow down', { status: 429, retryAfterMs });
 
 /** Delays of 10, 20, 40 … ms with `random` 0 (the lower half of the jitter range). */
-const policy = (overrides: Partial<RetryPolicy> = {}): RetryPolicy => ({ maxRetries: 3, initialDelayMs: 20, maxDelayMs: 1_000, afterOutput: false, ...overrides });
+const policy = (overrides: Partial<RetryPolicy> = {}): RetryPolicy => ({
+  maxRetries: 3,
+  initialDelayMs: 20,
+  maxDelayMs: 1_000,
+  afterOutput: false,
+  ...overrides,
+});
 const noJitter = { random: () => 0 };
 
 /** A call that plays `attempts` in turn, one per subscription. */

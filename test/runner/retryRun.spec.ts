@@ -23,7 +23,8 @@ import { marbles } from '../helpers/marbles.js';
 
 const runner = new Runner();
 const zeroUsage = { requests: 1, inputTokens: 0, outputTokens: 0, totalTokens: 0 };
-const dropped = () => new ModelProviderError('OpenAI Responses API stream failed: the connection broke off.', { retryable: true });
+const dropped = () =>
+  new ModelProviderError('OpenAI Responses API stream failed: the connection broke off.', { retryable: true });
 
 beforeEach(() => {
   vi.spyOn(Math, 'random').mockReturnValue(0); // backoff = half its ceiling
@@ -35,7 +36,11 @@ afterEach(() => {
 /** Subscribes; the caller flushes virtual time and then reads what arrived. */
 function record<T>(events$: Observable<RunEvent<T>>): { events: RunEvent<T>[]; error?: unknown; completed: boolean } {
   const seen: { events: RunEvent<T>[]; error?: unknown; completed: boolean } = { events: [], completed: false };
-  events$.subscribe({ next: (event) => seen.events.push(event), error: (error: unknown) => (seen.error = error), complete: () => (seen.completed = true) });
+  events$.subscribe({
+    next: (event) => seen.events.push(event),
+    error: (error: unknown) => (seen.error = error),
+    complete: () => (seen.completed = true),
+  });
   return seen;
 }
 
@@ -43,13 +48,24 @@ describe('a run with retry', () => {
   it('restarts a turn that failed after streaming text: turn-restarted, then the turn again, after the backoff', () => {
     marbles(({ expectObservable }) => {
       const error = dropped();
-      const model = fakeModel([{ error, text: ['Hel', 'lo'] }, { text: ['Hello', ' world'] }], { scheduler: asyncScheduler, interval: 10 });
-      const run$ = runner.runStreamed(new Agent({ name: 'A', model }), 'Hi', { retry: { initialDelayMs: 100, afterOutput: true } });
+      const model = fakeModel([{ error, text: ['Hel', 'lo'] }, { text: ['Hello', ' world'] }], {
+        scheduler: asyncScheduler,
+        interval: 10,
+      });
+      const run$ = runner.runStreamed(new Agent({ name: 'A', model }), 'Hi', {
+        retry: { initialDelayMs: 100, afterOutput: true },
+      });
       // attempt 1: deltas at 10 and 20, fails at 20; backoff 50 → attempt 2 at 70: deltas at 80, 90, response at 100
       expectObservable(run$).toBe('10ms a 9ms (bx) 56ms c 9ms d 9ms (ef|)', {
         a: { type: 'text-delta', agent: 'A', turn: 1, delta: 'Hel' },
         b: { type: 'text-delta', agent: 'A', turn: 1, delta: 'lo' },
-        x: { type: 'turn-restarted', agent: 'A', turn: 1, attempt: 2, reason: { name: 'ModelProviderError', message: error.message } },
+        x: {
+          type: 'turn-restarted',
+          agent: 'A',
+          turn: 1,
+          attempt: 2,
+          reason: { name: 'ModelProviderError', message: error.message },
+        },
         c: { type: 'text-delta', agent: 'A', turn: 1, delta: 'Hello' },
         d: { type: 'text-delta', agent: 'A', turn: 1, delta: ' world' },
         e: { type: 'turn-completed', agent: 'A', turn: 1, responseId: 'fake_resp_2', usage: zeroUsage },
@@ -73,7 +89,10 @@ describe('a run with retry', () => {
 
   it('without afterOutput, fails with the text the user saw in partial, and makes no second call', () => {
     marbles(({ flush }) => {
-      const model = fakeModel([{ error: dropped(), text: ['Hel', 'lo'] }, 'never'], { scheduler: asyncScheduler, interval: 10 });
+      const model = fakeModel([{ error: dropped(), text: ['Hel', 'lo'] }, 'never'], {
+        scheduler: asyncScheduler,
+        interval: 10,
+      });
       const seen = record(runner.runStreamed(new Agent({ name: 'A', model }), 'Hi', { retry: {} }));
       flush();
       expect(seen.error).toBeInstanceOf(ModelProviderError);
@@ -94,7 +113,11 @@ describe('a run with retry', () => {
         ],
         { scheduler: asyncScheduler, interval: 10 },
       );
-      const seen = record(runner.runStreamed(new Agent({ name: 'A', model, tools: [look] }), 'Hi', { retry: { maxRetries: 1, afterOutput: true } }));
+      const seen = record(
+        runner.runStreamed(new Agent({ name: 'A', model, tools: [look] }), 'Hi', {
+          retry: { maxRetries: 1, afterOutput: true },
+        }),
+      );
       flush();
       expect(seen.events.filter((event) => event.type === 'turn-restarted')).toHaveLength(1);
       const { partial } = seen.error as ModelProviderError;
@@ -113,7 +136,9 @@ describe('a run with retry', () => {
       expect(seen.completed).toBe(true);
 
       const again = fakeModel([{ error: dropped() }, 'ok'], { scheduler: asyncScheduler });
-      const noRetry = record(withRetry.runStreamed(new Agent({ name: 'A', model: again }), 'Hi', { retry: { maxRetries: 0 } }));
+      const noRetry = record(
+        withRetry.runStreamed(new Agent({ name: 'A', model: again }), 'Hi', { retry: { maxRetries: 0 } }),
+      );
       flush();
       expect(noRetry.error).toBeInstanceOf(ModelProviderError);
     });
@@ -126,10 +151,24 @@ describe('a run with idleTimeoutMs', () => {
     let next = 0;
     return { name: 'scripted', stream: () => attempts[next++] ?? NEVER };
   };
-  const response: ModelEvent = { type: 'response', response: { output: [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'on time', annotations: [] }] }], usage: zeroUsage } };
+  const response: ModelEvent = {
+    type: 'response',
+    response: {
+      output: [
+        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'on time', annotations: [] }] },
+      ],
+      usage: zeroUsage,
+    },
+  };
 
   it('fails a call that sends nothing for idleTimeoutMs with ModelTimeoutError, on the run scheduler', () => {
-    const stalls = () => scripted(timer(10).pipe(map((): ModelEvent => ({ type: 'text-delta', delta: 'Hel' })), concatWith(NEVER)));
+    const stalls = () =>
+      scripted(
+        timer(10).pipe(
+          map((): ModelEvent => ({ type: 'text-delta', delta: 'Hel' })),
+          concatWith(NEVER),
+        ),
+      );
     let seen: ReturnType<typeof record<string>> | undefined;
     marbles(({ flush }) => {
       seen = record(runner.runStreamed(new Agent({ name: 'A', model: stalls() }), 'Hi', { idleTimeoutMs: 150 }));
@@ -139,15 +178,23 @@ describe('a run with idleTimeoutMs', () => {
     expect(seen?.error).toBeInstanceOf(ModelTimeoutError);
     expect(seen?.error).toMatchObject({ timeoutMs: 150, partial: { text: 'Hel' } });
     marbles(({ expectObservable }) => {
-      const types$ = runner.runStreamed(new Agent({ name: 'A', model: stalls() }), 'Hi', { idleTimeoutMs: 150 }).pipe(map((event) => event.type));
+      const types$ = runner
+        .runStreamed(new Agent({ name: 'A', model: stalls() }), 'Hi', { idleTimeoutMs: 150 })
+        .pipe(map((event) => event.type));
       expectObservable(types$).toBe('10ms a 149ms #', { a: 'text-delta' }, seen?.error);
     });
   });
 
   it("fakeModel's stall turn: the text, then ModelTimeoutError; with retry, the next turn of the script", () => {
     marbles(({ expectObservable }) => {
-      const model = fakeModel([{ stall: true, text: ['Hel'] }, { text: ['Hello'] }], { scheduler: asyncScheduler, interval: 10 });
-      const run$ = runner.runStreamed(new Agent({ name: 'A', model }), 'Hi', { idleTimeoutMs: 50, retry: { maxRetries: 1, afterOutput: true } });
+      const model = fakeModel([{ stall: true, text: ['Hel'] }, { text: ['Hello'] }], {
+        scheduler: asyncScheduler,
+        interval: 10,
+      });
+      const run$ = runner.runStreamed(new Agent({ name: 'A', model }), 'Hi', {
+        idleTimeoutMs: 50,
+        retry: { maxRetries: 1, afterOutput: true },
+      });
       // 'Hel' at 10; quiet until 60 → restart; backoff 250 → second call at 310: 'Hello' at 320, response at 330
       expectObservable(run$.pipe(map((event) => event.type))).toBe('10ms a 49ms r 259ms a 9ms (cf|)', {
         a: 'text-delta',
@@ -162,9 +209,16 @@ describe('a run with idleTimeoutMs', () => {
     marbles(({ expectObservable }) => {
       const delta: ModelEvent = { type: 'text-delta', delta: 'on time' };
       const model = scripted(NEVER, of(delta, response));
-      const run$ = runner.runStreamed(new Agent({ name: 'A', model }), 'Hi', { idleTimeoutMs: 150, retry: { maxRetries: 1 } });
+      const run$ = runner.runStreamed(new Agent({ name: 'A', model }), 'Hi', {
+        idleTimeoutMs: 150,
+        retry: { maxRetries: 1 },
+      });
       // times out at 150; backoff 250 (half of 500); the second call answers at once, at 400
-      expectObservable(run$.pipe(map((event) => event.type))).toBe('400ms (abc|)', { a: 'text-delta', b: 'turn-completed', c: 'final-output' });
+      expectObservable(run$.pipe(map((event) => event.type))).toBe('400ms (abc|)', {
+        a: 'text-delta',
+        b: 'turn-completed',
+        c: 'final-output',
+      });
     });
   });
 });
@@ -182,10 +236,12 @@ describe('a tool with timeoutMs', () => {
       },
     });
 
-  it("is reported to the model when it runs past timeoutMs, and its signal is aborted with a ToolTimeoutError", () => {
+  it('is reported to the model when it runs past timeoutMs, and its signal is aborted with a ToolTimeoutError', () => {
     marbles(({ flush }) => {
       const reasons: unknown[] = [];
-      const model = fakeModel([{ toolCalls: [{ name: 'slow', callId: 'c1' }] }, 'Sorry, too slow.'], { scheduler: asyncScheduler });
+      const model = fakeModel([{ toolCalls: [{ name: 'slow', callId: 'c1' }] }, 'Sorry, too slow.'], {
+        scheduler: asyncScheduler,
+      });
       const seen = record(runner.runStreamed(new Agent({ name: 'A', model, tools: [slow(reasons)] }), 'Go'));
       flush();
       const output = seen.events.find((event) => event.type === 'tool-output');
@@ -194,7 +250,11 @@ describe('a tool with timeoutMs', () => {
       expect(reasons[0]).toBeInstanceOf(ToolTimeoutError);
       expect(reasons[0]).toMatchObject({ toolName: 'slow', callId: 'c1', timeoutMs: 30 });
       const sent = model.requests[1]!.input.at(-1);
-      expect(sent).toMatchObject({ type: 'function_call_output', call_id: 'c1', output: expect.stringContaining('ran past its timeoutMs of 30 ms') });
+      expect(sent).toMatchObject({
+        type: 'function_call_output',
+        call_id: 'c1',
+        output: expect.stringContaining('ran past its timeoutMs of 30 ms'),
+      });
       expect(seen.events.at(-1)).toMatchObject({ type: 'final-output', output: 'Sorry, too slow.' });
     });
   });
@@ -202,7 +262,9 @@ describe('a tool with timeoutMs', () => {
   it("fails the run with ToolTimeoutError under toolErrors: 'throw'", () => {
     marbles(({ flush }) => {
       const model = fakeModel([{ toolCalls: [{ name: 'slow' }] }, 'unused'], { scheduler: asyncScheduler });
-      const seen = record(runner.runStreamed(new Agent({ name: 'A', model, tools: [slow([])] }), 'Go', { toolErrors: 'throw' }));
+      const seen = record(
+        runner.runStreamed(new Agent({ name: 'A', model, tools: [slow([])] }), 'Go', { toolErrors: 'throw' }),
+      );
       flush();
       expect(seen.error).toBeInstanceOf(ToolTimeoutError);
       expect(model.requests).toHaveLength(1);
@@ -211,7 +273,13 @@ describe('a tool with timeoutMs', () => {
 
   it('does not fire for a tool that finishes in time', () => {
     marbles(({ flush }) => {
-      const quick = tool({ name: 'quick', description: '', parameters: z.object({}), timeoutMs: 30, execute: () => timer(20).pipe(map(() => 'done')) });
+      const quick = tool({
+        name: 'quick',
+        description: '',
+        parameters: z.object({}),
+        timeoutMs: 30,
+        execute: () => timer(20).pipe(map(() => 'done')),
+      });
       const model = fakeModel([{ toolCalls: [{ name: 'quick' }] }, 'ok'], { scheduler: asyncScheduler });
       const seen = record(runner.runStreamed(new Agent({ name: 'A', model, tools: [quick] }), 'Go'));
       flush();
@@ -260,7 +328,9 @@ describe('option checks', () => {
 
   it('checks the Runner defaults where they are given', () => {
     expect(() => new Runner({ idleTimeoutMs: -5 })).toThrow(expect.objectContaining({ argument: 'idleTimeoutMs' }));
-    expect(() => new Runner({ retry: { maxRetries: -1 } })).toThrow(expect.objectContaining({ argument: 'retry.maxRetries' }));
+    expect(() => new Runner({ retry: { maxRetries: -1 } })).toThrow(
+      expect.objectContaining({ argument: 'retry.maxRetries' }),
+    );
   });
 
   it('accepts a maxDelayMs below the default initialDelayMs (the initial delay follows it down)', () => {
@@ -269,9 +339,15 @@ describe('option checks', () => {
 
   it('checks a tool timeoutMs when the tool is made', () => {
     for (const timeoutMs of [0, -1, Number.NaN, Infinity, '5']) {
-      expect(() => tool({ name: 't', description: '', parameters: z.object({}), execute: () => 1, timeoutMs: timeoutMs as number })).toThrow(
-        expect.objectContaining({ argument: 'timeoutMs' }),
-      );
+      expect(() =>
+        tool({
+          name: 't',
+          description: '',
+          parameters: z.object({}),
+          execute: () => 1,
+          timeoutMs: timeoutMs as number,
+        }),
+      ).toThrow(expect.objectContaining({ argument: 'timeoutMs' }));
     }
   });
 });

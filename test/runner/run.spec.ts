@@ -1,14 +1,34 @@
 import { asyncScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Agent, run, runSync, Runner, RunAbortedError, runStreamed, SyncRunError, tool, InvalidArgumentError, type ModelProvider } from '../../src/index.js';
+import {
+  Agent,
+  run,
+  runSync,
+  Runner,
+  RunAbortedError,
+  runStreamed,
+  SyncRunError,
+  tool,
+  InvalidArgumentError,
+  type ModelProvider,
+} from '../../src/index.js';
 import { fakeModel } from '../../src/testing/index.js';
 
-const add = tool({ name: 'add', description: 'Adds.', parameters: z.object({ a: z.number(), b: z.number() }), execute: ({ a, b }) => a + b });
+const add = tool({
+  name: 'add',
+  description: 'Adds.',
+  parameters: z.object({ a: z.number(), b: z.number() }),
+  execute: ({ a, b }) => a + b,
+});
 
 function script() {
   return fakeModel([
-    { toolCalls: [{ name: 'add', arguments: { a: 2, b: 3 }, callId: 'c1' }], usage: { inputTokens: 10, outputTokens: 5 }, id: 'r1' },
+    {
+      toolCalls: [{ name: 'add', arguments: { a: 2, b: 3 }, callId: 'c1' }],
+      usage: { inputTokens: 10, outputTokens: 5 },
+      id: 'r1',
+    },
     { text: 'It is 5.', usage: { inputTokens: 20, outputTokens: 3 }, id: 'r2' },
   ]);
 }
@@ -46,7 +66,11 @@ describe('run (async mode)', () => {
         return new Promise(() => {});
       },
     });
-    const agent = new Agent({ name: 'A', model: fakeModel([{ toolCalls: [{ name: 'hang' }], text: 'Waiting' }]), tools: [hang] });
+    const agent = new Agent({
+      name: 'A',
+      model: fakeModel([{ toolCalls: [{ name: 'hang' }], text: 'Waiting' }]),
+      tools: [hang],
+    });
     const error = await run(agent, 'Go', { signal: controller.signal }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunAbortedError);
     expect((error as RunAbortedError).partial?.text).toBe('Waiting');
@@ -55,7 +79,9 @@ describe('run (async mode)', () => {
 
   it('rejects at once for a signal that is already aborted, without calling the model', async () => {
     const model = fakeModel(['never']);
-    const error = await run(new Agent({ name: 'A', model }), 'Go', { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    const error = await run(new Agent({ name: 'A', model }), 'Go', { signal: AbortSignal.abort() }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RunAbortedError);
     expect(model.requests).toHaveLength(0);
   });
@@ -72,8 +98,12 @@ describe('run (async mode)', () => {
   it('uses the runner’s maxTurns and toolErrors unless the run overrides them', async () => {
     const loop = { toolCalls: [{ name: 'add', arguments: { a: 1, b: 1 } }] };
     const runner = new Runner({ maxTurns: 1 });
-    await expect(runner.run(new Agent({ name: 'A', model: fakeModel([loop, 'done']), tools: [add] }), 'Go')).rejects.toThrow(/maxTurns \(1\)/);
-    await expect(runner.run(new Agent({ name: 'A', model: fakeModel([loop, 'done']), tools: [add] }), 'Go', { maxTurns: 2 })).resolves.toMatchObject({ finalOutput: 'done' });
+    await expect(
+      runner.run(new Agent({ name: 'A', model: fakeModel([loop, 'done']), tools: [add] }), 'Go'),
+    ).rejects.toThrow(/maxTurns \(1\)/);
+    await expect(
+      runner.run(new Agent({ name: 'A', model: fakeModel([loop, 'done']), tools: [add] }), 'Go', { maxTurns: 2 }),
+    ).resolves.toMatchObject({ finalOutput: 'done' });
   });
 });
 
@@ -92,9 +122,18 @@ describe('runSync (sync mode)', () => {
 
   it('throws a SyncRunError naming run() for an asynchronous tool', () => {
     const slow = tool({ name: 'slow', description: '', parameters: z.object({}), execute: async () => 'late' });
-    const agent = new Agent({ name: 'A', model: fakeModel([{ toolCalls: [{ name: 'slow' }] }, 'done']), tools: [slow] });
+    const agent = new Agent({
+      name: 'A',
+      model: fakeModel([{ toolCalls: [{ name: 'slow' }] }, 'done']),
+      tools: [slow],
+    });
     expect(() => runSync(agent, 'Go')).toThrow(SyncRunError);
-    expect(() => runSync(new Agent({ name: 'A', model: fakeModel([{ toolCalls: [{ name: 'slow' }] }, 'done']), tools: [slow] }), 'Go')).toThrow(/use run\(\)/i);
+    expect(() =>
+      runSync(
+        new Agent({ name: 'A', model: fakeModel([{ toolCalls: [{ name: 'slow' }] }, 'done']), tools: [slow] }),
+        'Go',
+      ),
+    ).toThrow(/use run\(\)/i);
   });
 
   it('throws a SyncRunError naming run() for a model that answers asynchronously, and stops it', () => {

@@ -1,7 +1,17 @@
 import { asyncScheduler, lastValueFrom, Observable, timer, toArray, map } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Agent, MaxTurnsExceededError, ModelBehaviorError, Runner, tool, ToolCallError, type Model, type ModelEvent, type RunEvent } from '../../src/index.js';
+import {
+  Agent,
+  MaxTurnsExceededError,
+  ModelBehaviorError,
+  Runner,
+  tool,
+  ToolCallError,
+  type Model,
+  type ModelEvent,
+  type RunEvent,
+} from '../../src/index.js';
 import { fakeModel } from '../../src/testing/index.js';
 import { marbles } from '../helpers/marbles.js';
 
@@ -27,25 +37,52 @@ describe('runStreamed', () => {
     expect(eventsOf(runner.runStreamed(agent, 'Hi'))).toEqual([
       { type: 'text-delta', agent: 'Greeter', turn: 1, delta: 'Hello' },
       { type: 'text-delta', agent: 'Greeter', turn: 1, delta: ' world' },
-      { type: 'turn-completed', agent: 'Greeter', turn: 1, responseId: 'fake_resp_1', usage: { requests: 1, inputTokens: 5, outputTokens: 2, totalTokens: 7 } },
-      { type: 'final-output', agent: 'Greeter', turn: 1, output: 'Hello world', usage: { requests: 1, inputTokens: 5, outputTokens: 2, totalTokens: 7 } },
+      {
+        type: 'turn-completed',
+        agent: 'Greeter',
+        turn: 1,
+        responseId: 'fake_resp_1',
+        usage: { requests: 1, inputTokens: 5, outputTokens: 2, totalTokens: 7 },
+      },
+      {
+        type: 'final-output',
+        agent: 'Greeter',
+        turn: 1,
+        output: 'Hello world',
+        usage: { requests: 1, inputTokens: 5, outputTokens: 2, totalTokens: 7 },
+      },
     ]);
   });
 
   it('passes raw events through with the model name as source, in order', () => {
-    const model = fakeModel([
-      {
-        events: [
-          { type: 'raw', data: { type: 'response.created' } },
-          { type: 'raw', data: { type: 'response.output_text.delta', delta: 'Hi' } },
-          { type: 'text-delta', delta: 'Hi' },
-          { type: 'response', response: { output: [{ type: 'message', role: 'assistant', content: 'Hi' }], usage: { requests: 1, inputTokens: 1, outputTokens: 1, totalTokens: 2 } } },
-        ],
-      },
-    ], { name: 'my-model' });
+    const model = fakeModel(
+      [
+        {
+          events: [
+            { type: 'raw', data: { type: 'response.created' } },
+            { type: 'raw', data: { type: 'response.output_text.delta', delta: 'Hi' } },
+            { type: 'text-delta', delta: 'Hi' },
+            {
+              type: 'response',
+              response: {
+                output: [{ type: 'message', role: 'assistant', content: 'Hi' }],
+                usage: { requests: 1, inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+              },
+            },
+          ],
+        },
+      ],
+      { name: 'my-model' },
+    );
     const events = eventsOf(runner.runStreamed(new Agent({ name: 'A', model }), 'Hi'));
     expect(events.map((e) => e.type)).toEqual(['raw', 'raw', 'text-delta', 'turn-completed', 'final-output']);
-    expect(events[1]).toEqual({ type: 'raw', agent: 'A', turn: 1, source: 'my-model', data: { type: 'response.output_text.delta', delta: 'Hi' } });
+    expect(events[1]).toEqual({
+      type: 'raw',
+      agent: 'A',
+      turn: 1,
+      source: 'my-model',
+      data: { type: 'response.output_text.delta', delta: 'Hi' },
+    });
     // No response id: the field is left out rather than set to undefined.
     expect(events[3]).not.toHaveProperty('responseId');
   });
@@ -60,19 +97,32 @@ describe('runStreamed', () => {
   });
 
   it('gives two runs of the same script deep-equal events', () => {
-    const script = () => fakeModel([{ toolCalls: [{ name: 'add', arguments: { a: 1, b: 2 } }], text: 'Adding. ' }, 'It is 3.']);
+    const script = () =>
+      fakeModel([{ toolCalls: [{ name: 'add', arguments: { a: 1, b: 2 } }], text: 'Adding. ' }, 'It is 3.']);
     const first = eventsOf(runner.runStreamed(new Agent({ name: 'A', model: script(), tools: [add] }), 'What is 1+2?'));
-    const second = eventsOf(runner.runStreamed(new Agent({ name: 'A', model: script(), tools: [add] }), 'What is 1+2?'));
+    const second = eventsOf(
+      runner.runStreamed(new Agent({ name: 'A', model: script(), tools: [add] }), 'What is 1+2?'),
+    );
     expect(second).toEqual(first);
     expect(JSON.parse(JSON.stringify(first))).toEqual(first);
   });
 
   it('sends instructions (static or from the context), tools and the history to the model', () => {
     const model = fakeModel([{ toolCalls: [{ name: 'add', arguments: { a: 1, b: 2 }, callId: 'c1' }] }, 'Done.']);
-    const agent = new Agent<string, { user: string }>({ name: 'A', model, tools: [add], instructions: ({ user }) => `Help ${user}.`, modelSettings: { temperature: 0.2 } });
+    const agent = new Agent<string, { user: string }>({
+      name: 'A',
+      model,
+      tools: [add],
+      instructions: ({ user }) => `Help ${user}.`,
+      modelSettings: { temperature: 0.2 },
+    });
     eventsOf(runner.runStreamed(agent, 'Add', { context: { user: 'Ada' } }));
     const [first, second] = model.requests;
-    expect(first).toMatchObject({ instructions: 'Help Ada.', settings: { temperature: 0.2 }, input: [{ type: 'message', role: 'user', content: 'Add' }] });
+    expect(first).toMatchObject({
+      instructions: 'Help Ada.',
+      settings: { temperature: 0.2 },
+      input: [{ type: 'message', role: 'user', content: 'Add' }],
+    });
     expect(first!.tools).toEqual([
       {
         type: 'function',
@@ -90,10 +140,34 @@ describe('runStreamed', () => {
   });
 
   it('emits tool-call before the tool runs (raw string arguments when not JSON) and tool-output after turn-completed', () => {
-    const model = fakeModel([{ toolCalls: [{ name: 'add', arguments: { a: 2, b: 2 }, callId: 'ok' }, { name: 'add', arguments: '{"a":', callId: 'bad' }] }, 'Four.']);
+    const model = fakeModel([
+      {
+        toolCalls: [
+          { name: 'add', arguments: { a: 2, b: 2 }, callId: 'ok' },
+          { name: 'add', arguments: '{"a":', callId: 'bad' },
+        ],
+      },
+      'Four.',
+    ]);
     const events = eventsOf(runner.runStreamed(new Agent({ name: 'A', model, tools: [add] }), 'Add'));
-    expect(events.map((e) => e.type)).toEqual(['tool-call', 'tool-call', 'turn-completed', 'tool-output', 'tool-output', 'text-delta', 'turn-completed', 'final-output']);
-    expect(events[0]).toEqual({ type: 'tool-call', agent: 'A', turn: 1, callId: 'ok', name: 'add', arguments: { a: 2, b: 2 } });
+    expect(events.map((e) => e.type)).toEqual([
+      'tool-call',
+      'tool-call',
+      'turn-completed',
+      'tool-output',
+      'tool-output',
+      'text-delta',
+      'turn-completed',
+      'final-output',
+    ]);
+    expect(events[0]).toEqual({
+      type: 'tool-call',
+      agent: 'A',
+      turn: 1,
+      callId: 'ok',
+      name: 'add',
+      arguments: { a: 2, b: 2 },
+    });
     expect(events[1]).toMatchObject({ callId: 'bad', arguments: '{"a":' });
     expect(events[3]).toEqual({ type: 'tool-output', agent: 'A', turn: 1, callId: 'ok', name: 'add', output: 4 });
     expect(events[4]).toMatchObject({ callId: 'bad', output: undefined, error: { name: 'SyntaxError' } });
@@ -102,13 +176,30 @@ describe('runStreamed', () => {
   });
 
   it('reports arguments that fail the schema and tools that throw to the model, so it can recover', () => {
-    const broken = tool({ name: 'broken', description: 'Throws.', parameters: z.object({}), execute: () => { throw new Error('disk on fire'); } });
-    const model = fakeModel([{ toolCalls: [{ name: 'add', arguments: { a: 'one', b: 2 }, callId: 'c1' }, { name: 'broken', callId: 'c2' }] }, 'Sorry.']);
+    const broken = tool({
+      name: 'broken',
+      description: 'Throws.',
+      parameters: z.object({}),
+      execute: () => {
+        throw new Error('disk on fire');
+      },
+    });
+    const model = fakeModel([
+      {
+        toolCalls: [
+          { name: 'add', arguments: { a: 'one', b: 2 }, callId: 'c1' },
+          { name: 'broken', callId: 'c2' },
+        ],
+      },
+      'Sorry.',
+    ]);
     const events = eventsOf(runner.runStreamed(new Agent({ name: 'A', model, tools: [add, broken] }), 'Go'));
     const outputs = events.filter((e) => e.type === 'tool-output');
     expect(outputs[0]).toMatchObject({ callId: 'c1', error: { name: 'ZodError' } });
     expect(outputs[1]).toMatchObject({ callId: 'c2', error: { name: 'Error', message: 'disk on fire' } });
-    const sent = model.requests[1]!.input.filter((item) => item.type === 'function_call_output') as { output: string }[];
+    const sent = model.requests[1]!.input.filter((item) => item.type === 'function_call_output') as {
+      output: string;
+    }[];
     expect(sent[0]!.output).toContain("do not match the tool's schema");
     expect(sent[1]!.output).toContain('disk on fire');
     expect(events.at(-1)).toMatchObject({ type: 'final-output', output: 'Sorry.' });
@@ -116,7 +207,9 @@ describe('runStreamed', () => {
 
   it("fails the run with ToolCallError under toolErrors: 'throw'", async () => {
     const model = fakeModel([{ toolCalls: [{ name: 'add', arguments: { a: 'one' } }] }, 'unused']);
-    const error = await lastValueFrom(runner.runStreamed(new Agent({ name: 'A', model, tools: [add] }), 'Go', { toolErrors: 'throw' })).catch((e: unknown) => e);
+    const error = await lastValueFrom(
+      runner.runStreamed(new Agent({ name: 'A', model, tools: [add] }), 'Go', { toolErrors: 'throw' }),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ToolCallError);
     expect(error).toMatchObject({ toolName: 'add', callId: 'call_1_0' });
     expect(model.requests).toHaveLength(1);
@@ -124,16 +217,35 @@ describe('runStreamed', () => {
 
   it('fails with ModelBehaviorError when the model calls a tool the agent does not have', async () => {
     const model = fakeModel([{ toolCalls: [{ name: 'rm_rf' }] }]);
-    const error = await lastValueFrom(runner.runStreamed(new Agent({ name: 'A', model, tools: [add] }), 'Go')).catch((e: unknown) => e);
+    const error = await lastValueFrom(runner.runStreamed(new Agent({ name: 'A', model, tools: [add] }), 'Go')).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ModelBehaviorError);
     expect((error as Error).message).toContain("'rm_rf'");
   });
 
   it('takes a tool result from a Promise or from the last value of an Observable', async () => {
-    const later = tool({ name: 'later', description: '', parameters: z.object({}), execute: async () => ({ ok: true }) });
+    const later = tool({
+      name: 'later',
+      description: '',
+      parameters: z.object({}),
+      execute: async () => ({ ok: true }),
+    });
     const model = fakeModel([{ toolCalls: [{ name: 'later' }, { name: 'counted' }] }, 'ok']);
-    const counted = tool({ name: 'counted', description: '', parameters: z.object({}), execute: () => new Observable<number>((s) => { s.next(1); s.next(2); s.complete(); }) });
-    const events = await lastValueFrom(runner.runStreamed(new Agent({ name: 'A', model, tools: [later, counted] }), 'Go').pipe(toArray()));
+    const counted = tool({
+      name: 'counted',
+      description: '',
+      parameters: z.object({}),
+      execute: () =>
+        new Observable<number>((s) => {
+          s.next(1);
+          s.next(2);
+          s.complete();
+        }),
+    });
+    const events = await lastValueFrom(
+      runner.runStreamed(new Agent({ name: 'A', model, tools: [later, counted] }), 'Go').pipe(toArray()),
+    );
     const outputs = events.filter((e) => e.type === 'tool-output');
     expect(outputs.map((e) => e.output)).toEqual(expect.arrayContaining([{ ok: true }, 2]));
     expect(model.requests[1]!.input.filter((i) => i.type === 'function_call_output')).toEqual([
@@ -151,26 +263,52 @@ describe('runStreamed', () => {
     expect(triageModel.requests[0]!.tools.map((t) => t.name)).toEqual(['transfer_to_booking_agent']);
     expect(result.lastAgent).toBe(booking);
     expect(result.finalOutput).toBe('Booked.');
-    expect(result.newItems).toContainEqual({ type: 'function_call_output', call_id: 'h1', output: '{"assistant":"Booking agent"}' });
-    const events = eventsOf(runner.runStreamed(new Agent({ name: 'Triage', model: fakeModel([{ toolCalls: [{ name: 'transfer_to_booking_agent' }] }]), handoffs: [new Agent({ name: 'Booking agent', model: fakeModel(['Booked.']) })] }), 'Book it'));
-    expect(events.filter((e) => e.type === 'agent-updated')).toEqual([{ type: 'agent-updated', agent: 'Booking agent', turn: 1, from: 'Triage' }]);
+    expect(result.newItems).toContainEqual({
+      type: 'function_call_output',
+      call_id: 'h1',
+      output: '{"assistant":"Booking agent"}',
+    });
+    const events = eventsOf(
+      runner.runStreamed(
+        new Agent({
+          name: 'Triage',
+          model: fakeModel([{ toolCalls: [{ name: 'transfer_to_booking_agent' }] }]),
+          handoffs: [new Agent({ name: 'Booking agent', model: fakeModel(['Booked.']) })],
+        }),
+        'Book it',
+      ),
+    );
+    expect(events.filter((e) => e.type === 'agent-updated')).toEqual([
+      { type: 'agent-updated', agent: 'Booking agent', turn: 1, from: 'Triage' },
+    ]);
     expect(events.at(-1)).toMatchObject({ type: 'final-output', agent: 'Booking agent', turn: 2 });
   });
 
   it('fails with MaxTurnsExceededError past maxTurns, keeping what the run produced', async () => {
-    const loop = { toolCalls: [{ name: 'add', arguments: { a: 1, b: 1 } }], usage: { inputTokens: 10, outputTokens: 1 } };
+    const loop = {
+      toolCalls: [{ name: 'add', arguments: { a: 1, b: 1 } }],
+      usage: { inputTokens: 10, outputTokens: 1 },
+    };
     const model = fakeModel([loop, loop, loop, loop]);
-    const error = await runner.run(new Agent({ name: 'A', model, tools: [add] }), 'Loop', { maxTurns: 2 }).catch((e: unknown) => e);
+    const error = await runner
+      .run(new Agent({ name: 'A', model, tools: [add] }), 'Loop', { maxTurns: 2 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MaxTurnsExceededError);
     expect(model.requests).toHaveLength(2);
-    expect((error as MaxTurnsExceededError).partial).toMatchObject({ usage: { requests: 2, inputTokens: 20, outputTokens: 2, totalTokens: 22 } });
+    expect((error as MaxTurnsExceededError).partial).toMatchObject({
+      usage: { requests: 2, inputTokens: 20, outputTokens: 2, totalTokens: 22 },
+    });
     expect((error as MaxTurnsExceededError).partial!.newItems).toHaveLength(4);
   });
 
   it('keeps every text delta of the run, across turns, in error.partial', async () => {
     const failure = new Error('connection reset');
     const model = fakeModel([
-      { toolCalls: [{ name: 'add', arguments: { a: 1, b: 2 } }], text: ['Let me ', 'add. '], usage: { inputTokens: 3, outputTokens: 4 } },
+      {
+        toolCalls: [{ name: 'add', arguments: { a: 1, b: 2 } }],
+        text: ['Let me ', 'add. '],
+        usage: { inputTokens: 3, outputTokens: 4 },
+      },
       { error: failure, text: ['The sum ', 'is'] },
     ]);
     const error = await runner.run(new Agent({ name: 'A', model, tools: [add] }), 'Add').catch((e: unknown) => e);
@@ -219,7 +357,11 @@ describe('runStreamed with structured output', () => {
   });
 
   it('fails with ModelBehaviorError carrying the zod issues when the answer does not match', async () => {
-    const agent = new Agent({ name: 'Travel', model: fakeModel([{ output: { city: 'Lisbon', days: 'four' } }]), outputType: Destination });
+    const agent = new Agent({
+      name: 'Travel',
+      model: fakeModel([{ output: { city: 'Lisbon', days: 'four' } }]),
+      outputType: Destination,
+    });
     const error = await runner.run(agent, 'Where?').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelBehaviorError);
     expect((error as ModelBehaviorError).issues).toEqual([expect.objectContaining({ path: ['days'] })]);
@@ -230,8 +372,15 @@ describe('runStreamed in virtual time', () => {
   it('emits deltas as the model streams them, and the turn ends with its response', () => {
     marbles(({ expectObservable }) => {
       const model = fakeModel([{ text: ['a', 'b'] }], { scheduler: asyncScheduler, interval: 10 });
-      const types = runner.runStreamed(new Agent({ name: 'A', model }), 'Go').pipe(map((e) => (e.type === 'text-delta' ? e.delta : e.type)));
-      expectObservable(types).toBe('10ms a 9ms b 9ms (cd|)', { a: 'a', b: 'b', c: 'turn-completed', d: 'final-output' });
+      const types = runner
+        .runStreamed(new Agent({ name: 'A', model }), 'Go')
+        .pipe(map((e) => (e.type === 'text-delta' ? e.delta : e.type)));
+      expectObservable(types).toBe('10ms a 9ms b 9ms (cd|)', {
+        a: 'a',
+        b: 'b',
+        c: 'turn-completed',
+        d: 'final-output',
+      });
     });
   });
 
@@ -241,9 +390,19 @@ describe('runStreamed in virtual time', () => {
       const slow = time('------------|');
       const wait = (name: string, ms: number) =>
         tool({ name, description: '', parameters: z.object({}), execute: () => timer(ms).pipe(map(() => name)) });
-      const model = fakeModel([{ toolCalls: [{ name: 'slow', callId: 's' }, { name: 'fast', callId: 'f' }] }, { text: ['done'] }]);
+      const model = fakeModel([
+        {
+          toolCalls: [
+            { name: 'slow', callId: 's' },
+            { name: 'fast', callId: 'f' },
+          ],
+        },
+        { text: ['done'] },
+      ]);
       const agent = new Agent({ name: 'A', model, tools: [wait('slow', slow), wait('fast', fast)] });
-      const types = runner.runStreamed(agent, 'Go').pipe(map((e) => (e.type === 'tool-output' ? `${e.type}:${e.callId}` : e.type)));
+      const types = runner
+        .runStreamed(agent, 'Go')
+        .pipe(map((e) => (e.type === 'tool-output' ? `${e.type}:${e.callId}` : e.type)));
       expectObservable(types).toBe('(abc) 3ms d 3ms (efgh|)', {
         a: 'tool-call',
         b: 'tool-call',
@@ -290,8 +449,15 @@ describe('runStreamed cancellation', () => {
           return timer(time('------|')).pipe(map(() => 'late'));
         },
       });
-      const agent = new Agent({ name: 'A', model: fakeModel([{ toolCalls: [{ name: 'long' }] }, 'never']), tools: [long] });
-      expectObservable(runner.runStreamed(agent, 'Go').pipe(map((e) => e.type)), '^--!').toBe('(ab)', { a: 'tool-call', b: 'turn-completed' });
+      const agent = new Agent({
+        name: 'A',
+        model: fakeModel([{ toolCalls: [{ name: 'long' }] }, 'never']),
+        tools: [long],
+      });
+      expectObservable(runner.runStreamed(agent, 'Go').pipe(map((e) => e.type)), '^--!').toBe('(ab)', {
+        a: 'tool-call',
+        b: 'turn-completed',
+      });
     });
     expect(signals).toHaveLength(1);
     expect(signals[0]!.aborted).toBe(true);
@@ -299,8 +465,19 @@ describe('runStreamed cancellation', () => {
 
   it("does not abort a tool's signal once the tool has finished", async () => {
     const signals: AbortSignal[] = [];
-    const quick = tool({ name: 'quick', description: '', parameters: z.object({}), execute: (_args, { signal }) => { signals.push(signal); return 'ok'; } });
-    await runner.run(new Agent({ name: 'A', model: fakeModel([{ toolCalls: [{ name: 'quick' }] }, 'done']), tools: [quick] }), 'Go');
+    const quick = tool({
+      name: 'quick',
+      description: '',
+      parameters: z.object({}),
+      execute: (_args, { signal }) => {
+        signals.push(signal);
+        return 'ok';
+      },
+    });
+    await runner.run(
+      new Agent({ name: 'A', model: fakeModel([{ toolCalls: [{ name: 'quick' }] }, 'done']), tools: [quick] }),
+      'Go',
+    );
     expect(signals[0]!.aborted).toBe(false);
   });
 });

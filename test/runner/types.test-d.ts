@@ -44,8 +44,14 @@ describe('types of a run', () => {
   });
 
   it('types the context given to instructions and tools', () => {
-    const withContext = new Agent<string, { userId: string }>({ name: 'Ctx', model, instructions: (context) => `Help ${context.userId}.` });
-    expectTypeOf(run(withContext, 'Hi', { context: { userId: 'u1' } })).resolves.toEqualTypeOf<RunResult<string, { userId: string }>>();
+    const withContext = new Agent<string, { userId: string }>({
+      name: 'Ctx',
+      model,
+      instructions: (context) => `Help ${context.userId}.`,
+    });
+    expectTypeOf(run(withContext, 'Hi', { context: { userId: 'u1' } })).resolves.toEqualTypeOf<
+      RunResult<string, { userId: string }>
+    >();
     // @ts-expect-error the context must match the agent's
     void run(withContext, 'Hi', { context: { user: 1 } });
   });

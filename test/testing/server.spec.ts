@@ -163,8 +163,22 @@ describe('startServer: Responses API', () => {
     expect(completed?.type).toBe('response.completed');
     expect(completed?.type === 'response.completed' && completed.response.output).toEqual([
       expect.objectContaining({ type: 'message', id: 'msg_1' }),
-      { id: 'fc_1_0', type: 'function_call', status: 'completed', call_id: 'call_1_0', name: 'get_weather', arguments: '{"city":"Paris","days":3}' },
-      { id: 'fc_1_1', type: 'function_call', status: 'completed', call_id: 'call_mine', name: 'raw', arguments: '{"not": json' },
+      {
+        id: 'fc_1_0',
+        type: 'function_call',
+        status: 'completed',
+        call_id: 'call_1_0',
+        name: 'get_weather',
+        arguments: '{"city":"Paris","days":3}',
+      },
+      {
+        id: 'fc_1_1',
+        type: 'function_call',
+        status: 'completed',
+        call_id: 'call_mine',
+        name: 'raw',
+        arguments: '{"not": json',
+      },
     ]);
   });
 
@@ -192,7 +206,9 @@ describe('startServer: Responses API', () => {
     const client = await serve({ toolCalls: [{ name: 'add', arguments: { a: 1, b: 2 } }] });
     const response = await client.responses.create({ model: 'gpt-4.1-mini', input: 'Hi' });
     expect(response.id).toBe('resp_1');
-    expect(response.output).toEqual([expect.objectContaining({ type: 'function_call', name: 'add', arguments: '{"a":1,"b":2}' })]);
+    expect(response.output).toEqual([
+      expect.objectContaining({ type: 'function_call', name: 'add', arguments: '{"a":1,"b":2}' }),
+    ]);
   });
 
   it('generates the same events for the same script', async () => {
@@ -253,14 +269,24 @@ describe('startServer: Chat Completions', () => {
       { id: 'call_1_0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"San Francisco"}' } },
       { id: 'call_b', type: 'function', function: { name: 'get_time', arguments: '{"zone":"PST"}' } },
     ]);
-    const firstCallDeltas = chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []).filter((call) => call.index === 0);
-    expect(firstCallDeltas[0]).toEqual({ index: 0, id: 'call_1_0', type: 'function', function: { name: 'get_weather', arguments: '' } });
+    const firstCallDeltas = chunks
+      .flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? [])
+      .filter((call) => call.index === 0);
+    expect(firstCallDeltas[0]).toEqual({
+      index: 0,
+      id: 'call_1_0',
+      type: 'function',
+      function: { name: 'get_weather', arguments: '' },
+    });
     expect(firstCallDeltas.length).toBeGreaterThan(2);
   });
 
   it('answers a non-streamed request with a chat.completion', async () => {
     const client = await serve({ text: 'Just this.' });
-    const completion = await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'Hi' }] });
+    const completion = await client.chat.completions.create({
+      model: 'm',
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
     expect(completion).toMatchObject({
       object: 'chat.completion',
       choices: [{ message: { role: 'assistant', content: 'Just this.' }, finish_reason: 'stop' }],
@@ -273,7 +299,9 @@ describe('startServer: the script', () => {
   it('serves one turn per request, in order, whichever endpoint is called', async () => {
     const client = await serve({ text: 'first' }, { text: 'second' });
     const first = await client.responses.stream({ model: 'm', input: 'Hi' }).finalResponse();
-    const second = await client.chat.completions.stream({ model: 'm', messages: [{ role: 'user', content: 'Hi' }] }).finalChatCompletion();
+    const second = await client.chat.completions
+      .stream({ model: 'm', messages: [{ role: 'user', content: 'Hi' }] })
+      .finalChatCompletion();
     expect([first.id, outputText(first)]).toEqual(['resp_1', 'first']);
     expect([second.id, second.choices[0]?.message.content]).toEqual(['chatcmpl-2', 'second']);
   });
@@ -337,7 +365,9 @@ describe('startServer: replaying the recorded fixtures', () => {
     );
     const sum = (pick: (usage: NonNullable<OpenAI.Responses.Response['usage']>) => number) =>
       responses.reduce((total, response) => total + (response.usage ? pick(response.usage) : 0), 0);
-    expect([sum((u) => u.input_tokens), sum((u) => u.output_tokens), sum((u) => u.total_tokens)]).toEqual([914, 92, 1006]);
+    expect([sum((u) => u.input_tokens), sum((u) => u.output_tokens), sum((u) => u.total_tokens)]).toEqual([
+      914, 92, 1006,
+    ]);
   });
 
   it('failed-with-error-event: the SDK throws the recorded error', async () => {
@@ -382,14 +412,19 @@ describe('startServer: faults', () => {
 
   it('status: a custom body, and the SDK retrying 5xx on its own', async () => {
     server = await startServer({
-      turns: [{ status: 503, headers: { 'retry-after-ms': '10' }, body: { error: { message: 'busy', code: 'overloaded' } } }, { text: 'recovered' }],
+      turns: [
+        { status: 503, headers: { 'retry-after-ms': '10' }, body: { error: { message: 'busy', code: 'overloaded' } } },
+        { text: 'recovered' },
+      ],
     });
     const client = new OpenAI({ apiKey: 'test-key', baseURL: server.url, maxRetries: 1 });
     expect((await client.responses.create({ model: 'm', input: 'Hi' })).output_text).toBe('recovered');
     expect(server.requests).toHaveLength(2);
 
     server.push({ status: 503, body: { error: { message: 'busy', code: 'overloaded' } } });
-    const error = await client.responses.create({ model: 'm', input: 'Hi' }, { maxRetries: 0 }).catch((caught: unknown) => caught);
+    const error = await client.responses
+      .create({ model: 'm', input: 'Hi' }, { maxRetries: 0 })
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ status: 503, code: 'overloaded' });
     expect((error as Error).message).toMatch(/busy/);
   });
@@ -511,7 +546,10 @@ describe('startServerProcess', () => {
       // spawnSync blocks this thread until the other process's request is answered: a server
       // on this thread could never answer it.
       const script = `const r = await fetch(process.argv[1] + '/responses', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', input: 'x' }) }); const j = await r.json(); console.log(j.output[0].content[0].text);`;
-      const blocked = spawnSync(process.execPath, ['--input-type=module', '-e', script, child.url], { encoding: 'utf8', timeout: 10_000 });
+      const blocked = spawnSync(process.execPath, ['--input-type=module', '-e', script, child.url], {
+        encoding: 'utf8',
+        timeout: 10_000,
+      });
       expect(blocked.stdout.trim()).toBe('second');
 
       const requests = await child.requests();

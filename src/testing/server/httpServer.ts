@@ -81,7 +81,12 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
       return sendJson(res, 404, errorBody(404, message), NO_RETRY);
     }
     if (!parsed.ok) {
-      return sendJson(res, 400, errorBody(400, `The request body is not JSON: ${String(parsed.body).slice(0, 80)}`), NO_RETRY);
+      return sendJson(
+        res,
+        400,
+        errorBody(400, `The request body is not JSON: ${String(parsed.body).slice(0, 80)}`),
+        NO_RETRY,
+      );
     }
     const turn = turns.shift();
     if (turn === undefined) {

@@ -21,12 +21,18 @@ const ERROR_TYPES: Record<number, [type: string, code: string | null]> = {
 
 /** An OpenAI-style error body. */
 export function errorBody(status: number, message: string, code?: string): unknown {
-  const [type, defaultCode] = ERROR_TYPES[status] ?? (status >= 500 ? ['server_error', null] : ['invalid_request_error', null]);
+  const [type, defaultCode] =
+    ERROR_TYPES[status] ?? (status >= 500 ? ['server_error', null] : ['invalid_request_error', null]);
   return { error: { message, type, param: null, code: code ?? defaultCode } };
 }
 
 /** Sends a JSON body and ends the response. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
@@ -90,9 +96,12 @@ export async function serveTurn(res: ServerResponse, request: TurnRequest): Prom
   const plan = isEventsTurn(turn)
     ? undefined
     : planTurn(turn, request.turnNumber, api === 'responses' ? responsesId : chatId);
-  const events: readonly unknown[] = plan === undefined
-    ? (turn as { events: readonly unknown[] }).events
-    : api === 'responses' ? responsesEvents(plan, body) : chatChunks(plan, body);
+  const events: readonly unknown[] =
+    plan === undefined
+      ? (turn as { events: readonly unknown[] }).events
+      : api === 'responses'
+        ? responsesEvents(plan, body)
+        : chatChunks(plan, body);
   const drop = (): void => {
     request.onDrop();
     res.destroy();
@@ -109,11 +118,15 @@ export async function serveTurn(res: ServerResponse, request: TurnRequest): Prom
       res.end('{not json');
       return;
     }
-    const answer = api === 'responses'
-      ? finalResponse(events)
-      : plan === undefined ? completionFromChunks(events) : chatCompletion(plan, body);
+    const answer =
+      api === 'responses'
+        ? finalResponse(events)
+        : plan === undefined
+          ? completionFromChunks(events)
+          : chatCompletion(plan, body);
     if (answer === undefined) {
-      const message = 'The scripted events hold no final response (response.completed) to answer a non-streamed request with.';
+      const message =
+        'The scripted events hold no final response (response.completed) to answer a non-streamed request with.';
       sendJson(res, 500, errorBody(500, message, 'no_final_response'), { 'x-should-retry': 'false' });
     } else {
       sendJson(res, 200, answer);

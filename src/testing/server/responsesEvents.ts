@@ -100,7 +100,12 @@ export function responsesEvents(plan: TurnPlan, requestBody: unknown): Json[] {
     for (const delta of call.pieces) {
       emit('response.function_call_arguments.delta', { item_id, output_index, delta });
     }
-    emit('response.function_call_arguments.done', { item_id, output_index, name: call.name, arguments: call.arguments });
+    emit('response.function_call_arguments.done', {
+      item_id,
+      output_index,
+      name: call.name,
+      arguments: call.arguments,
+    });
     const done = item('completed', call.arguments);
     emit('response.output_item.done', { output_index, item: done });
     output.push(done);

@@ -58,7 +58,8 @@ export async function startServerProcess(options: { turns: readonly ScriptedTurn
   const url = await new Promise<string>((resolve, reject) => {
     const onMessage = (message: ChildMessage): void => {
       if (message.type === 'ready') settle(() => resolve(message.url));
-      if (message.type === 'failed') settle(() => reject(new Error(`The local server process failed: ${message.message}`)));
+      if (message.type === 'failed')
+        settle(() => reject(new Error(`The local server process failed: ${message.message}`)));
     };
     const onExit = (code: number | null): void =>
       settle(() => reject(new Error(`The local server process exited (code ${code}) before it was ready.`)));

@@ -1,7 +1,20 @@
 import { CurrencyPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, type Signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { catchError, defaultIfEmpty, EMPTY, filter, map, of, share, startWith, Subject, switchMap, takeUntil, type Observable } from 'rxjs';
+import {
+  catchError,
+  defaultIfEmpty,
+  EMPTY,
+  filter,
+  map,
+  of,
+  share,
+  startWith,
+  Subject,
+  switchMap,
+  takeUntil,
+  type Observable,
+} from 'rxjs';
 import type { DeepPartial, RunEvent } from 'rxjs-agents';
 import { accumulateText, partialOutput } from 'rxjs-agents/operators';
 import type { Recommendation } from './recommendation';
@@ -48,7 +61,9 @@ type RunStatus =
       <section id="result" [class.final]="status().state === 'done'">
         <h2>
           Recommendation
-          <span class="badge">{{ status().state === 'done' ? 'final' : status().state === 'streaming' ? 'filling in…' : 'incomplete' }}</span>
+          <span class="badge">{{
+            status().state === 'done' ? 'final' : status().state === 'streaming' ? 'filling in…' : 'incomplete'
+          }}</span>
         </h2>
         <dl>
           <dt>Destination</dt>
@@ -58,14 +73,17 @@ type RunStatus =
           <dt>Best season</dt>
           <dd id="best-season">{{ r.bestSeason }}</dd>
           <dt>Budget per day</dt>
-          <dd id="budget">{{ r.budgetPerDayEur === undefined ? '' : (r.budgetPerDayEur | currency: 'EUR' : 'symbol' : '1.0-0') }}</dd>
+          <dd id="budget">
+            {{ r.budgetPerDayEur === undefined ? '' : (r.budgetPerDayEur | currency: 'EUR' : 'symbol' : '1.0-0') }}
+          </dd>
         </dl>
       </section>
     }
   `,
 })
 export class TravelAgentComponent {
-  protected readonly defaultQuestion = 'I love food, old streets and the sea, and I have a week in spring. Where should I go?';
+  protected readonly defaultQuestion =
+    'I love food, old streets and the sea, and I have a week in spring. Where should I go?';
 
   private readonly travelAgent = inject(TravelAgentService);
   private readonly questions = new Subject<string>();
@@ -87,11 +105,24 @@ export class TravelAgentComponent {
   );
 
   /** The answer's text so far. */
-  protected readonly answer = this.bind((run) => run.pipe(accumulateText(), startWith(''), catchError(() => EMPTY)), '');
+  protected readonly answer = this.bind(
+    (run) =>
+      run.pipe(
+        accumulateText(),
+        startWith(''),
+        catchError(() => EMPTY),
+      ),
+    '',
+  );
 
   /** The recommendation as it grows (`partialOutput`), ending with the validated final output. */
   protected readonly recommendation = this.bind<DeepPartial<Recommendation> | undefined>(
-    (run) => run.pipe(partialOutput<Recommendation>(), startWith(undefined), catchError(() => EMPTY)),
+    (run) =>
+      run.pipe(
+        partialOutput<Recommendation>(),
+        startWith(undefined),
+        catchError(() => EMPTY),
+      ),
     undefined,
   );
 
@@ -101,7 +132,9 @@ export class TravelAgentComponent {
         filter((event) => event.type === 'final-output'),
         map((): RunStatus => ({ state: 'done' })),
         defaultIfEmpty<RunStatus, RunStatus>({ state: 'cancelled' }), // completed without an answer: Cancel
-        catchError((error: unknown) => of<RunStatus>({ state: 'failed', message: error instanceof Error ? error.message : String(error) })),
+        catchError((error: unknown) =>
+          of<RunStatus>({ state: 'failed', message: error instanceof Error ? error.message : String(error) }),
+        ),
         startWith<RunStatus>({ state: 'streaming' }),
       ),
     { state: 'idle' },
