@@ -4,6 +4,7 @@ import type { RunEvent, RunEventType } from '../src/events.js';
 
 /** Every event type, checked by the compiler against `RunEventType` in both directions. */
 const knownTypes = {
+  'turn-started': true,
   raw: true,
   'text-delta': true,
   'tool-call': true,

@@ -24,6 +24,12 @@ export interface AgentConfig<TOutput = string, TContext = unknown> {
   readonly handoffDescription?: string;
   /** A zod schema of a structured answer; without one, the final output is the assistant's text. */
   readonly outputType?: z.ZodType<TOutput>;
+  /**
+   * Whether a forced `modelSettings.toolChoice` (`'required'` or a named tool) applies only until
+   * the agent has called a tool (default `true`): later turns send `'auto'`, so that the model can
+   * answer. With `false` the choice is sent every turn (and a model that obeys it never answers).
+   */
+  readonly resetToolChoice?: boolean;
 }
 
 const agentBrand = Symbol.for('rxjs-agents.agent');
@@ -57,6 +63,7 @@ export class Agent<TOutput = string, TContext = unknown> {
   readonly handoffs: readonly Agent<unknown, TContext>[];
   readonly handoffDescription: string | undefined;
   readonly outputType: z.ZodType<TOutput> | undefined;
+  readonly resetToolChoice: boolean;
 
   constructor(config: AgentConfig<TOutput, TContext>) {
     if (typeof config !== 'object' || config === null) {
@@ -74,6 +81,7 @@ export class Agent<TOutput = string, TContext = unknown> {
       handoffs = [],
       handoffDescription,
       outputType,
+      resetToolChoice = true,
     } = config;
     if (typeof name !== 'string' || name.trim() === '') {
       throw new InvalidArgumentError({
@@ -104,6 +112,12 @@ export class Agent<TOutput = string, TContext = unknown> {
       throw new InvalidArgumentError({
         argument: 'outputType',
         message: `${where}: outputType must be a zod schema, such as z.object({ ... }).`,
+      });
+    }
+    if (typeof resetToolChoice !== 'boolean') {
+      throw new InvalidArgumentError({
+        argument: 'resetToolChoice',
+        message: `${where}: resetToolChoice must be true or false.`,
       });
     }
     if (!Array.isArray(tools)) {
@@ -156,6 +170,7 @@ export class Agent<TOutput = string, TContext = unknown> {
     this.handoffs = handoffs;
     this.handoffDescription = handoffDescription;
     this.outputType = outputType;
+    this.resetToolChoice = resetToolChoice;
   }
 
   /** Whether `value` is an `Agent` (of this or another copy of the package). */

@@ -1,3 +1,5 @@
+import type { InputItem, RunItem } from './items.js';
+import type { ModelResponse } from './model.js';
 import type { Usage } from './usage.js';
 
 /**
@@ -12,6 +14,14 @@ interface RunEventBase {
   readonly agent: string;
   /** The 1-based number of the model call this event belongs to. */
   readonly turn: number;
+}
+
+/**
+ * A model call is about to be made: emitted before each turn's request, so that a UI can show
+ * "thinking…" and a tracer can open a span.
+ */
+export interface TurnStartedEvent extends RunEventBase {
+  readonly type: 'turn-started';
 }
 
 /** An event exactly as the model's stream delivered it. */
@@ -29,7 +39,10 @@ export interface TextDeltaEvent extends RunEventBase {
   readonly delta: string;
 }
 
-/** The model asked for a tool; emitted before the arguments are validated and the tool runs. */
+/**
+ * The model asked for a tool; emitted after the turn's `turn-completed`, before the arguments are
+ * validated and the tool runs. A handoff is not a tool call: it is reported by `agent-updated`.
+ */
 export interface ToolCallEvent extends RunEventBase {
   readonly type: 'tool-call';
   readonly callId: string;
@@ -55,11 +68,16 @@ export interface ToolOutputEvent extends RunEventBase {
   readonly error?: EventError;
 }
 
-/** A handoff switched the active agent; `agent` is the new one. */
+/**
+ * A handoff switched the active agent; `agent` is the new one. It is the only event of a handoff:
+ * the model's `transfer_to_…` call is not reported as a `tool-call`.
+ */
 export interface AgentUpdatedEvent extends RunEventBase {
   readonly type: 'agent-updated';
   /** The name of the agent that handed off. */
   readonly from: string;
+  /** The id of the model's `transfer_to_…` call that asked for the handoff. */
+  readonly callId: string;
 }
 
 /** One model response finished. */
@@ -89,16 +107,27 @@ export interface TurnRestartedEvent extends RunEventBase {
   readonly attempt: number;
 }
 
-/** The run's answer: exactly once, last, when the run succeeds. */
+/**
+ * The run's answer: exactly once, last, when the run succeeds. It carries everything `run()`
+ * resolves to (as plain data, `agent` naming the last agent), so that a streamed run — on either
+ * side of a server-sent-event connection — can continue the conversation: see `toRunResult()`.
+ */
 export interface FinalOutputEvent<TOutput = string> extends RunEventBase {
   readonly type: 'final-output';
   readonly output: TOutput;
   /** Usage summed over the whole run. */
   readonly usage: Usage;
+  /** The items this run produced. */
+  readonly newItems: readonly RunItem[];
+  /** The run's input followed by its new items: ready to be the next run's input. */
+  readonly history: readonly InputItem[];
+  /** Every model response of the run, in order. */
+  readonly rawResponses: readonly ModelResponse[];
 }
 
 /** Any event of a run whose final output is a `TOutput`. */
 export type RunEvent<TOutput = string> =
+  | TurnStartedEvent
   | RawModelEvent
   | TextDeltaEvent
   | ToolCallEvent

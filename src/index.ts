@@ -7,11 +7,12 @@ export type { AgentConfig, Instructions } from './agent.js';
 export { tool, isTool } from './tool.js';
 export type { AnyTool, Tool, ToolConfig, ToolContext, ToolResult } from './tool.js';
 
-export { Runner, getDefaultRunner, run, runStreamed, runSync } from './runner/runner.js';
+export { Runner } from './runner/runner.js';
+export { getDefaultRunner, run, runStreamed, runSync } from './runner/defaultRunner.js';
 export type { RunInput } from './runner/runInput.js';
 export type { RunOptions, RunnerConfig, ToolErrorPolicy } from './runner/runOptions.js';
 export type { RetryOptions } from './runner/runOptions.js';
-export type { RunResult } from './runner/runResult.js';
+export type { RunResult, RunResultData } from './runner/runResult.js';
 
 export type {
   AgentUpdatedEvent,
@@ -25,7 +26,7 @@ export type {
   ToolOutputEvent,
   TurnCompletedEvent,
 } from './events.js';
-export type { TurnRestartedEvent } from './events.js';
+export type { TurnRestartedEvent, TurnStartedEvent } from './events.js';
 
 export { isFunctionCallItem, isFunctionCallOutputItem, isMessageItem, messageText, userMessage } from './items.js';
 export type {

@@ -8,7 +8,7 @@ import type { ModelRequest } from '../model.js';
 import type { SyncModelDescriptor } from '../models/openaiModelBase.js';
 import { modelFromSyncDescriptor } from '../models/syncDescriptor.js';
 import { guardModelCall, type ModelCallEvent, type ModelCallPolicy } from '../runner/retryModelCall.js';
-import { toSyncCallError, type SyncCallReply } from '../runner/syncBridge.js';
+import { toSyncCallError, type SyncCallReply } from '../runner/sync/syncBridge.js';
 
 runAsWorker(
   (descriptor: SyncModelDescriptor, request: ModelRequest, policy: ModelCallPolicy = {}): Promise<SyncCallReply> => {

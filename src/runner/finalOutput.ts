@@ -1,23 +1,24 @@
 import type { Agent } from '../agent.js';
 import { ModelBehaviorError } from '../errors.js';
-import { isMessageItem, messageText, type OutputItem } from '../items.js';
+import { isMessageItem, messageText, type MessageItem, type OutputItem } from '../items.js';
 
-/** The text of the last assistant message among `output`, or `undefined` when there is none. */
-export function lastAssistantText(output: readonly OutputItem[]): string | undefined {
+/** The last assistant message among `output`, or `undefined` when there is none. */
+export function lastAssistantMessage(output: readonly OutputItem[]): MessageItem | undefined {
   for (let index = output.length - 1; index >= 0; index--) {
     const item = output[index]!;
-    if (isMessageItem(item) && item.role === 'assistant') return messageText(item);
+    if (isMessageItem(item) && item.role === 'assistant') return item;
   }
   return undefined;
 }
 
 /**
- * The run's answer from the assistant's text: the text itself, or, for an agent with an
+ * The run's answer from the assistant's message: its text, or, for an agent with an
  * `outputType`, the text parsed as JSON and validated by the schema.
  *
  * @throws ModelBehaviorError when the text is not JSON or does not match the schema.
  */
-export function parseFinalOutput(agent: Agent<unknown, never>, text: string): unknown {
+export function parseFinalOutput(agent: Agent<unknown, never>, message: MessageItem): unknown {
+  const text = messageText(message);
   if (!agent.outputType) return text;
   let json: unknown;
   try {

@@ -1,9 +1,10 @@
-import { asyncScheduler, type Observable } from 'rxjs';
+import { filter, type Observable } from 'rxjs';
 import { Agent } from '../agent.js';
 import { InvalidArgumentError, NoFinalOutputError, SyncRunError } from '../errors.js';
-import type { RunEvent } from '../events.js';
-import type { ModelProvider } from '../model.js';
-import { OpenAIProvider } from '../models/openaiProvider.js';
+import type { FinalOutputEvent, RunEvent } from '../events.js';
+import { AgentGraph } from './agentGraph.js';
+import { asyncMode } from './asyncMode.js';
+import type { RunMode } from './runContext.js';
 import { createRun } from './runLoop.js';
 import { toInputItems, type RunInput } from './runInput.js';
 import {
@@ -13,8 +14,9 @@ import {
   type RunnerConfig,
   type RunOptions,
 } from './runOptions.js';
-import type { RunResult } from './runResult.js';
-import { modelCaller } from './modelCaller.js';
+import { runResultOf, type RunResult } from './runResult.js';
+import { syncMode } from './sync/syncMode.js';
+import type { ModelCallPolicy } from './retryModelCall.js';
 
 const defaultMaxTurns = 10;
 const defaultModel = 'gpt-4.1-mini';
@@ -25,13 +27,17 @@ const defaultModel = 'gpt-4.1-mini';
  * runs share: the model provider, the default model, settings, `maxTurns`, `toolErrors`.
  *
  * ```ts
- * const runner = new Runner({ modelProvider: { getModel: () => myModel }, maxTurns: 5 });
+ * const runner = new Runner({ modelProvider: new OpenAIProvider({ useResponses: false }), maxTurns: 5 });
  * const result = await runner.run(agent, 'Where should I go in May?');
  * ```
+ *
+ * A `Runner` resolves model names with its `modelProvider` (or the run's); without one, its agents
+ * must be given a `Model`. The module functions `run`, `runStreamed` and `runSync` use a runner
+ * whose provider is OpenAI's ({@link getDefaultRunner}). So a `Runner` of your own with your own
+ * models does not bring the `openai` SDK into your bundle.
  */
 export class Runner {
   readonly config: RunnerConfig;
-  #defaultProvider: ModelProvider | undefined;
 
   /** @throws InvalidArgumentError naming the field that is wrong. */
   constructor(config: RunnerConfig = {}) {
@@ -51,7 +57,7 @@ export class Runner {
   /**
    * Streamed mode: the run as a cold Observable of its events. Nothing happens until subscription;
    * each subscription is a run of its own; unsubscribing aborts the model call in flight and the
-   * running tools' `signal`, and nothing is emitted afterwards.
+   * running tools' `signal`, and nothing is emitted or started afterwards.
    *
    * @throws InvalidArgumentError (at once, not on subscription) for a bad agent, input or options.
    */
@@ -60,23 +66,27 @@ export class Runner {
     input: RunInput,
     options?: RunOptions<TContext>,
   ): Observable<RunEvent<TOutput>> {
-    return this.#createRun(agent, input, options, false);
+    return this.#createRun(agent, input, options, (policy) => asyncMode(policy, options?.scheduler));
   }
 
   /**
-   * Async mode: the run as a Promise of its {@link RunResult}. It rejects with the error that ended
-   * the run (its `partial` holds what the run had produced), or with `RunAbortedError` when
-   * `options.signal` aborts.
+   * Async mode: the run as a Promise of its {@link RunResult}: the Promise form of the same
+   * Observable. It rejects with the error that ended the run (its `partial` holds what the run
+   * had produced), or with `RunAbortedError` when `options.signal` aborts.
+   *
+   * @throws InvalidArgumentError (at once, not as a rejection) for a bad agent, input or options.
    */
   run<TOutput, TContext = unknown>(
     agent: Agent<TOutput, TContext>,
     input: RunInput,
     options?: RunOptions<TContext>,
   ): Promise<RunResult<TOutput, TContext>> {
-    let result: RunResult<TOutput, TContext> | undefined;
-    const events = this.#createRun(agent, input, options, false, (finished) => (result = finished));
+    const events = this.runStreamed(agent, input, options);
+    const agents = new AgentGraph<TContext>(agent as Agent<unknown, TContext>);
     return new Promise((resolve, reject) => {
-      events.subscribe({
+      let result: RunResult<TOutput, TContext> | undefined;
+      events.pipe(filter(isFinalOutput)).subscribe({
+        next: (event) => (result = runResultOf(event, agents.get(event.agent))),
         error: reject,
         complete: () => (result ? resolve(result) : reject(new NoFinalOutputError())),
       });
@@ -99,10 +109,13 @@ export class Runner {
     input: RunInput,
     options?: RunOptions<TContext>,
   ): RunResult<TOutput, TContext> {
+    const events = this.#createRun(agent, input, options, syncMode);
+    const agents = new AgentGraph<TContext>(agent as Agent<unknown, TContext>);
     let result: RunResult<TOutput, TContext> | undefined;
     let ended = false;
     let failure: unknown;
-    const subscription = this.#createRun(agent, input, options, true, (finished) => (result = finished)).subscribe({
+    const subscription = events.pipe(filter(isFinalOutput)).subscribe({
+      next: (event) => (result = runResultOf(event, agents.get(event.agent))),
       error: (error: unknown) => {
         ended = true;
         failure = error;
@@ -121,17 +134,11 @@ export class Runner {
     return result;
   }
 
-  #modelProvider(options: RunOptions<unknown> | undefined): () => ModelProvider {
-    return () =>
-      options?.modelProvider ?? this.config.modelProvider ?? (this.#defaultProvider ??= new OpenAIProvider());
-  }
-
   #createRun<TOutput, TContext>(
     agent: Agent<TOutput, TContext>,
     input: RunInput,
     options: RunOptions<TContext> | undefined,
-    sync: boolean,
-    onResult?: (result: RunResult<TOutput, TContext>) => void,
+    makeMode: (policy: ModelCallPolicy) => RunMode,
   ): Observable<RunEvent<TOutput>> {
     if (!Agent.isAgent(agent)) {
       throw new InvalidArgumentError({
@@ -141,63 +148,27 @@ export class Runner {
     }
     checkRunOptions(options);
     const items = toInputItems(input);
+    const policy: ModelCallPolicy = {
+      idleTimeoutMs: options?.idleTimeoutMs ?? this.config.idleTimeoutMs,
+      retry: retryPolicy(options?.retry ?? this.config.retry),
+    };
     return createRun(
       agent,
       items,
       {
-        modelProvider: this.#modelProvider(options),
+        modelProvider: options?.modelProvider ?? this.config.modelProvider,
         defaultModel: this.config.model ?? defaultModel,
         modelSettings: this.config.modelSettings ?? {},
         maxTurns: options?.maxTurns ?? this.config.maxTurns ?? defaultMaxTurns,
         toolErrors: options?.toolErrors ?? this.config.toolErrors ?? 'report',
         context: options?.context as TContext,
         signal: options?.signal,
-        sync,
-        callModel: modelCaller(
-          {
-            idleTimeoutMs: options?.idleTimeoutMs ?? this.config.idleTimeoutMs,
-            retry: retryPolicy(options?.retry ?? this.config.retry),
-          },
-          sync,
-          options?.scheduler,
-        ),
-        scheduler: options?.scheduler ?? asyncScheduler,
       },
-      onResult,
+      makeMode(policy),
     );
   }
 }
 
-let defaultRunner: Runner | undefined;
-
-/** The runner the module functions use: OpenAI's Responses API, `maxTurns` 10. */
-export function getDefaultRunner(): Runner {
-  return (defaultRunner ??= new Runner());
-}
-
-/** Streamed mode with the default runner; see {@link Runner.runStreamed}. */
-export function runStreamed<TOutput, TContext = unknown>(
-  agent: Agent<TOutput, TContext>,
-  input: RunInput,
-  options?: RunOptions<TContext>,
-): Observable<RunEvent<TOutput>> {
-  return getDefaultRunner().runStreamed(agent, input, options);
-}
-
-/** Async mode with the default runner; see {@link Runner.run}. */
-export function run<TOutput, TContext = unknown>(
-  agent: Agent<TOutput, TContext>,
-  input: RunInput,
-  options?: RunOptions<TContext>,
-): Promise<RunResult<TOutput, TContext>> {
-  return getDefaultRunner().run(agent, input, options);
-}
-
-/** Sync mode with the default runner; see {@link Runner.runSync}. */
-export function runSync<TOutput, TContext = unknown>(
-  agent: Agent<TOutput, TContext>,
-  input: RunInput,
-  options?: RunOptions<TContext>,
-): RunResult<TOutput, TContext> {
-  return getDefaultRunner().runSync(agent, input, options);
+function isFinalOutput<TOutput>(event: RunEvent<TOutput>): event is FinalOutputEvent<TOutput> {
+  return event.type === 'final-output';
 }

@@ -1,18 +1,10 @@
-import {
-  defaultIfEmpty,
-  from,
-  isObservable,
-  Observable,
-  of,
-  takeLast,
-  type SchedulerLike,
-  type Subscription,
-} from 'rxjs';
+import { Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Agent } from '../agent.js';
 import { SyncRunError, ToolCallError, ToolTimeoutError } from '../errors.js';
 import type { ToolOutputEvent } from '../events.js';
 import type { FunctionCallItem } from '../items.js';
 import type { AnyTool } from '../tool.js';
+import type { ToolErrorPolicy } from './runOptions.js';
 import { eventError } from './eventError.js';
 
 /**
@@ -44,10 +36,6 @@ export function toolOutputText(output: unknown): string {
   }
 }
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
-
 /** One finished call: the event to emit and the text the model gets back. */
 export interface ToolCallOutcome {
   readonly event: ToolOutputEvent;
@@ -58,10 +46,11 @@ interface ToolCallSetup<TContext> {
   readonly agent: Agent<unknown, TContext>;
   readonly turn: number;
   readonly context: TContext;
-  readonly toolErrors: 'report' | 'throw';
-  readonly sync: boolean;
-  /** Where the tool's `timeoutMs` timer runs. */
-  readonly scheduler: SchedulerLike;
+  readonly toolErrors: ToolErrorPolicy;
+  /** Where the tool's `timeoutMs` timer runs; `undefined` where tools are not timed. */
+  readonly scheduler: SchedulerLike | undefined;
+  /** The tool's return value as an Observable of its result, as the run's mode takes it. */
+  readonly toolResult: (result: unknown, toolName: string) => Observable<unknown>;
 }
 
 /**
@@ -128,7 +117,7 @@ export function runToolCall<TContext>(
     // Promise is timed from its start.
     let timer: Subscription | undefined;
     const { timeoutMs } = tool;
-    if (timeoutMs !== undefined && !setup.sync) {
+    if (timeoutMs !== undefined && setup.scheduler) {
       timer = setup.scheduler.schedule(() => {
         const error = new ToolTimeoutError(call.name, call.call_id, timeoutMs);
         controller.abort(error);
@@ -154,21 +143,11 @@ export function runToolCall<TContext>(
     }
 
     let result$: Observable<unknown>;
-    if (isObservable(result)) {
-      result$ = result.pipe(takeLast(1), defaultIfEmpty(undefined));
-    } else if (isPromiseLike(result)) {
-      if (setup.sync) {
-        fail(
-          new SyncRunError(
-            `Tool '${call.name}' returned a Promise, but runSync() needs synchronous tools. Use run() for asynchronous tools.`,
-          ),
-          'asynchronous tool in runSync()',
-        );
-        return teardown;
-      }
-      result$ = from(result);
-    } else {
-      result$ = of(result);
+    try {
+      result$ = setup.toolResult(result, call.name);
+    } catch (error) {
+      fail(error, error instanceof Error ? error.message : String(error));
+      return teardown;
     }
     const subscription = result$.subscribe({
       next: succeed,

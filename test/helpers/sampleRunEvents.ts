@@ -5,6 +5,7 @@
  */
 import { concatMap, from, timer, map, type Observable } from 'rxjs';
 import type { RunEvent } from '../../src/events.js';
+import { noRunItems } from './runEvents.js';
 
 const agent = 'Weather agent';
 const turn1 = { requests: 1, inputTokens: 182, outputTokens: 41, totalTokens: 223 };
@@ -97,6 +98,7 @@ export const sampleRunEvents: readonly RunEvent<string>[] = [
     turn: 2,
     output: 'Oslo is clear at 21 °C;\nI know nothing of "Mars".',
     usage: { requests: 2, inputTokens: 472, outputTokens: 64, totalTokens: 536 },
+    ...noRunItems,
   },
 ];
 

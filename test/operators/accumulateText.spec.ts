@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { accumulateText } from '../../operators/accumulateText.js';
 import type { RunEvent } from '../../src/events.js';
 import { marbles } from '../helpers/marbles.js';
+import { noRunItems } from '../helpers/runEvents.js';
 
 const usage = { requests: 1, inputTokens: 10, outputTokens: 5, totalTokens: 15 };
 const delta = (text: string, turn = 1): RunEvent => ({ type: 'text-delta', agent: 'Writer', turn, delta: text });
@@ -16,7 +17,7 @@ describe('accumulateText', () => {
         b: delta('lo'),
         c: delta(' you'),
         t: { type: 'turn-completed', agent: 'Writer', turn: 1, usage },
-        f: { type: 'final-output', agent: 'Writer', turn: 1, output: 'Hello you', usage },
+        f: { type: 'final-output', agent: 'Writer', turn: 1, output: 'Hello you', usage, ...noRunItems },
       };
       const source = cold('   r-a--b--c-t-f|', events);
       const subs = '        ^------------!';

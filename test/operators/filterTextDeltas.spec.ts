@@ -4,6 +4,7 @@ import { filterTextDeltas } from '../../operators/filterTextDeltas.js';
 import type { RunEvent } from '../../src/events.js';
 import { emptyUsage } from '../../src/usage.js';
 import { marbles } from '../helpers/marbles.js';
+import { noRunItems } from '../helpers/runEvents.js';
 
 const base = { agent: 'Assistant', turn: 1 } as const;
 const events = {
@@ -12,9 +13,9 @@ const events = {
   b: { ...base, type: 'text-delta', delta: 'lo' },
   c: { ...base, type: 'tool-call', callId: 'call_1', name: 'weather', arguments: { city: 'Oslo' } },
   o: { ...base, type: 'tool-output', callId: 'call_1', name: 'weather', output: 'sunny' },
-  u: { ...base, type: 'agent-updated', from: 'Triage' },
+  u: { ...base, type: 'agent-updated', from: 'Triage', callId: 'call_1' },
   t: { ...base, type: 'turn-completed', usage: emptyUsage },
-  f: { ...base, type: 'final-output', output: 'Hello', usage: emptyUsage },
+  f: { ...base, type: 'final-output', output: 'Hello', usage: emptyUsage, ...noRunItems },
 } satisfies Record<string, RunEvent>;
 
 describe('filterTextDeltas', () => {

@@ -4,6 +4,7 @@ import { ofType } from '../../operators/ofType.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 import type { RunEvent, RunEventType } from '../../src/events.js';
 import { marbles } from '../helpers/marbles.js';
+import { noRunItems } from '../helpers/runEvents.js';
 
 const usage = { requests: 1, inputTokens: 10, outputTokens: 5, totalTokens: 15 };
 const events = {
@@ -19,7 +20,7 @@ const events = {
   },
   o: { type: 'tool-output', agent: 'Weather', turn: 1, callId: 'call_1', name: 'get_weather', output: { celsius: 21 } },
   t: { type: 'turn-completed', agent: 'Weather', turn: 1, usage },
-  f: { type: 'final-output', agent: 'Weather', turn: 2, output: 'Sunny', usage },
+  f: { type: 'final-output', agent: 'Weather', turn: 2, output: 'Sunny', usage, ...noRunItems },
 } satisfies Record<string, RunEvent>;
 
 describe('ofType', () => {

@@ -5,6 +5,7 @@ import { partialOutput } from '../../operators/partialOutput.js';
 import { ModelBehaviorError, NoFinalOutputError } from '../../src/errors.js';
 import type { RunEvent } from '../../src/events.js';
 import { marbles } from '../helpers/marbles.js';
+import { noRunItems } from '../helpers/runEvents.js';
 
 const usage = { requests: 1, inputTokens: 10, outputTokens: 5, totalTokens: 15 };
 
@@ -12,7 +13,7 @@ function delta<T>(text: string, turn = 1): RunEvent<T> {
   return { type: 'text-delta', agent: 'Travel agent', turn, delta: text };
 }
 function finalOutput<T>(output: T, turn = 1): RunEvent<T> {
-  return { type: 'final-output', agent: 'Travel agent', turn, output, usage };
+  return { type: 'final-output', agent: 'Travel agent', turn, output, usage, ...noRunItems };
 }
 function turnCompleted<T>(turn = 1): RunEvent<T> {
   return { type: 'turn-completed', agent: 'Travel agent', turn, usage };

@@ -5,6 +5,7 @@ import { NoFinalOutputError } from '../../src/errors.js';
 import type { RunEvent } from '../../src/events.js';
 import { emptyUsage } from '../../src/usage.js';
 import { marbles } from '../helpers/marbles.js';
+import { noRunItems } from '../helpers/runEvents.js';
 
 interface Trip {
   destination: string;
@@ -16,8 +17,8 @@ const events = {
   r: { ...base, type: 'raw', source: 'openai-responses', data: {} },
   t: { ...base, type: 'text-delta', delta: '{"destination":' },
   c: { ...base, type: 'turn-completed', usage },
-  f: { ...base, type: 'final-output', output: { destination: 'Lisbon' }, usage },
-  g: { ...base, type: 'final-output', output: { destination: 'Porto' }, usage },
+  f: { ...base, type: 'final-output', output: { destination: 'Lisbon' }, usage, ...noRunItems },
+  g: { ...base, type: 'final-output', output: { destination: 'Porto' }, usage, ...noRunItems },
 } satisfies Record<string, RunEvent<Trip>>;
 
 describe('toFinalOutput', () => {
@@ -91,7 +92,13 @@ describe('toFinalOutput', () => {
 
   it('emits an output that is undefined or null', () => {
     marbles(({ cold, expectObservable }) => {
-      const final = <T>(output: T): RunEvent<T> => ({ ...base, type: 'final-output', output, usage: emptyUsage });
+      const final = <T>(output: T): RunEvent<T> => ({
+        ...base,
+        type: 'final-output',
+        output,
+        usage: emptyUsage,
+        ...noRunItems,
+      });
       expectObservable(cold('-u-|', { u: final(undefined) }).pipe(toFinalOutput())).toBe('-(x|)', { x: undefined });
       expectObservable(cold('-n-|', { n: final(null) }).pipe(toFinalOutput())).toBe('-(x|)', { x: null });
     });

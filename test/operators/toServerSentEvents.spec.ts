@@ -4,17 +4,18 @@ import { toServerSentEvents } from '../../operators/toServerSentEvents.js';
 import { AgentsError, ModelProviderError } from '../../src/errors.js';
 import type { RunEvent } from '../../src/events.js';
 import { marbles } from '../helpers/marbles.js';
+import { noRunItems } from '../helpers/runEvents.js';
 
 const usage = { requests: 1, inputTokens: 10, outputTokens: 5, totalTokens: 15 };
 const events = {
   d: { type: 'text-delta', agent: 'Poet', turn: 1, delta: 'line one\nline "two"\r\n\n' },
   c: { type: 'tool-call', agent: 'Poet', turn: 1, callId: 'call_1', name: 'rhyme', arguments: { word: 'moon' } },
-  f: { type: 'final-output', agent: 'Poet', turn: 2, output: 'done', usage },
+  f: { type: 'final-output', agent: 'Poet', turn: 2, output: 'done', usage, ...noRunItems },
 } satisfies Record<string, RunEvent>;
 const frames = {
   x: `event: text-delta\ndata: {"type":"text-delta","agent":"Poet","turn":1,"delta":"line one\\nline \\"two\\"\\r\\n\\n"}\n\n`,
   y: `event: tool-call\ndata: {"type":"tool-call","agent":"Poet","turn":1,"callId":"call_1","name":"rhyme","arguments":{"word":"moon"}}\n\n`,
-  z: `event: final-output\ndata: {"type":"final-output","agent":"Poet","turn":2,"output":"done","usage":{"requests":1,"inputTokens":10,"outputTokens":5,"totalTokens":15}}\n\n`,
+  z: `event: final-output\ndata: {"type":"final-output","agent":"Poet","turn":2,"output":"done","usage":{"requests":1,"inputTokens":10,"outputTokens":5,"totalTokens":15},"newItems":[],"history":[],"rawResponses":[]}\n\n`,
 };
 
 describe('toServerSentEvents', () => {

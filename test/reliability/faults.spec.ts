@@ -238,6 +238,7 @@ describe.each(apis)('faults over $name', (api: Api) => {
       const outcome = await run(agentOn(url), { retry: { maxRetries: 1, initialDelayMs: 1, afterOutput: true } });
       const types = outcome.events.filter((event) => event.type !== 'raw').map((event) => event.type);
       expect(types).toEqual([
+        'turn-started',
         'text-delta',
         'text-delta',
         'text-delta',

@@ -5,7 +5,15 @@
  */
 import { of, throwError, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { Agent, ModelBehaviorError, Runner, type Model, type ModelEvent, type RunEvent } from '../../src/index.js';
+import {
+  Agent,
+  AgentsError,
+  ModelBehaviorError,
+  Runner,
+  type Model,
+  type ModelEvent,
+  type RunEvent,
+} from '../../src/index.js';
 
 const runner = new Runner();
 const usage = { requests: 1, inputTokens: 1, outputTokens: 1, totalTokens: 2 };
@@ -57,20 +65,24 @@ describe('a malformed custom model', () => {
     expect(seen.events.some((e) => e.type === 'text-delta' && typeof e.delta !== 'string')).toBe(false);
   });
 
-  it('a model whose stream() throws fails the run with that error', () => {
+  it('a model whose stream() throws fails the run with an AgentsError caused by that error', () => {
     const boom = new Error('stream() exploded');
     const seen = outcome(
       modelOf(() => {
         throw boom;
       }),
     );
-    expect(seen.error).toBe(boom);
+    expect(AgentsError.isInstance(seen.error)).toBe(true);
+    expect((seen.error as Error).cause).toBe(boom);
   });
 
-  it('a model whose stream errors fails the run with that error, and its partial', () => {
+  it("a model whose stream errors fails the run with an AgentsError caused by it, with the run's partial", () => {
     const boom = new Error('bad');
     const seen = outcome(modelOf(() => throwError(() => boom)));
-    expect(seen.error).toBe(boom);
+    expect((seen.error as Error).cause).toBe(boom);
+    expect((seen.error as Error).message).toContain('bad');
     expect(seen.error).toHaveProperty('partial');
+    // Another library's error is not changed.
+    expect(boom).not.toHaveProperty('partial');
   });
 });

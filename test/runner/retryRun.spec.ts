@@ -23,6 +23,26 @@ import { marbles } from '../helpers/marbles.js';
 
 const runner = new Runner();
 const zeroUsage = { requests: 1, inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+/** The final-output event of a one-turn run of agent 'A' on 'Hi' whose answer is `text`. */
+function finalOutput(text: string, responseId: string, messageId: string) {
+  const message = {
+    type: 'message',
+    id: messageId,
+    role: 'assistant',
+    status: 'completed',
+    content: [{ type: 'output_text', text, annotations: [] }],
+  };
+  return {
+    type: 'final-output',
+    agent: 'A',
+    turn: 1,
+    output: text,
+    usage: zeroUsage,
+    newItems: [message],
+    history: [{ type: 'message', role: 'user', content: 'Hi' }, message],
+    rawResponses: [{ id: responseId, output: [message], usage: zeroUsage }],
+  };
+}
 const dropped = () =>
   new ModelProviderError('OpenAI Responses API stream failed: the connection broke off.', { retryable: true });
 
@@ -56,7 +76,8 @@ describe('a run with retry', () => {
         retry: { initialDelayMs: 100, afterOutput: true },
       });
       // attempt 1: deltas at 10 and 20, fails at 20; backoff 50 → attempt 2 at 70: deltas at 80, 90, response at 100
-      expectObservable(run$).toBe('10ms a 9ms (bx) 56ms c 9ms d 9ms (ef|)', {
+      expectObservable(run$).toBe('s 9ms a 9ms (bx) 56ms c 9ms d 9ms (ef|)', {
+        s: { type: 'turn-started', agent: 'A', turn: 1 },
         a: { type: 'text-delta', agent: 'A', turn: 1, delta: 'Hel' },
         b: { type: 'text-delta', agent: 'A', turn: 1, delta: 'lo' },
         x: {
@@ -69,7 +90,7 @@ describe('a run with retry', () => {
         c: { type: 'text-delta', agent: 'A', turn: 1, delta: 'Hello' },
         d: { type: 'text-delta', agent: 'A', turn: 1, delta: ' world' },
         e: { type: 'turn-completed', agent: 'A', turn: 1, responseId: 'fake_resp_2', usage: zeroUsage },
-        f: { type: 'final-output', agent: 'A', turn: 1, output: 'Hello world', usage: zeroUsage },
+        f: finalOutput('Hello world', 'fake_resp_2', 'fake_msg_2'),
       });
     });
   });
@@ -79,10 +100,11 @@ describe('a run with retry', () => {
       const model = fakeModel([{ error: dropped() }, { text: ['Hi'] }], { scheduler: asyncScheduler, interval: 10 });
       const run$ = runner.runStreamed(new Agent({ name: 'A', model }), 'Hi', { retry: { initialDelayMs: 40 } });
       // attempt 1 fails at 0; backoff 20; attempt 2: delta at 30, response at 40
-      expectObservable(run$).toBe('30ms a 9ms (ef|)', {
+      expectObservable(run$).toBe('s 29ms a 9ms (ef|)', {
+        s: { type: 'turn-started', agent: 'A', turn: 1 },
         a: { type: 'text-delta', agent: 'A', turn: 1, delta: 'Hi' },
         e: { type: 'turn-completed', agent: 'A', turn: 1, responseId: 'fake_resp_2', usage: zeroUsage },
-        f: { type: 'final-output', agent: 'A', turn: 1, output: 'Hi', usage: zeroUsage },
+        f: finalOutput('Hi', 'fake_resp_2', 'fake_msg_2'),
       });
     });
   });
@@ -174,14 +196,17 @@ describe('a run with idleTimeoutMs', () => {
       seen = record(runner.runStreamed(new Agent({ name: 'A', model: stalls() }), 'Hi', { idleTimeoutMs: 150 }));
       flush();
     });
-    expect(seen?.events).toEqual([{ type: 'text-delta', agent: 'A', turn: 1, delta: 'Hel' }]);
+    expect(seen?.events).toEqual([
+      { type: 'turn-started', agent: 'A', turn: 1 },
+      { type: 'text-delta', agent: 'A', turn: 1, delta: 'Hel' },
+    ]);
     expect(seen?.error).toBeInstanceOf(ModelTimeoutError);
     expect(seen?.error).toMatchObject({ timeoutMs: 150, partial: { text: 'Hel' } });
     marbles(({ expectObservable }) => {
       const types$ = runner
         .runStreamed(new Agent({ name: 'A', model: stalls() }), 'Hi', { idleTimeoutMs: 150 })
         .pipe(map((event) => event.type));
-      expectObservable(types$).toBe('10ms a 149ms #', { a: 'text-delta' }, seen?.error);
+      expectObservable(types$).toBe('s 9ms a 149ms #', { s: 'turn-started', a: 'text-delta' }, seen?.error);
     });
   });
 
@@ -196,7 +221,8 @@ describe('a run with idleTimeoutMs', () => {
         retry: { maxRetries: 1, afterOutput: true },
       });
       // 'Hel' at 10; quiet until 60 → restart; backoff 250 → second call at 310: 'Hello' at 320, response at 330
-      expectObservable(run$.pipe(map((event) => event.type))).toBe('10ms a 49ms r 259ms a 9ms (cf|)', {
+      expectObservable(run$.pipe(map((event) => event.type))).toBe('s 9ms a 49ms r 259ms a 9ms (cf|)', {
+        s: 'turn-started',
         a: 'text-delta',
         r: 'turn-restarted',
         c: 'turn-completed',
@@ -214,7 +240,8 @@ describe('a run with idleTimeoutMs', () => {
         retry: { maxRetries: 1 },
       });
       // times out at 150; backoff 250 (half of 500); the second call answers at once, at 400
-      expectObservable(run$.pipe(map((event) => event.type))).toBe('400ms (abc|)', {
+      expectObservable(run$.pipe(map((event) => event.type))).toBe('s 399ms (abc|)', {
+        s: 'turn-started',
         a: 'text-delta',
         b: 'turn-completed',
         c: 'final-output',

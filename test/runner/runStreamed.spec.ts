@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   Agent,
+  AgentsError,
   MaxTurnsExceededError,
   ModelBehaviorError,
   Runner,
@@ -34,7 +35,22 @@ describe('runStreamed', () => {
   it('emits text deltas, turn-completed and one final-output, last, each with agent and turn', () => {
     const model = fakeModel([{ text: ['Hello', ' world'], usage: { inputTokens: 5, outputTokens: 2 } }]);
     const agent = new Agent({ name: 'Greeter', model });
+    const usage = { requests: 1, inputTokens: 5, outputTokens: 2, totalTokens: 7 };
+    const response = {
+      id: 'fake_resp_1',
+      output: [
+        {
+          type: 'message',
+          id: 'fake_msg_1',
+          role: 'assistant',
+          status: 'completed',
+          content: [{ type: 'output_text', text: 'Hello world', annotations: [] }],
+        },
+      ],
+      usage,
+    };
     expect(eventsOf(runner.runStreamed(agent, 'Hi'))).toEqual([
+      { type: 'turn-started', agent: 'Greeter', turn: 1 },
       { type: 'text-delta', agent: 'Greeter', turn: 1, delta: 'Hello' },
       { type: 'text-delta', agent: 'Greeter', turn: 1, delta: ' world' },
       {
@@ -49,7 +65,10 @@ describe('runStreamed', () => {
         agent: 'Greeter',
         turn: 1,
         output: 'Hello world',
-        usage: { requests: 1, inputTokens: 5, outputTokens: 2, totalTokens: 7 },
+        usage,
+        newItems: response.output,
+        history: [{ type: 'message', role: 'user', content: 'Hi' }, ...response.output],
+        rawResponses: [response],
       },
     ]);
   });
@@ -75,8 +94,15 @@ describe('runStreamed', () => {
       { name: 'my-model' },
     );
     const events = eventsOf(runner.runStreamed(new Agent({ name: 'A', model }), 'Hi'));
-    expect(events.map((e) => e.type)).toEqual(['raw', 'raw', 'text-delta', 'turn-completed', 'final-output']);
-    expect(events[1]).toEqual({
+    expect(events.map((e) => e.type)).toEqual([
+      'turn-started',
+      'raw',
+      'raw',
+      'text-delta',
+      'turn-completed',
+      'final-output',
+    ]);
+    expect(events[2]).toEqual({
       type: 'raw',
       agent: 'A',
       turn: 1,
@@ -84,7 +110,7 @@ describe('runStreamed', () => {
       data: { type: 'response.output_text.delta', delta: 'Hi' },
     });
     // No response id: the field is left out rather than set to undefined.
-    expect(events[3]).not.toHaveProperty('responseId');
+    expect(events[4]).not.toHaveProperty('responseId');
   });
 
   it('is cold: nothing is requested before subscription, and each subscription is a run of its own', () => {
@@ -139,7 +165,7 @@ describe('runStreamed', () => {
     ]);
   });
 
-  it('emits tool-call before the tool runs (raw string arguments when not JSON) and tool-output after turn-completed', () => {
+  it('emits tool-call after turn-completed, before the tool runs (raw string arguments when not JSON), then tool-output', () => {
     const model = fakeModel([
       {
         toolCalls: [
@@ -151,16 +177,18 @@ describe('runStreamed', () => {
     ]);
     const events = eventsOf(runner.runStreamed(new Agent({ name: 'A', model, tools: [add] }), 'Add'));
     expect(events.map((e) => e.type)).toEqual([
-      'tool-call',
-      'tool-call',
+      'turn-started',
       'turn-completed',
+      'tool-call',
+      'tool-call',
       'tool-output',
       'tool-output',
+      'turn-started',
       'text-delta',
       'turn-completed',
       'final-output',
     ]);
-    expect(events[0]).toEqual({
+    expect(events[2]).toEqual({
       type: 'tool-call',
       agent: 'A',
       turn: 1,
@@ -168,9 +196,9 @@ describe('runStreamed', () => {
       name: 'add',
       arguments: { a: 2, b: 2 },
     });
-    expect(events[1]).toMatchObject({ callId: 'bad', arguments: '{"a":' });
-    expect(events[3]).toEqual({ type: 'tool-output', agent: 'A', turn: 1, callId: 'ok', name: 'add', output: 4 });
-    expect(events[4]).toMatchObject({ callId: 'bad', output: undefined, error: { name: 'SyntaxError' } });
+    expect(events[3]).toMatchObject({ callId: 'bad', arguments: '{"a":' });
+    expect(events[4]).toEqual({ type: 'tool-output', agent: 'A', turn: 1, callId: 'ok', name: 'add', output: 4 });
+    expect(events[5]).toMatchObject({ callId: 'bad', output: undefined, error: { name: 'SyntaxError' } });
     const outputs = model.requests[1]!.input.filter((item) => item.type === 'function_call_output');
     expect(outputs[1]).toMatchObject({ call_id: 'bad', output: expect.stringContaining('not valid JSON') });
   });
@@ -279,8 +307,10 @@ describe('runStreamed', () => {
       ),
     );
     expect(events.filter((e) => e.type === 'agent-updated')).toEqual([
-      { type: 'agent-updated', agent: 'Booking agent', turn: 1, from: 'Triage' },
+      { type: 'agent-updated', agent: 'Booking agent', turn: 1, from: 'Triage', callId: 'call_1_0' },
     ]);
+    // A handoff is not a tool call: no tool-call that would wait for a tool-output forever.
+    expect(events.filter((e) => e.type === 'tool-call' || e.type === 'tool-output')).toEqual([]);
     expect(events.at(-1)).toMatchObject({ type: 'final-output', agent: 'Booking agent', turn: 2 });
   });
 
@@ -312,7 +342,10 @@ describe('runStreamed', () => {
       { error: failure, text: ['The sum ', 'is'] },
     ]);
     const error = await runner.run(new Agent({ name: 'A', model, tools: [add] }), 'Add').catch((e: unknown) => e);
-    expect(error).toBe(failure);
+    // The model's own error is not changed: it is the cause of ours, which carries the partial.
+    expect(error).toBeInstanceOf(AgentsError);
+    expect((error as Error).cause).toBe(failure);
+    expect(failure).not.toHaveProperty('partial');
     expect((error as { partial?: unknown }).partial).toEqual({
       text: 'Let me add. The sum is',
       newItems: [
@@ -375,7 +408,8 @@ describe('runStreamed in virtual time', () => {
       const types = runner
         .runStreamed(new Agent({ name: 'A', model }), 'Go')
         .pipe(map((e) => (e.type === 'text-delta' ? e.delta : e.type)));
-      expectObservable(types).toBe('10ms a 9ms b 9ms (cd|)', {
+      expectObservable(types).toBe('s 9ms a 9ms b 9ms (cd|)', {
+        s: 'turn-started',
         a: 'a',
         b: 'b',
         c: 'turn-completed',
@@ -403,10 +437,11 @@ describe('runStreamed in virtual time', () => {
       const types = runner
         .runStreamed(agent, 'Go')
         .pipe(map((e) => (e.type === 'tool-output' ? `${e.type}:${e.callId}` : e.type)));
-      expectObservable(types).toBe('(abc) 3ms d 3ms (efgh|)', {
+      expectObservable(types).toBe('(scab) 2ms d 3ms (esfgh|)', {
+        s: 'turn-started',
+        c: 'turn-completed',
         a: 'tool-call',
         b: 'tool-call',
-        c: 'turn-completed',
         d: 'tool-output:f',
         e: 'tool-output:s',
         f: 'text-delta',
@@ -432,7 +467,7 @@ describe('runStreamed cancellation', () => {
       });
       const agent = new Agent({ name: 'A', model: marbleModel(stream) });
       const deltas = runner.runStreamed(agent, 'Go').pipe(map((e) => (e.type === 'text-delta' ? e.delta : e.type)));
-      expectObservable(deltas, '^--!').toBe('-a-', { a: 'a' });
+      expectObservable(deltas, '^--!').toBe('sa-', { s: 'turn-started', a: 'a' });
       expectSubscriptions(stream.subscriptions).toBe('^--!');
     });
   });
@@ -454,7 +489,8 @@ describe('runStreamed cancellation', () => {
         model: fakeModel([{ toolCalls: [{ name: 'long' }] }, 'never']),
         tools: [long],
       });
-      expectObservable(runner.runStreamed(agent, 'Go').pipe(map((e) => e.type)), '^--!').toBe('(ab)', {
+      expectObservable(runner.runStreamed(agent, 'Go').pipe(map((e) => e.type)), '^--!').toBe('(sba)', {
+        s: 'turn-started',
         a: 'tool-call',
         b: 'turn-completed',
       });

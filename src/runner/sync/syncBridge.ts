@@ -1,9 +1,9 @@
 import { Observable } from 'rxjs';
-import { AgentsError, ModelProviderError, ModelTimeoutError, SyncRunError } from '../errors.js';
-import type { Model, ModelRequest } from '../model.js';
-import type { SyncModelDescriptor } from '../models/openaiModelBase.js';
-import type { Usage } from '../usage.js';
-import type { ModelCallEvent, ModelCallPolicy } from './retryModelCall.js';
+import { AgentsError, ModelProviderError, ModelTimeoutError, SyncRunError } from '../../errors.js';
+import type { Model, ModelRequest } from '../../model.js';
+import type { SyncModelDescriptor } from '../../models/openaiModelBase.js';
+import type { Usage } from '../../usage.js';
+import type { ModelCallEvent, ModelCallPolicy } from '../retryModelCall.js';
 
 /** A model whose calls a worker thread can make for it: it describes itself as plain data. */
 interface BridgeableModel extends Model {
@@ -58,7 +58,7 @@ function blockingModelCall(): SyncModelCall | undefined {
   // Running from TypeScript sources (the library's own tests), a bootstrap loads the TypeScript worker.
   const fromSource = import.meta.url.endsWith('.ts');
   const workerUrl = new URL(
-    fromSource ? '../internal/syncWorkerFromSource.mjs' : '../internal/syncWorker.js',
+    fromSource ? '../../internal/syncWorkerFromSource.mjs' : '../../internal/syncWorker.js',
     import.meta.url,
   );
   syncModelCall = createSyncFn<SyncModelCall>(workerUrl);

@@ -1,0 +1,43 @@
+import type { Observable, SchedulerLike } from 'rxjs';
+import type { Model, ModelProvider, ModelRequest, ModelSettings } from '../model.js';
+import type { AgentGraph } from './agentGraph.js';
+import type { ModelCallEvent } from './retryModelCall.js';
+import type { ToolErrorPolicy } from './runOptions.js';
+import type { TurnPlans } from './turnRequest.js';
+
+/** Makes one model call of a run, under the run's policy. */
+export type ModelCaller = (model: Model, request: ModelRequest) => Observable<ModelCallEvent>;
+
+/** What a run takes from its runner and options, resolved once when the run is made. */
+export interface RunSettings<TContext> {
+  /** Resolves model names; `undefined` when neither the run nor its runner has a provider. */
+  readonly modelProvider: ModelProvider | undefined;
+  readonly defaultModel: string;
+  readonly modelSettings: ModelSettings;
+  readonly maxTurns: number;
+  readonly toolErrors: ToolErrorPolicy;
+  readonly context: TContext;
+  readonly signal: AbortSignal | undefined;
+}
+
+/**
+ * How a mode carries out what the loop asks for: `run()`/`runStreamed()` make them asynchronously
+ * (`asyncMode.ts`), `runSync()` on the calling thread or a worker (`sync/syncMode.ts`). The loop
+ * knows nothing else of the mode it runs in.
+ */
+export interface RunMode {
+  /** Makes one model call under the run's idle timeout and retries. */
+  readonly callModel: ModelCaller;
+  /** Where tools' `timeoutMs` timers run; `undefined` where tools cannot be timed. */
+  readonly toolScheduler: SchedulerLike | undefined;
+  /** A tool's return value (a value, a Promise or an Observable) as an Observable of its result. */
+  readonly toolResult: (result: unknown, toolName: string) => Observable<unknown>;
+}
+
+/** Everything a run's steps share besides its state; made once per run, never changed. */
+export interface RunContext<TContext> {
+  readonly settings: RunSettings<TContext>;
+  readonly mode: RunMode;
+  readonly agents: AgentGraph<TContext>;
+  readonly plans: TurnPlans<TContext>;
+}
