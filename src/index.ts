@@ -69,6 +69,7 @@ export {
   MaxTurnsExceededError,
   ModelBehaviorError,
   ModelProviderError,
+  ModelRefusalError,
   NoFinalOutputError,
   RunAbortedError,
   SyncRunError,

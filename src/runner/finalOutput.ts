@@ -23,20 +23,18 @@ export function parseFinalOutput(agent: Agent<unknown, never>, text: string): un
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new ModelBehaviorError(
-      `Agent '${agent.name}' has an outputType, but the model's answer is not valid JSON: ${(cause as Error).message}`,
-      { cause },
-    );
+    throw new ModelBehaviorError({
+      message: `Agent '${agent.name}' has an outputType, but the model's answer is not valid JSON: ${(cause as Error).message}`,
+      cause,
+    });
   }
   const parsed = agent.outputType.safeParse(json);
   if (!parsed.success) {
-    throw new ModelBehaviorError(
-      `Agent '${agent.name}': the model's answer does not match its outputType: ${parsed.error.message}`,
-      {
-        cause: parsed.error,
-        issues: parsed.error.issues,
-      },
-    );
+    throw new ModelBehaviorError({
+      message: `Agent '${agent.name}': the model's answer does not match its outputType: ${parsed.error.message}`,
+      cause: parsed.error,
+      issues: parsed.error.issues,
+    });
   }
   return parsed.data;
 }

@@ -53,7 +53,7 @@ export function createRun<TOutput, TContext>(
 
     const startTurn = (): void => {
       if (ended || subscriber.closed) return;
-      if (state.turn >= settings.maxTurns) return fail(new MaxTurnsExceededError(settings.maxTurns));
+      if (state.turn >= settings.maxTurns) return fail(new MaxTurnsExceededError({ maxTurns: settings.maxTurns }));
       const turn = ++state.turn;
       const agent = state.agent;
       let plan: AgentTurnPlan;
@@ -138,7 +138,9 @@ export function createRun<TOutput, TContext>(
         },
         complete: () => {
           if (response === undefined)
-            return fail(new ModelBehaviorError(`Model '${source}' completed its stream without a response event.`));
+            return fail(
+              new ModelBehaviorError({ message: `Model '${source}' completed its stream without a response event.` }),
+            );
           try {
             afterResponse(agent, turn, checkModelResponse(response, source));
           } catch (error) {
@@ -178,9 +180,9 @@ export function createRun<TOutput, TContext>(
       for (const call of calls) {
         if (!tools.has(call.name) && !handoffs.has(call.name)) {
           return fail(
-            new ModelBehaviorError(
-              `The model called a tool named '${call.name}', which agent '${agent.name}' does not have.`,
-            ),
+            new ModelBehaviorError({
+              message: `The model called a tool named '${call.name}', which agent '${agent.name}' does not have.`,
+            }),
           );
         }
       }

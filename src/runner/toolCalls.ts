@@ -101,7 +101,11 @@ export function runToolCall<TContext>(
       finished = true;
       if (setup.toolErrors === 'throw' || error instanceof SyncRunError) {
         const passThrough = error instanceof SyncRunError || error instanceof ToolTimeoutError;
-        subscriber.error(passThrough ? error : new ToolCallError(call.name, call.call_id, why, { cause: error }));
+        subscriber.error(
+          passThrough
+            ? error
+            : new ToolCallError({ toolName: call.name, callId: call.call_id, message: why, cause: error }),
+        );
         return;
       }
       subscriber.next({
@@ -130,7 +134,7 @@ export function runToolCall<TContext>(
     const { timeoutMs } = tool;
     if (timeoutMs !== undefined && !setup.sync) {
       timer = setup.scheduler.schedule(() => {
-        const error = new ToolTimeoutError(call.name, call.call_id, timeoutMs);
+        const error = new ToolTimeoutError({ toolName: call.name, callId: call.call_id, timeoutMs });
         controller.abort(error);
         fail(error, `the tool ran past its timeoutMs of ${timeoutMs} ms and was aborted.`);
       }, timeoutMs);
@@ -159,9 +163,9 @@ export function runToolCall<TContext>(
     } else if (isPromiseLike(result)) {
       if (setup.sync) {
         fail(
-          new SyncRunError(
-            `Tool '${call.name}' returned a Promise, but runSync() needs synchronous tools. Use run() for asynchronous tools.`,
-          ),
+          new SyncRunError({
+            message: `Tool '${call.name}' returned a Promise, but runSync() needs synchronous tools. Use run() for asynchronous tools.`,
+          }),
           'asynchronous tool in runSync()',
         );
         return teardown;

@@ -174,9 +174,9 @@ export function fakeModel(turns: readonly FakeTurn[], options: FakeModelOptions 
         const turn = turns[number - 1];
         if (turn === undefined) {
           subscriber.error(
-            new AgentsError(
-              `fakeModel: the script has ${turns.length} turn(s), but the model was called a ${number}. time.`,
-            ),
+            new AgentsError({
+              message: `fakeModel: the script has ${turns.length} turn(s), but the model was called a ${number}. time.`,
+            }),
           );
           return;
         }

@@ -139,9 +139,10 @@ describe('partialOutput', () => {
       expectObservable(source.pipe(partialOutput())).toBe(
         '-----#',
         undefined,
-        new ModelBehaviorError(
-          'partialOutput() needs a run whose final output is a JSON object (an agent with an outputType), but this run\'s final output is a string ("Rome, in spring.").',
-        ),
+        new ModelBehaviorError({
+          message:
+            'partialOutput() needs a run whose final output is a JSON object (an agent with an outputType), but this run\'s final output is a string ("Rome, in spring.").',
+        }),
       );
     });
   });
@@ -152,7 +153,7 @@ describe('partialOutput', () => {
       expectObservable(source.pipe(partialOutput())).toBe(
         '-x-#',
         { x: { city: 'Ro' } },
-        new NoFinalOutputError('partialOutput(): the run completed without a final output.'),
+        new NoFinalOutputError({ message: 'partialOutput(): the run completed without a final output.' }),
       );
     });
   });
@@ -162,7 +163,7 @@ describe('partialOutput', () => {
       expectObservable(cold<RunEvent<object>>('|').pipe(partialOutput())).toBe(
         '#',
         undefined,
-        new NoFinalOutputError('partialOutput(): the run completed without a final output.'),
+        new NoFinalOutputError({ message: 'partialOutput(): the run completed without a final output.' }),
       );
     });
   });

@@ -24,7 +24,7 @@ import { marbles } from '../helpers/marbles.js';
 const runner = new Runner();
 const zeroUsage = { requests: 1, inputTokens: 0, outputTokens: 0, totalTokens: 0 };
 const dropped = () =>
-  new ModelProviderError('OpenAI Responses API stream failed: the connection broke off.', { retryable: true });
+  new ModelProviderError({ message: 'OpenAI Responses API stream failed: the connection broke off.', retryable: true });
 
 beforeEach(() => {
   vi.spyOn(Math, 'random').mockReturnValue(0); // backoff = half its ceiling
