@@ -18,8 +18,14 @@ import {
 
 const usage = { requests: 1, inputTokens: 10, outputTokens: 5, totalTokens: 15 };
 
+/** An error class as far as these tests use it. */
+interface ErrorClass {
+  readonly name: string;
+  isInstance(error: unknown): boolean;
+}
+
 /** One instance of each class, and the classes whose `isInstance` must accept it. */
-const cases = [
+const cases: readonly { readonly error: AgentsError; readonly is: readonly ErrorClass[] }[] = [
   { error: new AgentsError({ message: 'base' }), is: [AgentsError] },
   { error: new InvalidArgumentError({ argument: 'name', message: 'bad' }), is: [InvalidArgumentError] },
   { error: new MaxTurnsExceededError({ maxTurns: 3 }), is: [MaxTurnsExceededError] },
@@ -39,7 +45,7 @@ const cases = [
   { error: new RemoteRunError({ name: 'MaxTurnsExceededError', message: 'remote' }), is: [RemoteRunError] },
 ];
 // Every subclass; `AgentsError.isInstance` is true for all of them.
-const classes = [...new Set(cases.flatMap(({ is }) => is))].filter((cls) => cls !== AgentsError);
+const classes: ErrorClass[] = [...new Set(cases.flatMap(({ is }) => is))].filter((cls) => cls !== AgentsError);
 
 /** What another copy of the package makes: none of our classes, only the `Symbol.for` markers. */
 function fromAnotherCopy(...classNames: string[]): object {
