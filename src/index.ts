@@ -27,7 +27,14 @@ export type {
 } from './events.js';
 export type { TurnRestartedEvent } from './events.js';
 
-export { isFunctionCallItem, isFunctionCallOutputItem, isMessageItem, messageText, userMessage } from './items.js';
+export {
+  isFunctionCallItem,
+  isFunctionCallOutputItem,
+  isMessageItem,
+  messageRefusal,
+  messageText,
+  userMessage,
+} from './items.js';
 export type {
   FunctionCallItem,
   FunctionCallOutputItem,
