@@ -105,10 +105,11 @@ export function partialOutput<T>(): OperatorFunction<RunEvent<T>, DeepPartial<T>
           } else if (event.type === 'final-output') {
             if (!isObject(event.output)) {
               subscriber.error(
-                new ModelBehaviorError(
-                  'partialOutput() needs a run whose final output is a JSON object (an agent with an outputType), ' +
+                new ModelBehaviorError({
+                  message:
+                    'partialOutput() needs a run whose final output is a JSON object (an agent with an outputType), ' +
                     `but this run's final output is ${describe(event.output)}.`,
-                ),
+                }),
               );
               return;
             }
@@ -118,7 +119,9 @@ export function partialOutput<T>(): OperatorFunction<RunEvent<T>, DeepPartial<T>
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () =>
-          subscriber.error(new NoFinalOutputError('partialOutput(): the run completed without a final output.')),
+          subscriber.error(
+            new NoFinalOutputError({ message: 'partialOutput(): the run completed without a final output.' }),
+          ),
       });
     });
 }

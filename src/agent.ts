@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { InvalidArgumentError } from './errors.js';
-import { isZodSchema } from './internal/zodSchemas.js';
+import { outputSchemaOf } from './internal/outputSchema.js';
 import { isModel, type FunctionToolSpec, type Model, type ModelSettings } from './model.js';
 import { isTool, type AnyTool } from './tool.js';
 
@@ -108,12 +108,8 @@ export class Agent<TOutput = string, TContext = unknown> {
         message: `${where}: modelSettings must be an object.`,
       });
     }
-    if (outputType !== undefined && !isZodSchema(outputType)) {
-      throw new InvalidArgumentError({
-        argument: 'outputType',
-        message: `${where}: outputType must be a zod schema, such as z.object({ ... }).`,
-      });
-    }
+    // Made now, so that a schema strict mode cannot express fails here rather than in every run.
+    outputSchemaOf({ name, outputType });
     if (typeof resetToolChoice !== 'boolean') {
       throw new InvalidArgumentError({
         argument: 'resetToolChoice',
@@ -161,13 +157,15 @@ export class Agent<TOutput = string, TContext = unknown> {
       }
       names.add(toolName);
     });
+    checkHandoffTargets(handoffs, where);
 
     this.name = name;
     this.instructions = instructions;
     this.model = model;
     this.modelSettings = modelSettings;
-    this.tools = tools;
-    this.handoffs = handoffs;
+    // Copies, frozen: the lists checked here are the lists a run uses, whatever happens to the arrays given.
+    this.tools = Object.freeze([...tools]);
+    this.handoffs = Object.freeze([...handoffs]);
     this.handoffDescription = handoffDescription;
     this.outputType = outputType;
     this.resetToolChoice = resetToolChoice;
@@ -177,6 +175,28 @@ export class Agent<TOutput = string, TContext = unknown> {
   static isAgent(value: unknown): value is Agent<unknown, never> {
     return typeof value === 'object' && value !== null && (value as { [agentBrand]?: unknown })[agentBrand] === true;
   }
+}
+
+/**
+ * Checks the `outputType` of every agent reachable through `handoffs`, so that a run cannot pay
+ * for model calls before it reaches one whose schema strict mode cannot express. An agent made by
+ * this `Agent` class was checked when it was made (the schema is then kept, so this costs a lookup);
+ * the walk matters for an agent of another copy of the package, which passes `Agent.isAgent` too.
+ */
+function checkHandoffTargets(handoffs: readonly Agent<unknown, never>[], where: string): void {
+  handoffs.forEach((first, index) => {
+    const seen = new Set<object>();
+    const pending: Agent<unknown, never>[] = [first];
+    for (let target = pending.pop(); target !== undefined; target = pending.pop()) {
+      if (seen.has(target)) continue;
+      seen.add(target);
+      outputSchemaOf(target, {
+        argument: `handoffs[${index}]`,
+        where: `${where}: the outputType of handoff target '${target.name}'`,
+      });
+      if (Array.isArray(target.handoffs)) pending.push(...target.handoffs.filter((next) => Agent.isAgent(next)));
+    }
+  });
 }
 
 /** The tool name under which a handoff to `agentName` is offered: `transfer_to_<snake_case_name>`. */

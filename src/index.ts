@@ -28,7 +28,14 @@ export type {
 } from './events.js';
 export type { TurnRestartedEvent, TurnStartedEvent } from './events.js';
 
-export { isFunctionCallItem, isFunctionCallOutputItem, isMessageItem, messageText, userMessage } from './items.js';
+export {
+  isFunctionCallItem,
+  isFunctionCallOutputItem,
+  isMessageItem,
+  messageRefusal,
+  messageText,
+  userMessage,
+} from './items.js';
 export type {
   FunctionCallItem,
   FunctionCallOutputItem,
@@ -70,6 +77,7 @@ export {
   MaxTurnsExceededError,
   ModelBehaviorError,
   ModelProviderError,
+  ModelRefusalError,
   NoFinalOutputError,
   RunAbortedError,
   SyncRunError,

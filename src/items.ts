@@ -76,7 +76,7 @@ export function isFunctionCallOutputItem(item: InputItem): item is FunctionCallO
   return item.type === 'function_call_output';
 }
 
-/** The text of a message: its string content, or its text parts joined. */
+/** The text of a message: its string content, or its text parts joined (refusal parts are not text; see {@link messageRefusal}). */
 export function messageText(item: MessageItem): string {
   if (typeof item.content === 'string') return item.content;
   let text = '';
@@ -84,6 +84,20 @@ export function messageText(item: MessageItem): string {
     if (part.type === 'output_text' || part.type === 'input_text') text += part.text;
   }
   return text;
+}
+
+/**
+ * The refusal of a message: its `refusal` parts joined, or `undefined` when it has none (a string
+ * content, or only text parts). A model that refuses writes a refusal part instead of text, and
+ * {@link messageText} of that message is `''`.
+ */
+export function messageRefusal(item: MessageItem): string | undefined {
+  if (typeof item.content === 'string') return undefined;
+  let refusal: string | undefined;
+  for (const part of item.content) {
+    if (part.type === 'refusal') refusal = (refusal ?? '') + part.refusal;
+  }
+  return refusal;
 }
 
 /** A user message holding `text`. */

@@ -1,7 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { z } from 'zod';
 import { InvalidArgumentError } from './errors.js';
-import { isZodObject, parametersJsonSchema } from './internal/zodSchemas.js';
+import { isZodObject, parametersJsonSchema, strictSchemaProblem } from './internal/zodSchemas.js';
 import type { FunctionToolSpec } from './model.js';
 
 const toolBrand = Symbol.for('rxjs-agents.tool');
@@ -128,10 +128,10 @@ export function tool<TParameters extends z.ZodObject, TResult, TContext = unknow
   try {
     schema = parametersJsonSchema(parameters, name);
   } catch (cause) {
-    // A schema strict mode cannot express: a loose object, a record, a catchall.
+    // A schema strict mode cannot express: an optional field, a record, a catchall, a tuple, a transform.
     throw new InvalidArgumentError({
       argument: 'parameters',
-      message: `tool '${name}': the schema cannot be turned into a strict JSON schema (${cause instanceof Error ? cause.message : String(cause)}).`,
+      message: `tool '${name}': ${strictSchemaProblem(cause, parameters)}`,
       cause,
     });
   }

@@ -74,10 +74,11 @@ export function fromServerSentEvents<T = unknown>(
     } else {
       if (responseTaken || input.bodyUsed) {
         subscriber.error(
-          new EventStreamError(
-            'fromServerSentEvents(): the Response body was already read; a body can be read once. ' +
+          new EventStreamError({
+            message:
+              'fromServerSentEvents(): the Response body was already read; a body can be read once. ' +
               'Pass the URL to read the stream once per subscription.',
-          ),
+          }),
         );
         return;
       }
@@ -95,7 +96,9 @@ export function fromServerSentEvents<T = unknown>(
       const event = parseRunEvent<T>(message.data);
       if (event === undefined) {
         const text = truncate(message.data);
-        subscriber.error(new EventStreamError(`fromServerSentEvents(): a frame is not a run event: ${text}`));
+        subscriber.error(
+          new EventStreamError({ message: `fromServerSentEvents(): a frame is not a run event: ${text}` }),
+        );
         return;
       }
       if (event.type === 'final-output') sawFinalOutput = true;
@@ -110,13 +113,15 @@ export function fromServerSentEvents<T = unknown>(
       }
       if (!answer.ok) {
         await answer.body?.cancel();
-        throw new EventStreamError(
-          `fromServerSentEvents(): the server answered ${`${answer.status} ${answer.statusText}`.trim()} ` +
+        throw new EventStreamError({
+          message:
+            `fromServerSentEvents(): the server answered ${`${answer.status} ${answer.statusText}`.trim()} ` +
             'instead of an event stream.',
-          { status: answer.status },
-        );
+          status: answer.status,
+        });
       }
-      if (answer.body === null) throw new EventStreamError('fromServerSentEvents(): the response has no body.');
+      if (answer.body === null)
+        throw new EventStreamError({ message: 'fromServerSentEvents(): the response has no body.' });
       reader = answer.body.getReader();
       const decoder = new TextDecoder();
       const parser = createParser({ onEvent: onMessage });
@@ -130,10 +135,11 @@ export function fromServerSentEvents<T = unknown>(
       if (sawFinalOutput) subscriber.complete();
       else
         subscriber.error(
-          new EventStreamError(
-            'fromServerSentEvents(): the event stream ended before the final output: ' +
+          new EventStreamError({
+            message:
+              'fromServerSentEvents(): the event stream ended before the final output: ' +
               'the connection was lost or the server stopped.',
-          ),
+          }),
         );
     };
 
@@ -143,7 +149,7 @@ export function fromServerSentEvents<T = unknown>(
       else if (AgentsError.isInstance(error)) subscriber.error(error);
       else {
         const message = `fromServerSentEvents(): the event stream failed: ${messageOf(error)}`;
-        subscriber.error(new EventStreamError(message, { cause: error }));
+        subscriber.error(new EventStreamError({ message, cause: error }));
       }
     });
 

@@ -20,7 +20,7 @@ export function isRecord(value: unknown): value is Json {
 
 /** The error for an event that does not have the shape the API defines. Retryable, like a bad line. */
 export function malformedEvent(api: ApiLabel, what: string): ModelProviderError {
-  return new ModelProviderError(`${api} sent a malformed event: ${what}.`, { retryable: true });
+  return new ModelProviderError({ message: `${api} sent a malformed event: ${what}.`, retryable: true });
 }
 
 /** A token count as a provider reports it: a whole number of 0 or more, or 0 for anything else. */

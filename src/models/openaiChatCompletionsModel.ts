@@ -27,8 +27,9 @@ const api: ApiLabel = 'OpenAI Chat Completions API';
  * on subscription and aborted on unsubscription. It emits a `raw` event for every chunk, untouched
  * (a server's `reasoning_content` deltas stay there), a `text-delta` for each piece of content,
  * and, last, one `response` in the Responses API's item shapes: an assistant `message` when there
- * was text, then a `function_call` item per tool call; its id is the completion's id, its usage
- * that of the last chunk.
+ * was text or a refusal, then a `function_call` item per tool call; its id is the completion's id,
+ * its usage that of the last chunk. A refusal (`delta.refusal`) is not text: it is no `text-delta`,
+ * and reaches the message as a `{ type: 'refusal', refusal }` content part.
  *
  * The conversation is sent as chat messages: the instructions as a leading `system` message,
  * consecutive function calls as one assistant message with `tool_calls`, their outputs as `tool`

@@ -25,7 +25,9 @@ const api: ApiLabel = 'OpenAI Responses API';
  * subscription and aborted on unsubscription. It emits a `raw` event for every event the SDK's
  * stream delivers, untouched; a `text-delta` for each `response.output_text.delta`; and, last,
  * one `response` whose output items and usage come from `response.completed`. Reasoning and other
- * items are kept as they came, so they go back in the next turn's input.
+ * items are kept as they came, so they go back in the next turn's input. A refusal
+ * (`response.refusal.delta`) is not text: it is no `text-delta`, and reaches the response as the
+ * message's `{ type: 'refusal', refusal }` content part.
  *
  * ## Example
  *

@@ -52,25 +52,25 @@ export function toModelProviderError(error: unknown, api: ApiLabel, context: Fai
   const cause = scrub(error, secret);
 
   if (error instanceof APIConnectionTimeoutError) {
-    return new ModelProviderError(message(`${api} request to ${where(context.baseURL)} timed out: ${error.message}`), {
+    return new ModelProviderError({
+      message: message(`${api} request to ${where(context.baseURL)} timed out: ${error.message}`),
       cause,
       retryable: true,
     });
   }
   if (error instanceof APIConnectionError) {
-    return new ModelProviderError(
-      message(`${api} connection failed: could not reach ${where(context.baseURL)}${reasonOf(error.cause)}.`),
-      {
-        cause,
-        retryable: true,
-      },
-    );
+    return new ModelProviderError({
+      message: message(`${api} connection failed: could not reach ${where(context.baseURL)}${reasonOf(error.cause)}.`),
+      cause,
+      retryable: true,
+    });
   }
   if (error instanceof APIError) {
     const code = typeof error.code === 'string' ? error.code : undefined;
     const what = error.status === undefined ? 'error' : 'request failed';
     const retryAfterMs = retryAfterOf(error.headers);
-    return new ModelProviderError(message(`${api} ${what}: ${error.message}`), {
+    return new ModelProviderError({
+      message: message(`${api} ${what}: ${error.message}`),
       cause,
       ...(error.status === undefined
         ? { retryable: code !== undefined && retryableCodes.has(code) }
@@ -80,18 +80,20 @@ export function toModelProviderError(error: unknown, api: ApiLabel, context: Fai
     });
   }
   if (error instanceof SyntaxError) {
-    return new ModelProviderError(message(`${api} sent an event that is not valid JSON: ${error.message}`), {
+    return new ModelProviderError({
+      message: message(`${api} sent an event that is not valid JSON: ${error.message}`),
       cause,
       retryable: true,
     });
   }
   const text = error instanceof Error ? error.message : String(error);
-  return new ModelProviderError(
-    message(
+  return new ModelProviderError({
+    message: message(
       `${api} stream failed: the connection broke off before the response completed (${text}${reasonOf(causeOf(error))}).`,
     ),
-    { cause, retryable: true },
-  );
+    cause,
+    retryable: true,
+  });
 }
 
 /** Provider error codes (inside a stream) that another try may get past. */
@@ -111,7 +113,8 @@ export function providerReportedError(
 ): ModelProviderError {
   const code = details.code ?? undefined;
   const text = details.message ?? (code === undefined ? 'the provider reported an error' : code);
-  return new ModelProviderError(redact(`${api} error: ${text}`, secret), {
+  return new ModelProviderError({
+    message: redact(`${api} error: ${text}`, secret),
     retryable: code !== undefined && retryableCodes.has(code),
     ...(code === undefined ? {} : { code }),
   });
@@ -123,7 +126,8 @@ export function providerReportedError(
  */
 export function incompleteError(api: ApiLabel, reason: string | undefined, usage: Usage): ModelProviderError {
   const code = reason ?? 'incomplete';
-  return new ModelProviderError(`${api} error: the response is incomplete (${reason ?? 'no reason given'}).`, {
+  return new ModelProviderError({
+    message: `${api} error: the response is incomplete (${reason ?? 'no reason given'}).`,
     code,
     usage,
     retryable: false,
@@ -132,7 +136,10 @@ export function incompleteError(api: ApiLabel, reason: string | undefined, usage
 
 /** The error for a stream that ended before the response was complete. */
 export function endedEarlyError(api: ApiLabel): ModelProviderError {
-  return new ModelProviderError(`${api}: the stream ended before the response completed.`, { retryable: true });
+  return new ModelProviderError({
+    message: `${api}: the stream ended before the response completed.`,
+    retryable: true,
+  });
 }
 
 /** The base URL as an error may show it: scheme, host and path; never credentials or a query. */

@@ -16,7 +16,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function malformed(source: string, what: string): ModelBehaviorError {
-  return new ModelBehaviorError(`Model '${source}' returned a malformed response: ${what}.`);
+  return new ModelBehaviorError({ message: `Model '${source}' returned a malformed response: ${what}.` });
 }
 
 function isCount(value: unknown): value is number {
@@ -60,6 +60,6 @@ export function checkModelResponse(response: unknown, source: string): ModelResp
 /** @throws ModelBehaviorError when a `text-delta`'s delta is not a string. */
 export function checkDelta(delta: unknown, source: string): string {
   if (typeof delta !== 'string')
-    throw new ModelBehaviorError(`Model '${source}' emitted a text-delta whose delta is not a string.`);
+    throw new ModelBehaviorError({ message: `Model '${source}' emitted a text-delta whose delta is not a string.` });
   return delta;
 }

@@ -26,5 +26,5 @@ export function idleTimeout<T>(
   scheduler: SchedulerLike = asyncScheduler,
 ): MonoTypeOperatorFunction<T> {
   if (timeoutMs === undefined) return (source) => source;
-  return timeout({ each: timeoutMs, scheduler, with: () => throwError(() => new ModelTimeoutError(timeoutMs)) });
+  return timeout({ each: timeoutMs, scheduler, with: () => throwError(() => new ModelTimeoutError({ timeoutMs })) });
 }

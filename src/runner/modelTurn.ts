@@ -19,7 +19,7 @@ import { modelRequest, resolveInstructions, turnSettings } from './turnRequest.j
 export function modelTurn<TContext>(state: RunState, run: RunContext<TContext>): Observable<RunEvent<unknown>> {
   return defer(() => {
     const { maxTurns, context } = run.settings;
-    if (state.turn >= maxTurns) throw new MaxTurnsExceededError(maxTurns);
+    if (state.turn >= maxTurns) throw new MaxTurnsExceededError({ maxTurns });
     const turn = ++state.turn;
     const agent = run.agents.get(state.agent);
     const plan = run.plans.get(agent);
@@ -89,7 +89,9 @@ function streamResponse<TContext>(
       },
       complete: () => {
         if (response === undefined) {
-          subscriber.error(new ModelBehaviorError(`Model '${source}' completed its stream without a response event.`));
+          subscriber.error(
+            new ModelBehaviorError({ message: `Model '${source}' completed its stream without a response event.` }),
+          );
           return;
         }
         let checked: ModelResponse;

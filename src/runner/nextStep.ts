@@ -74,9 +74,9 @@ function planCalls(
     if (tools.has(call.name)) return { kind: 'function', call };
     const target = handoffs.get(call.name);
     if (target === undefined) {
-      throw new ModelBehaviorError(
-        `The model called a tool named '${call.name}', which agent '${agent.name}' does not have.`,
-      );
+      throw new ModelBehaviorError({
+        message: `The model called a tool named '${call.name}', which agent '${agent.name}' does not have.`,
+      });
     }
     const carriedOut = !handedOff;
     handedOff = true;

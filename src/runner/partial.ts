@@ -12,7 +12,10 @@ import type { RunState } from './runState.js';
 export function withPartial(error: unknown, state: RunState): AgentsError {
   const ours = AgentsError.isInstance(error)
     ? error
-    : new AgentsError(`The run failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    : new AgentsError({
+        message: `The run failed: ${error instanceof Error ? error.message : String(error)}`,
+        cause: error,
+      });
   ours.partial ??= state.partial();
   return ours;
 }

@@ -124,10 +124,11 @@ export class Runner {
     });
     if (!ended) {
       subscription.unsubscribe();
-      throw new SyncRunError(
-        'runSync() could not finish the run synchronously: a model, tool or instructions function answered asynchronously. ' +
+      throw new SyncRunError({
+        message:
+          'runSync() could not finish the run synchronously: a model, tool or instructions function answered asynchronously. ' +
           'Use run() for asynchronous models and tools.',
-      );
+      });
     }
     if (failure !== undefined) throw failure;
     if (!result) throw new NoFinalOutputError();

@@ -90,7 +90,11 @@ export function runToolCall<TContext>(
       finished = true;
       if (setup.toolErrors === 'throw' || error instanceof SyncRunError) {
         const passThrough = error instanceof SyncRunError || error instanceof ToolTimeoutError;
-        subscriber.error(passThrough ? error : new ToolCallError(call.name, call.call_id, why, { cause: error }));
+        subscriber.error(
+          passThrough
+            ? error
+            : new ToolCallError({ toolName: call.name, callId: call.call_id, message: why, cause: error }),
+        );
         return;
       }
       subscriber.next({
@@ -119,7 +123,7 @@ export function runToolCall<TContext>(
     const { timeoutMs } = tool;
     if (timeoutMs !== undefined && setup.scheduler) {
       timer = setup.scheduler.schedule(() => {
-        const error = new ToolTimeoutError(call.name, call.call_id, timeoutMs);
+        const error = new ToolTimeoutError({ toolName: call.name, callId: call.call_id, timeoutMs });
         controller.abort(error);
         fail(error, `the tool ran past its timeoutMs of ${timeoutMs} ms and was aborted.`);
       }, timeoutMs);

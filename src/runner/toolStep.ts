@@ -38,16 +38,14 @@ export function toolStep<TContext>(
       toolResult: run.mode.toolResult,
     };
 
-    const announced = functionCalls.map(
-      ({ call }): ToolCallEvent => ({
-        type: 'tool-call',
-        agent: agent.name,
-        turn,
-        callId: call.call_id,
-        name: call.name,
-        arguments: parseArguments(call.arguments),
-      }),
-    );
+    const announced = functionCalls.map(({ call }): ToolCallEvent => ({
+      type: 'tool-call',
+      agent: agent.name,
+      turn,
+      callId: call.call_id,
+      name: call.name,
+      arguments: parseArguments(call.arguments),
+    }));
     const executions = functionCalls.map(({ call }) =>
       runToolCall(call, tools.get(call.name)!, setup).pipe(
         tap((outcome) => outputs.set(call.call_id, outcome.outputText)),
@@ -57,16 +55,16 @@ export function toolStep<TContext>(
     const finish = defer((): Observable<RunEvent<unknown>> => {
       if (functionCalls.length > 0) state.toolUse.add(agent.name);
       state.addItems(
-        calls.map(
-          (planned): FunctionCallOutputItem => ({
-            type: 'function_call_output',
-            call_id: planned.call.call_id,
-            output: planned.kind === 'function' ? (outputs.get(planned.call.call_id) ?? '') : handoffOutput(planned),
-          }),
-        ),
+        calls.map((planned): FunctionCallOutputItem => ({
+          type: 'function_call_output',
+          call_id: planned.call.call_id,
+          output: planned.kind === 'function' ? (outputs.get(planned.call.call_id) ?? '') : handoffOutput(planned),
+        })),
       );
       state.next = { type: 'call-model' };
-      const handoff = calls.find((planned): planned is PlannedHandoff => planned.kind === 'handoff' && planned.carriedOut);
+      const handoff = calls.find(
+        (planned): planned is PlannedHandoff => planned.kind === 'handoff' && planned.carriedOut,
+      );
       if (!handoff) return EMPTY;
       state.agent = handoff.target;
       const updated: AgentUpdatedEvent = {

@@ -1,7 +1,7 @@
 import { defer, from, of, type Observable } from 'rxjs';
 import { handoffToolSpec, type Agent } from '../agent.js';
 import { InvalidArgumentError } from '../errors.js';
-import { outputJsonSchema } from '../internal/zodSchemas.js';
+import { outputSchemaOf } from '../internal/outputSchema.js';
 import type { FunctionToolSpec, JsonSchema, Model, ModelRequest, ModelSettings } from '../model.js';
 import type { RunSettings } from './runContext.js';
 import type { RunState } from './runState.js';
@@ -13,9 +13,6 @@ export interface TurnPlan {
   readonly outputSchema: { readonly name: string; readonly schema: JsonSchema } | undefined;
   readonly settings: ModelSettings;
 }
-
-// The JSON schema of an outputType is the same for every run: compute it once per schema.
-const outputSchemas = new WeakMap<object, JsonSchema>();
 
 /** The turn plans of one run, made on first use of each agent. */
 export class TurnPlans<TContext> {
@@ -52,27 +49,10 @@ function resolveModel<TContext>(agent: Agent<unknown, TContext>, settings: RunSe
 }
 
 function planTurn<TContext>(agent: Agent<unknown, TContext>, settings: RunSettings<TContext>): TurnPlan {
-  let outputSchema: TurnPlan['outputSchema'];
-  if (agent.outputType) {
-    let schema = outputSchemas.get(agent.outputType);
-    if (!schema) {
-      try {
-        schema = outputJsonSchema(agent.outputType, 'final_output');
-      } catch (cause) {
-        throw new InvalidArgumentError({
-          argument: 'outputType',
-          message: `agent '${agent.name}': the schema cannot be turned into a strict JSON schema.`,
-          cause,
-        });
-      }
-      outputSchemas.set(agent.outputType, schema);
-    }
-    outputSchema = { name: 'final_output', schema };
-  }
   return {
     model: resolveModel(agent, settings),
     tools: [...agent.tools.map((t) => t.spec), ...agent.handoffs.map(handoffToolSpec)],
-    outputSchema,
+    outputSchema: outputSchemaOf(agent),
     settings: { ...settings.modelSettings, ...agent.modelSettings },
   };
 }

@@ -33,6 +33,8 @@ export interface FakeTurnOptions {
  * - `{ text }`: a string, or the exact deltas as an array;
  * - `{ toolCalls, text? }`: calls to tools (or handoffs, `transfer_to_<agent>`), after optional text;
  * - `{ output }`: a structured answer, streamed as JSON text;
+ * - `{ refusal }`: the model refuses: no text deltas, and an assistant message whose content is one
+ *   `{ type: 'refusal', refusal }` part, as the Responses API gives it;
  * - `{ events }`: exactly these model events (give the `response` event yourself);
  * - `{ error, text? }`: the call fails with `error`, after streaming the optional text (a
  *   `ModelProviderError` with `retryable: true` is what the run's `retry` option retries);
@@ -44,6 +46,7 @@ export type FakeTurn =
   | (FakeTurnOptions & { readonly text: string | readonly string[] })
   | (FakeTurnOptions & { readonly toolCalls: readonly FakeToolCall[]; readonly text?: string | readonly string[] })
   | (FakeTurnOptions & { readonly output: unknown })
+  | (FakeTurnOptions & { readonly refusal: string })
   | { readonly events: readonly ModelEvent[] }
   | { readonly error: unknown; readonly text?: string | readonly string[] }
   | { readonly stall: true; readonly text?: string | readonly string[] };
@@ -92,6 +95,17 @@ function scriptTurn(turn: FakeTurn, number: number): { events: ModelEvent[]; err
   if ('error' in turn)
     return { events: deltasOf(turn.text).map((delta) => ({ type: 'text-delta', delta })), error: turn.error };
 
+  if ('refusal' in turn) {
+    const refusal: OutputItem = {
+      type: 'message',
+      role: 'assistant',
+      id: `fake_msg_${number}`,
+      status: 'completed',
+      content: [{ type: 'refusal', refusal: turn.refusal }],
+    };
+    const response = { id: turn.id ?? `fake_resp_${number}`, output: [refusal], usage: usageOf(turn.usage) };
+    return { events: [{ type: 'response', response }] };
+  }
   const text = 'output' in turn ? splitIntoDeltas(JSON.stringify(turn.output)) : deltasOf(turn.text);
   const events: ModelEvent[] = text.map((delta) => ({ type: 'text-delta', delta }));
   const output: OutputItem[] = [];
@@ -174,9 +188,9 @@ export function fakeModel(turns: readonly FakeTurn[], options: FakeModelOptions 
         const turn = turns[number - 1];
         if (turn === undefined) {
           subscriber.error(
-            new AgentsError(
-              `fakeModel: the script has ${turns.length} turn(s), but the model was called a ${number}. time.`,
-            ),
+            new AgentsError({
+              message: `fakeModel: the script has ${turns.length} turn(s), but the model was called a ${number}. time.`,
+            }),
           );
           return;
         }

@@ -29,7 +29,7 @@ const routes: Record<string, () => Observable<RunEvent<string>>> = {
   '/error': () =>
     concat(
       sampleRun(2, sampleRunEvents.slice(0, 4)),
-      throwError(() => new MaxTurnsExceededError(3)),
+      throwError(() => new MaxTurnsExceededError({ maxTurns: 3 })),
     ),
   '/forever': () => concat(sampleRun(2, sampleRunEvents.slice(0, 3)), NEVER),
 };
@@ -99,7 +99,10 @@ describe('serveServerSentEvents + fromServerSentEvents over loopback HTTP', () =
     expect(received).toEqual(sampleRunEvents.slice(0, 4));
     expect(error).toBeInstanceOf(RemoteRunError);
     expect(AgentsError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ name: 'MaxTurnsExceededError', message: new MaxTurnsExceededError(3).message });
+    expect(error).toMatchObject({
+      name: 'MaxTurnsExceededError',
+      message: new MaxTurnsExceededError({ maxTurns: 3 }).message,
+    });
   });
 
   it('unsubscribes the server-side run when the client unsubscribes', async () => {

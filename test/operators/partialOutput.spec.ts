@@ -140,9 +140,10 @@ describe('partialOutput', () => {
       expectObservable(source.pipe(partialOutput())).toBe(
         '-----#',
         undefined,
-        new ModelBehaviorError(
-          'partialOutput() needs a run whose final output is a JSON object (an agent with an outputType), but this run\'s final output is a string ("Rome, in spring.").',
-        ),
+        new ModelBehaviorError({
+          message:
+            'partialOutput() needs a run whose final output is a JSON object (an agent with an outputType), but this run\'s final output is a string ("Rome, in spring.").',
+        }),
       );
     });
   });
@@ -153,7 +154,7 @@ describe('partialOutput', () => {
       expectObservable(source.pipe(partialOutput())).toBe(
         '-x-#',
         { x: { city: 'Ro' } },
-        new NoFinalOutputError('partialOutput(): the run completed without a final output.'),
+        new NoFinalOutputError({ message: 'partialOutput(): the run completed without a final output.' }),
       );
     });
   });
@@ -163,7 +164,7 @@ describe('partialOutput', () => {
       expectObservable(cold<RunEvent<object>>('|').pipe(partialOutput())).toBe(
         '#',
         undefined,
-        new NoFinalOutputError('partialOutput(): the run completed without a final output.'),
+        new NoFinalOutputError({ message: 'partialOutput(): the run completed without a final output.' }),
       );
     });
   });

@@ -38,7 +38,8 @@ describe('toServerSentEvents', () => {
 
   it('turns an error into a last error frame with name and message only, then completes', () => {
     marbles(({ cold, expectObservable }) => {
-      const error = new ModelProviderError('Rate limit reached for gpt-4.1-mini', {
+      const error = new ModelProviderError({
+        message: 'Rate limit reached for gpt-4.1-mini',
         status: 429,
         code: 'rate_limit_exceeded',
         cause: new Error('secret sk-123'),
@@ -87,7 +88,7 @@ describe('toServerSentEvents', () => {
     const out: string[] = [];
     concat(
       of<RunEvent[]>(events.c),
-      throwError(() => new AgentsError('boom')),
+      throwError(() => new AgentsError({ message: 'boom' })),
     )
       .pipe(toServerSentEvents())
       .subscribe((frame) => out.push(frame));

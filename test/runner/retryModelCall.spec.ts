@@ -18,14 +18,16 @@ const values: Record<string, ModelEvent> = {
   u: { type: 'text-delta', delta: 'Hello' },
   R: { type: 'response', response: { id: 'resp', output: [], usage } },
 };
-const dropped = new ModelProviderError('OpenAI Responses API stream failed: the connection broke off.', {
+const dropped = new ModelProviderError({
+  message: 'OpenAI Responses API stream failed: the connection broke off.',
   retryable: true,
 });
-const unauthorized = new ModelProviderError('OpenAI Responses API request failed: 401 Incorrect API key provided', {
+const unauthorized = new ModelProviderError({
+  message: 'OpenAI Responses API request failed: 401 Incorrect API key provided',
   status: 401,
 });
 const rateLimited = (retryAfterMs: number) =>
-  new ModelProviderError('OpenAI Responses API request failed: 429 Slow down', { status: 429, retryAfterMs });
+  new ModelProviderError({ message: 'OpenAI Responses API request failed: 429 Slow down', status: 429, retryAfterMs });
 
 /** Delays of 10, 20, 40 … ms with `random` 0 (the lower half of the jitter range). */
 const policy = (overrides: Partial<RetryPolicy> = {}): RetryPolicy => ({
@@ -146,7 +148,7 @@ describe('retryModelCall', () => {
     marbles(({ cold, expectObservable, expectSubscriptions }) => {
       const stalled = cold<ModelEvent>('--r-------R|', values);
       const call = guardModelCall(attemptsOf([stalled]), { idleTimeoutMs: 5 });
-      expectObservable(call).toBe('--r----#', values, new ModelTimeoutError(5));
+      expectObservable(call).toBe('--r----#', values, new ModelTimeoutError({ timeoutMs: 5 }));
       expectSubscriptions(stalled.subscriptions).toBe('^------!');
     });
   });
@@ -212,15 +214,15 @@ describe('backoffDelay', () => {
 
 describe('isRetryable', () => {
   it.each([
-    [new ModelTimeoutError(100), true],
-    [new ModelProviderError('x', { status: 429 }), true],
-    [new ModelProviderError('x', { status: 500 }), true],
-    [new ModelProviderError('x', { status: 503 }), true],
-    [new ModelProviderError('x', { status: 408 }), true],
-    [new ModelProviderError('x', { status: 400 }), false],
-    [new ModelProviderError('x', { status: 401 }), false],
-    [new ModelProviderError('x', { code: 'max_output_tokens', retryable: false }), false],
-    [new ModelProviderError('x'), false],
+    [new ModelTimeoutError({ timeoutMs: 100 }), true],
+    [new ModelProviderError({ message: 'x', status: 429 }), true],
+    [new ModelProviderError({ message: 'x', status: 500 }), true],
+    [new ModelProviderError({ message: 'x', status: 503 }), true],
+    [new ModelProviderError({ message: 'x', status: 408 }), true],
+    [new ModelProviderError({ message: 'x', status: 400 }), false],
+    [new ModelProviderError({ message: 'x', status: 401 }), false],
+    [new ModelProviderError({ message: 'x', code: 'max_output_tokens', retryable: false }), false],
+    [new ModelProviderError({ message: 'x' }), false],
     [Object.assign(new Error('custom'), { retryable: true }), true],
     [new Error('plain'), false],
     ['a string', false],

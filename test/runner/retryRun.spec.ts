@@ -44,7 +44,7 @@ function finalOutput(text: string, responseId: string, messageId: string) {
   };
 }
 const dropped = () =>
-  new ModelProviderError('OpenAI Responses API stream failed: the connection broke off.', { retryable: true });
+  new ModelProviderError({ message: 'OpenAI Responses API stream failed: the connection broke off.', retryable: true });
 
 beforeEach(() => {
   vi.spyOn(Math, 'random').mockReturnValue(0); // backoff = half its ceiling

@@ -306,6 +306,46 @@ describe('startServer: the script', () => {
     expect([second.id, second.choices[0]?.message.content]).toEqual(['chatcmpl-2', 'second']);
   });
 
+  it("scripts a refusal for both APIs, streamed and not, as the SDK's accumulators read it", async () => {
+    const refusal = 'I can’t help with that.';
+    const client = await serve({ refusal }, { refusal }, { refusal: ['I can’t', ' help.'] }, { refusal });
+
+    const events: ResponseStreamEvent[] = [];
+    const stream = client.responses.stream({ model: 'm', input: 'Hi' }).on('event', (event) => events.push(event));
+    const response = await stream.finalResponse();
+    expect(events.map((event) => event.type)).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.content_part.added',
+      ...Array<string>(5).fill('response.refusal.delta'),
+      'response.refusal.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.completed',
+    ]);
+    expect(events.find((event) => event.type === 'response.refusal.done')).toMatchObject({ refusal });
+    expect(response.output).toMatchObject([
+      { id: 'msg_1', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'refusal', refusal }] },
+    ]);
+    expect(textDeltas(events)).toEqual([]);
+
+    const plain = await client.responses.create({ model: 'm', input: 'Hi' });
+    expect(plain.output[0]).toMatchObject({ type: 'message', content: [{ type: 'refusal', refusal }] });
+
+    const chunks = await collect(await chatStream(client));
+    expect(chunks[0]?.choices[0]?.delta).toEqual({ role: 'assistant', content: null, refusal: '' });
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta.refusal ?? '').join('')).toBe('I can’t help.');
+    expect(chatText(chunks)).toBe('');
+    expect(chunks.at(-2)?.choices[0]?.finish_reason).toBe('stop');
+
+    const completion = await client.chat.completions.create({
+      model: 'm',
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(completion.choices[0]?.message).toEqual({ role: 'assistant', content: null, refusal });
+  });
+
   it('takes turns pushed later', async () => {
     const client = await serve();
     server?.push({ text: 'pushed' });

@@ -68,8 +68,9 @@ function blockingModelCall(): SyncModelCall | undefined {
 /** The error the worker reported, as the class it was: a `ModelTimeoutError` or a `ModelProviderError`. */
 function rebuildError(error: SyncCallError): AgentsError {
   if (error.name === 'ModelTimeoutError' && error.timeoutMs !== undefined)
-    return new ModelTimeoutError(error.timeoutMs);
-  const rebuilt = new ModelProviderError(error.message, {
+    return new ModelTimeoutError({ timeoutMs: error.timeoutMs });
+  const rebuilt = new ModelProviderError({
+    message: error.message,
     ...(error.status === undefined ? {} : { status: error.status }),
     ...(error.code === undefined ? {} : { code: error.code }),
     ...(error.retryable === undefined ? {} : { retryable: error.retryable }),
@@ -113,9 +114,9 @@ export function bridgedModelCall(
     const call = blockingModelCall();
     if (!call) {
       subscriber.error(
-        new SyncRunError(
-          `runSync() cannot block in this environment (it needs Node's worker threads); use run() instead.`,
-        ),
+        new SyncRunError({
+          message: `runSync() cannot block in this environment (it needs Node's worker threads); use run() instead.`,
+        }),
       );
       return;
     }

@@ -24,9 +24,9 @@ export function syncMode(policy: ModelCallPolicy): RunMode {
     toolScheduler: undefined,
     toolResult: (result, toolName) => {
       if (isPromiseLike(result)) {
-        throw new SyncRunError(
-          `Tool '${toolName}' returned a Promise, but runSync() needs synchronous tools. Use run() for asynchronous tools.`,
-        );
+        throw new SyncRunError({
+          message: `Tool '${toolName}' returned a Promise, but runSync() needs synchronous tools. Use run() for asynchronous tools.`,
+        });
       }
       return toolResultOf(result);
     },

@@ -1,6 +1,6 @@
 /**
  * Generates Chat Completions chunks for a planned turn, in the shapes of the `openai` SDK's
- * `ChatCompletionChunk`: a first chunk with the assistant role, content deltas, tool-call deltas
+ * `ChatCompletionChunk`: a first chunk with the assistant role, content (or refusal) deltas, tool-call deltas
  * by index (id, type and name in the first delta of a call, the arguments over the next ones),
  * a chunk with `finish_reason`, and, when the request asked `stream_options.include_usage`, a
  * last chunk with `choices: []` and the usage. Deterministic: `created` is 0.
@@ -63,8 +63,15 @@ export function chatChunks(plan: TurnPlan, requestBody: unknown): Json[] {
     finish_reason: finishReason,
   });
 
-  chunk([choice({ role: 'assistant', content: plan.text === undefined ? null : '', refusal: null })]);
+  chunk([
+    choice({
+      role: 'assistant',
+      content: plan.text === undefined ? null : '',
+      refusal: plan.refusal === undefined ? null : '',
+    }),
+  ]);
   for (const delta of plan.text ?? []) chunk([choice({ content: delta })]);
+  for (const delta of plan.refusal ?? []) chunk([choice({ refusal: delta })]);
   plan.toolCalls.forEach((call, index) => {
     chunk([
       choice({
@@ -93,11 +100,12 @@ interface ToolCallSnapshot {
 
 /**
  * Folds streamed chunks into the `ChatCompletion` a non-streamed request gets (first choice
- * only): content and tool-call arguments concatenated, the last `finish_reason` and usage.
+ * only): content, refusal and tool-call arguments concatenated, the last `finish_reason` and usage.
  */
 export function completionFromChunks(chunks: readonly unknown[], fallbackUsage: Json | null = null): Json {
   let head: Json = {};
   let content: string | null = null;
+  let refusal: string | null = null;
   let finishReason: unknown = null;
   let usage: unknown = fallbackUsage;
   const calls: ToolCallSnapshot[] = [];
@@ -109,6 +117,7 @@ export function completionFromChunks(chunks: readonly unknown[], fallbackUsage: 
     const choice = asObject(choices[0]);
     const delta = asObject(choice['delta']);
     if (typeof delta['content'] === 'string') content = (content ?? '') + delta['content'];
+    if (typeof delta['refusal'] === 'string') refusal = (refusal ?? '') + delta['refusal'];
     if (choice['finish_reason']) finishReason = choice['finish_reason'];
     for (const rawCall of Array.isArray(delta['tool_calls']) ? delta['tool_calls'] : []) {
       const call = asObject(rawCall);
@@ -120,7 +129,7 @@ export function completionFromChunks(chunks: readonly unknown[], fallbackUsage: 
       if (typeof fn['arguments'] === 'string') snapshot.function.arguments += fn['arguments'];
     }
   }
-  const message: Json = { role: 'assistant', content, refusal: null };
+  const message: Json = { role: 'assistant', content, refusal };
   if (calls.length > 0) message['tool_calls'] = calls;
   return {
     id: head['id'],

@@ -12,6 +12,7 @@ export type {
   JsonTurn,
   LocalServer,
   RecordedRequest,
+  RefusalTurn,
   ScriptedToolCall,
   ScriptedTurn,
   ScriptedUsage,

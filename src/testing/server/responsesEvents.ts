@@ -1,7 +1,7 @@
 /**
  * Generates the Responses API's server-sent events for a planned turn, in the shapes of the
  * `openai` SDK's `ResponseStreamEvent` types and in the order OpenAI sends them: created,
- * in_progress, the message (item, content part, text deltas, done events), each function call
+ * in_progress, the message (item, content part, text or refusal deltas, done events), each function call
  * (item, argument deltas, done events), completed. Deterministic: `created_at` is 0, ids are
  * numbered by turn (`msg_<turn>`, `fc_<turn>_<index>`).
  */
@@ -81,6 +81,30 @@ export function responsesEvents(plan: TurnPlan, requestBody: unknown): Json[] {
     emit('response.output_text.done', { item_id, output_index, content_index: 0, text, logprobs: [] });
     emit('response.content_part.done', { item_id, output_index, content_index: 0, part: part(text) });
     const done = item('completed', [part(text)]);
+    emit('response.output_item.done', { output_index, item: done });
+    output.push(done);
+  }
+
+  if (plan.refusal !== undefined) {
+    const output_index = output.length;
+    const item_id = `msg_${plan.turn}`;
+    const refusal = plan.refusal.join('');
+    const part = (value: string): Json => ({ type: 'refusal', refusal: value });
+    const item = (status: string, content: Json[]): Json => ({
+      id: item_id,
+      type: 'message',
+      status,
+      content,
+      role: 'assistant',
+    });
+    emit('response.output_item.added', { output_index, item: item('in_progress', []) });
+    emit('response.content_part.added', { item_id, output_index, content_index: 0, part: part('') });
+    for (const delta of plan.refusal) {
+      emit('response.refusal.delta', { item_id, output_index, content_index: 0, delta });
+    }
+    emit('response.refusal.done', { item_id, output_index, content_index: 0, refusal });
+    emit('response.content_part.done', { item_id, output_index, content_index: 0, part: part(refusal) });
+    const done = item('completed', [part(refusal)]);
     emit('response.output_item.done', { output_index, item: done });
     output.push(done);
   }

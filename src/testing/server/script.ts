@@ -20,8 +20,10 @@ export interface TurnPlan {
   readonly id: string;
   /** 1-based turn number, used in generated item ids. */
   readonly turn: number;
-  /** Text deltas, or `undefined` when the response has no assistant message. */
+  /** Text deltas, or `undefined` when the response has no assistant text. */
   readonly text: readonly string[] | undefined;
+  /** Refusal deltas, or `undefined` when the model does not refuse (a refusal turn has no text). */
+  readonly refusal: readonly string[] | undefined;
   readonly toolCalls: readonly PlannedToolCall[];
   readonly usage: { readonly inputTokens: number; readonly outputTokens: number };
 }
@@ -66,8 +68,11 @@ export function planTurn(
   defaultId: (turnNumber: number) => string,
 ): TurnPlan {
   let text: readonly string[] | undefined;
+  let refusal: readonly string[] | undefined;
   let calls: PlannedToolCall[] = [];
-  if ('json' in turn) {
+  if ('refusal' in turn) {
+    refusal = textDeltas(turn.refusal);
+  } else if ('json' in turn) {
     text = splitPieces(JSON.stringify(turn.json) ?? 'null');
   } else {
     text = textDeltas('text' in turn ? turn.text : undefined);
@@ -83,11 +88,13 @@ export function planTurn(
       };
     });
   }
-  const pieceCount = (text?.length ?? 0) + calls.reduce((sum, call) => sum + call.pieces.length, 0);
+  const pieceCount =
+    (text?.length ?? 0) + (refusal?.length ?? 0) + calls.reduce((sum, call) => sum + call.pieces.length, 0);
   return {
     id: turn.id ?? defaultId(turnNumber),
     turn: turnNumber,
     text,
+    refusal,
     toolCalls: calls,
     usage: {
       inputTokens: turn.usage?.inputTokens ?? DEFAULT_INPUT_TOKENS,

@@ -65,6 +65,17 @@ export interface JsonTurn extends TurnOptions {
 }
 
 /**
+ * The model refuses: an assistant message whose content is a refusal, not text. On
+ * `/v1/responses` a `refusal` content part (streamed as `response.refusal.delta` /
+ * `response.refusal.done`); on `/v1/chat/completions` `delta.refusal` pieces (the message's
+ * `refusal` when not streamed). An array gives the exact deltas; a string is split into word-sized
+ * deltas.
+ */
+export interface RefusalTurn extends TurnOptions {
+  readonly refusal: string | readonly string[];
+}
+
+/**
  * Recorded events (for example from a fixture), served as they are: on `/v1/responses` as
  * `event: <type>` + `data:`, on `/v1/chat/completions` as `data:` then `data: [DONE]`.
  * `usage` and `id` are ignored.
@@ -79,7 +90,7 @@ export interface StatusTurn extends TurnOptions {
 }
 
 /** What the server answers to one request. */
-export type ScriptedTurn = TextTurn | ToolCallsTurn | JsonTurn | EventsTurn | StatusTurn;
+export type ScriptedTurn = TextTurn | ToolCallsTurn | JsonTurn | RefusalTurn | EventsTurn | StatusTurn;
 
 /** One request the server received. */
 export interface RecordedRequest {
