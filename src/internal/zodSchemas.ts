@@ -22,7 +22,7 @@ export function isZodObject(value: unknown): value is z.ZodObject {
  * it is exactly what the API accepts in strict mode.
  */
 export function outputJsonSchema(schema: z.ZodType, name: string): JsonSchema {
-  return zodTextFormat(schema, name).schema as JsonSchema;
+  return zodTextFormat(schema, name).schema;
 }
 
 /** The strict JSON schema of a tool's parameters, made by the `openai` SDK's own zod helper. */

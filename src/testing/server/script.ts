@@ -27,9 +27,9 @@ export interface TurnPlan {
 }
 
 /** The generated turns' default input token count. */
-export const DEFAULT_INPUT_TOKENS = 10;
+export const defaultInputTokens = 10;
 
-const PIECE_LENGTH = 8;
+const pieceLength = 8;
 
 /** Splits text into word-sized deltas: each word with the whitespace before it. */
 export function splitWords(text: string): string[] {
@@ -37,7 +37,7 @@ export function splitWords(text: string): string[] {
 }
 
 /** Splits a string into pieces of `size` code points (never cutting a surrogate pair). */
-export function splitPieces(text: string, size = PIECE_LENGTH): string[] {
+export function splitPieces(text: string, size = pieceLength): string[] {
   const points = Array.from(text);
   const pieces: string[] = [];
   for (let start = 0; start < points.length; start += size) {
@@ -90,7 +90,7 @@ export function planTurn(
     text,
     toolCalls: calls,
     usage: {
-      inputTokens: turn.usage?.inputTokens ?? DEFAULT_INPUT_TOKENS,
+      inputTokens: turn.usage?.inputTokens ?? defaultInputTokens,
       outputTokens: turn.usage?.outputTokens ?? pieceCount,
     },
   };
