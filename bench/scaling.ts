@@ -244,7 +244,10 @@ async function main(): Promise<ScalingResult> {
         const a = await floor.run();
         if (n >= 10_000) collectGarbage();
         const b = await rxjsAgents.run();
-        if (i >= 0) (raw.push(a.last), rxjs.push(b.last));
+        if (i >= 0) {
+          raw.push(a.last);
+          rxjs.push(b.last);
+        }
       }
       await server.stats();
       wire.floor.push({ n, runs, ms: median(raw), perUnitUs: (median(raw) * 1000) / n });

@@ -164,8 +164,8 @@ export class Agent<TOutput = string, TContext = unknown> {
     this.model = model;
     this.modelSettings = modelSettings;
     // Copies, frozen: the lists checked here are the lists a run uses, whatever happens to the arrays given.
-    this.tools = Object.freeze([...tools]);
-    this.handoffs = Object.freeze([...handoffs]);
+    this.tools = Object.freeze(tools.slice() as AnyTool<TContext>[]);
+    this.handoffs = Object.freeze(handoffs.slice() as Agent<unknown, TContext>[]);
     this.handoffDescription = handoffDescription;
     this.outputType = outputType;
     this.resetToolChoice = resetToolChoice;

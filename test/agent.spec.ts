@@ -160,7 +160,7 @@ describe('new Agent() with an outputType strict mode cannot express', () => {
     ],
     ['a date', z.object({ when: z.date() }), 'it uses Date, which cannot be represented in JSON Schema'],
   ])('fails at new Agent() for %s, naming where and why in the message', (_, outputType, reason) => {
-    const error = invalidArgument(() => new Agent({ name: 'Travel', outputType: outputType as z.ZodType }));
+    const error = invalidArgument(() => new Agent<unknown>({ name: 'Travel', outputType }));
     expect(error.argument).toBe('outputType');
     expect(error.message).toContain(`Invalid argument \`outputType\`: agent 'Travel': ${reason}`);
     expect(error.cause).toBeInstanceOf(Error); // the SDK's (or zod's) own error, kept

@@ -51,14 +51,17 @@ class Clock {
   last = Number.NaN;
   deltas = 0;
   chars = 0;
-  constructor(private readonly onDelta: (() => void) | undefined) {}
+  readonly #onDelta: (() => void) | undefined;
+  constructor(onDelta: (() => void) | undefined) {
+    this.#onDelta = onDelta;
+  }
   delta(text: string): void {
     const now = performance.now();
     if (this.deltas === 0) this.first = now - this.start;
     this.last = now - this.start;
     this.deltas += 1;
     this.chars += text.length;
-    this.onDelta?.();
+    this.#onDelta?.();
   }
   done(): WireRun {
     const cpu = process.cpuUsage(this.cpuStart);
@@ -177,6 +180,7 @@ export function wireContenders(
           onError: ({ error }) => void (failure = error),
         });
         for await (const text of result.textStream) clock.delta(text);
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the AI SDK's error, as it reported it
         if (failure !== undefined) throw failure;
       });
     },

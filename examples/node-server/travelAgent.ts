@@ -3,7 +3,7 @@
  * either OpenAI (live, with `OPENAI_API_KEY`) or a local OpenAI-compatible server that replays a
  * scripted stream (offline, the default).
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { z } from 'zod';
 import { Agent, OpenAIChatCompletionsModel, OpenAIResponsesModel, type Model } from 'rxjs-agents';
 

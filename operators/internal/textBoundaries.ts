@@ -32,10 +32,10 @@ export interface BoundaryFinder {
  * time, 'こん|に|ち' becomes 'こんにちは', 'い|ま' becomes 'い|ます'. Three is enough for Chinese and
  * Japanese text; Thai, Lao and Khmer would need more, and may see a chunk end inside a word.
  */
-const ADJACENT_WORD_LOOKAHEAD = 3;
+const adjacentWordLookahead = 3;
 
 /** See {@link BoundaryFinder.context}: a long word or sentence costs this much per delta at most. */
-const SEGMENTER_CONTEXT = 256;
+const segmenterContext = 256;
 
 const letter = /\p{L}/u;
 const nonSpace = /\S/;
@@ -48,7 +48,7 @@ export function boundaryFinder(unit: TextUnit): BoundaryFinder {
     case 'word': {
       const segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
       return {
-        context: SEGMENTER_CONTEXT,
+        context: segmenterContext,
         find: (window, offset, contentBefore, final, cuts) =>
           findWords(segmenter, window, offset, contentBefore, final, cuts),
       };
@@ -56,7 +56,7 @@ export function boundaryFinder(unit: TextUnit): BoundaryFinder {
     case 'sentence': {
       const segmenter = new Intl.Segmenter(undefined, { granularity: 'sentence' });
       return {
-        context: SEGMENTER_CONTEXT,
+        context: segmenterContext,
         find: (window, offset, contentBefore, final, cuts) =>
           findSentences(segmenter, window, offset, contentBefore, final, cuts),
       };
@@ -81,7 +81,7 @@ function findLineEnds(
 /**
  * Before each word but the first: spaces and punctuation stay with the word before them, and text
  * before the first word joins it. A boundary is proven once the next word has started, or, between
- * two words with nothing in between, once {@link ADJACENT_WORD_LOOKAHEAD} characters follow it.
+ * two words with nothing in between, once {@link adjacentWordLookahead} characters follow it.
  */
 function findWords(
   segmenter: Intl.Segmenter,
@@ -98,7 +98,7 @@ function findWords(
     const isWord = data.isWordLike === true;
     if (isWord) {
       if (seenWord && index > 0) {
-        if (!final && previousIsWord && window.length - index < ADJACENT_WORD_LOOKAHEAD) break;
+        if (!final && previousIsWord && window.length - index < adjacentWordLookahead) break;
         cuts.push(offset + index);
       }
       seenWord = true;
@@ -151,68 +151,72 @@ function findSentences(
  */
 export class UnitChunker {
   /** Text received and not yet emitted, as pieces. */
-  private parts: string[] = [];
+  #parts: string[] = [];
   /** The length of the held text. */
-  private length = 0;
+  #length = 0;
   /** The proven boundaries in the held text, ascending, none at 0. */
-  private cuts: number[] = [];
+  #cuts: number[] = [];
   /** Whether the unit after the last boundary has content up to the end of the held text. */
-  private content = false;
+  #content = false;
 
-  constructor(
-    private readonly finder: BoundaryFinder,
-    private readonly count: number,
-  ) {}
+  readonly #finder: BoundaryFinder;
+  readonly #count: number;
+
+  constructor(finder: BoundaryFinder, count: number) {
+    this.#finder = finder;
+    this.#count = count;
+  }
 
   /** Whether nothing is held. */
   get isEmpty(): boolean {
-    return this.length === 0;
+    return this.#length === 0;
   }
 
   /** Adds a delta; returns the chunks it completed (usually none or one). */
   push(delta: string): string[] {
-    const scanned = this.length;
-    this.parts.push(delta);
-    this.length += delta.length;
-    const unitStart = this.lastCut();
-    let offset = Math.max(unitStart, scanned - this.finder.context);
-    let window = this.tail(offset);
-    if (offset > unitStart && isLowSurrogate(window.charCodeAt(0))) window = this.tail(--offset);
-    this.content = this.finder.find(window, offset, offset > unitStart && this.content, false, this.cuts);
-    return this.cuts.length >= this.count ? this.take(false) : [];
+    const scanned = this.#length;
+    this.#parts.push(delta);
+    this.#length += delta.length;
+    const unitStart = this.#lastCut();
+    let offset = Math.max(unitStart, scanned - this.#finder.context);
+    let window = this.#tail(offset);
+    if (offset > unitStart && isLowSurrogate(window.charCodeAt(0))) window = this.#tail(--offset);
+    this.#content = this.#finder.find(window, offset, offset > unitStart && this.#content, false, this.#cuts);
+    return this.#cuts.length >= this.#count ? this.#take(false) : [];
   }
 
   /** Everything held, as the chunks it makes now that no more text can follow; holds nothing after. */
   flush(): string[] {
-    const unitStart = this.lastCut();
-    this.finder.find(this.tail(unitStart), unitStart, false, true, this.cuts);
-    return this.take(true);
+    const unitStart = this.#lastCut();
+    this.#finder.find(this.#tail(unitStart), unitStart, false, true, this.#cuts);
+    return this.#take(true);
   }
 
   /** Everything held, in one piece, boundaries or not; holds nothing after. */
   takeAll(): string {
-    const text = this.parts.join('');
-    this.reset();
+    const text = this.#parts.join('');
+    this.#reset();
     return text;
   }
 
-  private lastCut(): number {
-    return this.cuts.length > 0 ? (this.cuts[this.cuts.length - 1] as number) : 0;
+  #lastCut(): number {
+    return this.#cuts.length > 0 ? (this.#cuts[this.#cuts.length - 1] as number) : 0;
   }
 
   /** The held text from `offset` to its end, joining only the pieces it needs. */
-  private tail(offset: number): string {
-    const { parts } = this;
-    let start = this.length;
+  #tail(offset: number): string {
+    const parts = this.#parts;
+    let start = this.#length;
     let first = parts.length;
     while (first > 0 && start > offset) start -= (parts[--first] as string).length;
     const text = first === parts.length - 1 ? (parts[first] as string) : parts.slice(first).join('');
     return start === offset ? text : text.slice(offset - start);
   }
 
-  private take(final: boolean): string[] {
-    const { cuts, count } = this;
-    const text = this.parts.join('');
+  #take(final: boolean): string[] {
+    const cuts = this.#cuts;
+    const count = this.#count;
+    const text = this.#parts.join('');
     const chunks: string[] = [];
     let start = 0;
     let used = 0;
@@ -224,23 +228,23 @@ export class UnitChunker {
     }
     if (final) {
       if (start < text.length) chunks.push(text.slice(start));
-      this.reset();
+      this.#reset();
     } else {
       const rest = text.slice(start);
-      this.parts = rest === '' ? [] : [rest];
-      this.length = rest.length;
-      this.cuts = cuts.slice(used).map((cut) => cut - start);
+      this.#parts = rest === '' ? [] : [rest];
+      this.#length = rest.length;
+      this.#cuts = cuts.slice(used).map((cut) => cut - start);
       // The rest starts on a boundary, so with the first segment of a unit: a word, or a sentence.
-      this.content = rest !== '';
+      this.#content = rest !== '';
     }
     return chunks;
   }
 
-  private reset(): void {
-    this.parts = [];
-    this.length = 0;
-    this.cuts = [];
-    this.content = false;
+  #reset(): void {
+    this.#parts = [];
+    this.#length = 0;
+    this.#cuts = [];
+    this.#content = false;
   }
 }
 

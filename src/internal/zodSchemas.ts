@@ -30,7 +30,7 @@ function zodTypeOf(schema: z.ZodType): string | undefined {
  * @throws Error (the SDK's or zod's) when strict mode cannot express `schema`; see {@link strictSchemaProblem}.
  */
 export function outputJsonSchema(schema: z.ZodType, name: string): JsonSchema {
-  return zodTextFormat(schema, name).schema as JsonSchema;
+  return zodTextFormat(schema, name).schema;
 }
 
 /**

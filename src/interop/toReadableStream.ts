@@ -50,7 +50,7 @@ export function toReadableStream<T>(source: Observable<T>): ReadableStream<T> {
 
   const deliver = (controller: ReadableStreamDefaultController<T>): boolean => {
     if (queue.length > 0) {
-      controller.enqueue(queue.shift() as T);
+      controller.enqueue(queue.shift());
       return true;
     }
     if (end === undefined) return false;

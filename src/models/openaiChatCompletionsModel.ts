@@ -6,14 +6,7 @@ import { ChatStreamState } from './chatStreamState.js';
 import { malformedEvent } from './eventShapes.js';
 import { modelCall } from './modelCall.js';
 import { OpenAIModelBase, type OpenAIModelOptions } from './openaiModelBase.js';
-import {
-  endedEarlyError,
-  incompleteError,
-  providerReportedError,
-  redactJson,
-  toModelProviderError,
-  type ApiLabel,
-} from './providerErrors.js';
+import { endedEarlyError, incompleteError, redactJson, toModelProviderError, type ApiLabel } from './providerErrors.js';
 import { chatResponseFormat, chatSettings, chatTool } from './settings.js';
 
 const api: ApiLabel = 'OpenAI Chat Completions API';

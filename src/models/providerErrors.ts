@@ -68,13 +68,13 @@ export function toModelProviderError(error: unknown, api: ApiLabel, context: Fai
   if (error instanceof APIError) {
     const code = typeof error.code === 'string' ? error.code : undefined;
     const what = error.status === undefined ? 'error' : 'request failed';
-    const retryAfterMs = retryAfterOf(error.headers);
+    const retryAfterMs = retryAfterOf(error.headers as Headers | undefined);
     return new ModelProviderError({
       message: message(`${api} ${what}: ${error.message}`),
       cause,
       ...(error.status === undefined
         ? { retryable: code !== undefined && retryableCodes.has(code) }
-        : { status: error.status }),
+        : { status: error.status as number }),
       ...(code === undefined ? {} : { code }),
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });

@@ -23,7 +23,7 @@ export function modelTurn<TContext>(state: RunState, run: RunContext<TContext>):
     const turn = ++state.turn;
     const agent = run.agents.get(state.agent);
     const plan = run.plans.get(agent);
-    const settings = turnSettings(agent as never, plan, state);
+    const settings = turnSettings(agent, plan, state);
     const started: RunEvent<unknown> = { type: 'turn-started', agent: agent.name, turn };
     const response$ = resolveInstructions(agent, context).pipe(
       switchMap((instructions) => streamResponse(modelRequest(plan, instructions, settings, state), turn, state, run)),
@@ -110,7 +110,7 @@ function streamResponse<TContext>(
           usage: checked.usage,
         });
         try {
-          state.next = decideNextStep(agent as never, checked);
+          state.next = decideNextStep(agent, checked);
         } catch (error) {
           subscriber.error(error);
           return;

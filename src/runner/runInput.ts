@@ -22,5 +22,5 @@ export function toInputItems(input: RunInput): readonly InputItem[] {
       });
     }
   });
-  return input;
+  return input as readonly InputItem[];
 }

@@ -28,7 +28,7 @@ export function createRun<TOutput, TContext>(
   settings: RunSettings<TContext>,
   mode: RunMode,
 ): Observable<RunEvent<TOutput>> {
-  const agents = new AgentGraph<TContext>(startAgent as Agent<unknown, TContext>);
+  const agents = new AgentGraph<TContext>(startAgent);
   return defer(() => {
     const state = RunState.start(startAgent.name, input);
     const run: RunContext<TContext> = { settings, mode, agents, plans: new TurnPlans(settings) };

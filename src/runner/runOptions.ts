@@ -91,11 +91,16 @@ export interface RunnerConfig {
   readonly retry?: RetryOptions;
 }
 
+/** A bad value as an error message shows it: a number as written, anything else as JSON. */
+function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? typeof value);
+}
+
 export function checkMaxTurns(maxTurns: unknown, argument: string): void {
   if (maxTurns !== undefined && (typeof maxTurns !== 'number' || !Number.isInteger(maxTurns) || maxTurns < 1)) {
     throw new InvalidArgumentError({
       argument,
-      message: `maxTurns must be a whole number of at least 1; got ${String(maxTurns)}.`,
+      message: `maxTurns must be a whole number of at least 1; got ${shown(maxTurns)}.`,
     });
   }
 }
@@ -131,7 +136,7 @@ export function checkIdleTimeout(idleTimeoutMs: unknown, argument: string): void
   if (idleTimeoutMs !== undefined && !(isDelay(idleTimeoutMs, 0) && idleTimeoutMs > 0)) {
     throw new InvalidArgumentError({
       argument,
-      message: `idleTimeoutMs must be a number of milliseconds greater than 0 (at most ${maxTimerMs}); got ${String(idleTimeoutMs)}.`,
+      message: `idleTimeoutMs must be a number of milliseconds greater than 0 (at most ${maxTimerMs}); got ${shown(idleTimeoutMs)}.`,
     });
   }
 }

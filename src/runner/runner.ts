@@ -1,6 +1,6 @@
 import { filter, type Observable } from 'rxjs';
 import { Agent } from '../agent.js';
-import { InvalidArgumentError, NoFinalOutputError, SyncRunError } from '../errors.js';
+import { InvalidArgumentError, NoFinalOutputError, SyncRunError, type AgentsError } from '../errors.js';
 import type { FinalOutputEvent, RunEvent } from '../events.js';
 import { AgentGraph } from './agentGraph.js';
 import { asyncMode } from './asyncMode.js';
@@ -82,7 +82,7 @@ export class Runner {
     options?: RunOptions<TContext>,
   ): Promise<RunResult<TOutput, TContext>> {
     const events = this.runStreamed(agent, input, options);
-    const agents = new AgentGraph<TContext>(agent as Agent<unknown, TContext>);
+    const agents = new AgentGraph<TContext>(agent);
     return new Promise((resolve, reject) => {
       let result: RunResult<TOutput, TContext> | undefined;
       events.pipe(filter(isFinalOutput)).subscribe({
@@ -110,15 +110,16 @@ export class Runner {
     options?: RunOptions<TContext>,
   ): RunResult<TOutput, TContext> {
     const events = this.#createRun(agent, input, options, syncMode);
-    const agents = new AgentGraph<TContext>(agent as Agent<unknown, TContext>);
+    const agents = new AgentGraph<TContext>(agent);
     let result: RunResult<TOutput, TContext> | undefined;
     let ended = false;
-    let failure: unknown;
+    // Every error that ends a run is an AgentsError (createRun wraps any other).
+    let failure: AgentsError | undefined;
     const subscription = events.pipe(filter(isFinalOutput)).subscribe({
       next: (event) => (result = runResultOf(event, agents.get(event.agent))),
       error: (error: unknown) => {
         ended = true;
-        failure = error;
+        failure = error as AgentsError;
       },
       complete: () => (ended = true),
     });

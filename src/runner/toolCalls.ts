@@ -29,9 +29,12 @@ export function parseArguments(raw: string): unknown {
 export function toolOutputText(output: unknown): string {
   if (typeof output === 'string') return output;
   if (output === undefined) return '';
+  // A value JSON cannot express (a function, a cycle) is sent as whatever String() makes of it.
   try {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the last resort, on purpose
     return JSON.stringify(output) ?? String(output);
   } catch {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the last resort, on purpose
     return String(output);
   }
 }

@@ -165,7 +165,9 @@ function scriptTurn(turn: FakeTurn, number: number): { events: ModelEvent[]; err
  * @returns A {@link FakeModel}; calls beyond the script fail with an error that says so.
  */
 export function fakeModel(turns: readonly FakeTurn[], options: FakeModelOptions = {}): FakeModel {
-  if (!Array.isArray(turns)) {
+  // Checked through an `unknown` alias: `Array.isArray(turns)` would narrow `turns` itself to `any[]`.
+  const given: unknown = turns;
+  if (!Array.isArray(given)) {
     throw new InvalidArgumentError({ argument: 'turns', message: 'fakeModel() takes an array of scripted turns.' });
   }
   const { name = 'fake', scheduler, interval = 1 } = options;

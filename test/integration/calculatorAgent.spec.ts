@@ -18,7 +18,7 @@ import {
 import { loadFixture, splitResponses, startServer, type LocalServer } from '../../src/testing/server/index.js';
 
 const fixture = (path: string) => loadFixture(new URL(`../fixtures/openai/${path}`, import.meta.url));
-const API_KEY = 'sk-test-secret-calculator';
+const apiKey = 'sk-test-secret-calculator';
 let server: LocalServer | undefined;
 afterEach(async () => server?.close());
 
@@ -32,7 +32,7 @@ const calculator = tool({
 function responsesModel(url: string) {
   return new OpenAIResponsesModel({
     model: 'gpt-5.1-codex-max',
-    client: new OpenAI({ apiKey: API_KEY, baseURL: url, maxRetries: 0 }),
+    client: new OpenAI({ apiKey: apiKey, baseURL: url, maxRetries: 0 }),
   });
 }
 
@@ -96,7 +96,7 @@ describe('the recorded four-turn calculator loop, end to end', () => {
     expect(error).toMatchObject({ code: 'insufficient_quota' });
     expect(
       JSON.stringify({ ...(error as object), message: (error as Error).message, stack: (error as Error).stack }),
-    ).not.toContain(API_KEY);
+    ).not.toContain(apiKey);
   });
 });
 
@@ -125,7 +125,7 @@ describe('Chat Completions runs', () => {
     server = await startServer({ turns: [{ events: fixture('chat/text-300-chunks.jsonl') }] });
     const model = new OpenAIChatCompletionsModel({
       model: 'gpt-4.1-nano',
-      client: new OpenAI({ apiKey: API_KEY, baseURL: server.url, maxRetries: 0 }),
+      client: new OpenAI({ apiKey: apiKey, baseURL: server.url, maxRetries: 0 }),
     });
     const result = await run(new Agent({ name: 'A', model }), 'Write');
     expect(result.finalOutput).toHaveLength(1724);
@@ -142,7 +142,7 @@ describe('Chat Completions runs', () => {
     });
     const model = new OpenAIChatCompletionsModel({
       model: 'grok-3-mini',
-      client: new OpenAI({ apiKey: API_KEY, baseURL: server.url, maxRetries: 0 }),
+      client: new OpenAI({ apiKey: apiKey, baseURL: server.url, maxRetries: 0 }),
     });
     const events = await lastValueFrom(
       runStreamed(new Agent({ name: 'A', model, tools: [weather] }), 'Weather?').pipe(toArray()),
@@ -164,7 +164,7 @@ describe('structured output over HTTP', () => {
       (url: string) =>
         new OpenAIChatCompletionsModel({
           model: 'm',
-          client: new OpenAI({ apiKey: API_KEY, baseURL: url, maxRetries: 0 }),
+          client: new OpenAI({ apiKey: apiKey, baseURL: url, maxRetries: 0 }),
         }),
       (body: Record<string, any>) => body.response_format.json_schema,
     ],

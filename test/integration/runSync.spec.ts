@@ -16,11 +16,11 @@ import {
 } from '../../src/index.js';
 import { startServerProcess, type ServerProcess } from '../../src/testing/server/index.js';
 
-const API_KEY = 'sk-test-secret-sync';
+const apiKey = 'sk-test-secret-sync';
 let server: ServerProcess | undefined;
 afterEach(async () => server?.close());
 
-const client = (url: string) => new OpenAI({ apiKey: API_KEY, baseURL: url, maxRetries: 0 });
+const client = (url: string) => new OpenAI({ apiKey: apiKey, baseURL: url, maxRetries: 0 });
 const add = tool({
   name: 'add',
   description: 'Adds.',
@@ -86,7 +86,7 @@ describe('runSync over HTTP', () => {
     }
     expect(error).toBeInstanceOf(ModelProviderError);
     expect(error).toMatchObject({ status: 401, code: 'invalid_api_key' });
-    expect(`${(error as Error).message} ${(error as Error).stack} ${JSON.stringify(error)}`).not.toContain(API_KEY);
+    expect(`${(error as Error).message} ${(error as Error).stack} ${JSON.stringify(error)}`).not.toContain(apiKey);
   });
 
   it('refuses an asynchronous tool with an error that says to use run()', async () => {

@@ -11,7 +11,7 @@ import { startServer, type LocalServer } from '../../src/testing/server/index.js
 import { InvalidArgumentError, ModelProviderError } from '../../src/errors.js';
 import type { Model, ModelEvent } from '../../src/model.js';
 import { OpenAIChatCompletionsModel, OpenAIResponsesModel } from '../../src/models/index.js';
-import { API_KEY, clientFor, collect, modelRequest, sleep, textOf, waitFor } from './helpers.js';
+import { apiKey, clientFor, collect, modelRequest, sleep, textOf, waitFor } from './helpers.js';
 
 const kinds = [
   { kind: 'openai-responses', Model: OpenAIResponsesModel, path: '/v1/responses' },
@@ -101,7 +101,7 @@ describe.each(kinds)('$kind', ({ kind, Model: ModelClass, path }) => {
     expect(failure.cause).toBeInstanceOf(AuthenticationError);
     expect(ModelProviderError.isInstance(failure)).toBe(true);
     for (const text of [failure.message, String(failure), JSON.stringify(failure), (failure.cause as Error).message]) {
-      expect(text).not.toContain(API_KEY);
+      expect(text).not.toContain(apiKey);
     }
   });
 
@@ -110,7 +110,7 @@ describe.each(kinds)('$kind', ({ kind, Model: ModelClass, path }) => {
       status: 401,
       body: {
         error: {
-          message: `Incorrect API key provided: ${API_KEY}.`,
+          message: `Incorrect API key provided: ${apiKey}.`,
           type: 'invalid_request_error',
           code: 'invalid_api_key',
         },
@@ -119,8 +119,8 @@ describe.each(kinds)('$kind', ({ kind, Model: ModelClass, path }) => {
     const { error } = await collect(model.stream(modelRequest()));
     const failure = error as ModelProviderError;
     expect(failure.message).toContain('Incorrect API key provided');
-    expect(failure.message).not.toContain(API_KEY);
-    expect(JSON.stringify(failure)).not.toContain(API_KEY);
+    expect(failure.message).not.toContain(apiKey);
+    expect(JSON.stringify(failure)).not.toContain(apiKey);
   });
 
   it('a 500 keeps its status', async () => {
@@ -141,7 +141,7 @@ describe.each(kinds)('$kind', ({ kind, Model: ModelClass, path }) => {
 
   it('never shows its client (nor the key) in JSON, strings or util.inspect', () => {
     const shown = [JSON.stringify(model), String(model), inspect(model, { depth: 10, showHidden: true })];
-    for (const text of shown) expect(text).not.toContain(API_KEY);
+    for (const text of shown) expect(text).not.toContain(apiKey);
     expect(JSON.parse(shown[0]!)).toEqual({ name: kind, model: 'gpt-test' });
   });
 
@@ -174,13 +174,13 @@ describe.each(kinds)('$kind', ({ kind, Model: ModelClass, path }) => {
       delete process.env['OPENAI_BASE_URL'];
       const lazy = new ModelClass({ model: 'gpt-test' });
       const call = lazy.stream(modelRequest());
-      process.env['OPENAI_API_KEY'] = API_KEY;
+      process.env['OPENAI_API_KEY'] = apiKey;
       process.env['OPENAI_BASE_URL'] = server.url;
       server.push({ text: 'from env' });
       const { events, error } = await collect(call);
       expect(error).toBeUndefined();
       expect(textOf(events)).toBe('from env');
-      expect(server.requests[0]?.headers['authorization']).toBe(`Bearer ${API_KEY}`);
+      expect(server.requests[0]?.headers['authorization']).toBe(`Bearer ${apiKey}`);
       expect(lazy.toSyncDescriptor().clientOptions).toEqual({});
     });
 

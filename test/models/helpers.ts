@@ -10,11 +10,11 @@ import { userMessage, type InputItem } from '../../src/items.js';
 import type { ModelEvent, ModelRequest } from '../../src/model.js';
 
 /** The API key every test client uses; it must never show in an error. */
-export const API_KEY = 'sk-test-secret-123';
+export const apiKey = 'sk-test-secret-123';
 
 /** A real client on the local server, without retries. */
 export function clientFor(url: string, options: ConstructorParameters<typeof OpenAI>[0] = {}): OpenAI {
-  return new OpenAI({ apiKey: API_KEY, baseURL: url, maxRetries: 0, ...options });
+  return new OpenAI({ apiKey: apiKey, baseURL: url, maxRetries: 0, ...options });
 }
 
 /** A model request: one user message, no tools, no settings, unless overridden. */

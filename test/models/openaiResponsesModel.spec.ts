@@ -5,7 +5,7 @@ import { ModelProviderError } from '../../src/errors.js';
 import { isFunctionCallItem } from '../../src/items.js';
 import type { FunctionToolSpec, ModelResponse } from '../../src/model.js';
 import { OpenAIResponsesModel } from '../../src/models/index.js';
-import { API_KEY, clientFor, collect, fixture, modelRequest, rawOf, textOf } from './helpers.js';
+import { apiKey, clientFor, collect, fixture, modelRequest, rawOf, textOf } from './helpers.js';
 
 const weatherTool: FunctionToolSpec = {
   type: 'function',
@@ -271,6 +271,6 @@ describe('OpenAIResponsesModel', () => {
     server.push({ events: fixture('responses/failed-with-error-event.jsonl') });
     const { error } = await collect(model.stream(modelRequest()));
     expect((error as Error).cause).toBeInstanceOf(APIError);
-    expect(JSON.stringify(error)).not.toContain(API_KEY);
+    expect(JSON.stringify(error)).not.toContain(apiKey);
   });
 });

@@ -9,7 +9,7 @@ import {
   modelFromSyncDescriptor,
   type SyncModelDescriptor,
 } from '../../src/models/index.js';
-import { API_KEY, clientFor, collect, modelRequest, textOf } from './helpers.js';
+import { apiKey, clientFor, collect, modelRequest, textOf } from './helpers.js';
 
 describe('toSyncDescriptor / modelFromSyncDescriptor', () => {
   let server: LocalServer;
@@ -20,7 +20,7 @@ describe('toSyncDescriptor / modelFromSyncDescriptor', () => {
 
   it('describes a given client by its options, as structured-cloneable data', () => {
     const client = new OpenAI({
-      apiKey: API_KEY,
+      apiKey: apiKey,
       baseURL: server.url,
       organization: 'org-1',
       project: 'proj-1',
@@ -34,7 +34,7 @@ describe('toSyncDescriptor / modelFromSyncDescriptor', () => {
       kind: 'openai-chat-completions',
       model: 'm',
       clientOptions: {
-        apiKey: API_KEY,
+        apiKey: apiKey,
         baseURL: server.url,
         organization: 'org-1',
         project: 'proj-1',
@@ -72,7 +72,7 @@ describe('toSyncDescriptor / modelFromSyncDescriptor', () => {
     expect(textOf(events)).toBe('rebuilt');
     expect(server.requests[0]?.path).toBe(path);
     expect(server.requests[0]?.headers['x-team']).toBe('green');
-    expect(server.requests[0]?.headers['authorization']).toBe(`Bearer ${API_KEY}`);
+    expect(server.requests[0]?.headers['authorization']).toBe(`Bearer ${apiKey}`);
   });
 
   it('rejects an unknown kind', () => {
@@ -82,7 +82,7 @@ describe('toSyncDescriptor / modelFromSyncDescriptor', () => {
 
   it('keeps the key out of the model JSON even though the descriptor carries it', () => {
     const model = new OpenAIResponsesModel({ model: 'm', client: clientFor(server.url) });
-    expect(model.toSyncDescriptor().clientOptions.apiKey).toBe(API_KEY);
+    expect(model.toSyncDescriptor().clientOptions.apiKey).toBe(apiKey);
     expect(JSON.stringify(model)).toBe('{"name":"openai-responses","model":"m"}');
   });
 });

@@ -1,6 +1,6 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { concat, finalize, lastValueFrom, NEVER, Observable, of, take, throwError, toArray } from 'rxjs';
+import { concat, lastValueFrom, NEVER, Observable, of, take, throwError, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentsError, InvalidArgumentError, MaxTurnsExceededError } from '../../src/errors.js';
 import type { RunEvent } from '../../src/events.js';

@@ -23,172 +23,188 @@ const characters = (text: string): string[] => Array.from(text);
 
 describe('bufferTokens', () => {
   describe('count', () => {
-    it('joins every `count` deltas into one chunk and flushes the rest on completion', () => {
-      marbles(({ cold, expectObservable, expectSubscriptions }) => {
-        const source = cold('-a-b-c-d-e-|', { a: 'The', b: ' qu', c: 'ick', d: ' br', e: 'own' });
-        const subs = '       ^----------!';
-        const expected = '   ---x---y---(z|)';
+    it(
+      'joins every `count` deltas into one chunk and flushes the rest on completion',
+      marbles((m) => {
+        const source = m.cold('-a-b-c-d-e-|', { a: 'The', b: ' qu', c: 'ick', d: ' br', e: 'own' });
+        const subs = '         ^----------!';
+        const expected = '     ---x---y---(z|)';
 
-        expectObservable(source.pipe(bufferTokens(2))).toBe(expected, { x: 'The qu', y: 'ick br', z: 'own' });
-        expectSubscriptions(source.subscriptions).toBe(subs);
-      });
-    });
+        m.expect(source.pipe(bufferTokens(2))).toBeObservable(expected, { x: 'The qu', y: 'ick br', z: 'own' });
+        m.expect(source).toHaveSubscriptions(subs);
+      }),
+    );
 
-    it('takes the count as an option too', () => {
-      marbles(({ cold, expectObservable }) => {
-        const source = cold('-a-b-c-|', { a: 'a', b: 'b', c: 'c' });
-        expectObservable(source.pipe(bufferTokens({ count: 3 }))).toBe('-----x-|', { x: 'abc' });
-      });
-    });
+    it(
+      'takes the count as an option too',
+      marbles((m) => {
+        const source = m.cold('-a-b-c-|', { a: 'a', b: 'b', c: 'c' });
+        m.expect(source.pipe(bufferTokens({ count: 3 }))).toBeObservable('-----x-|', { x: 'abc' });
+      }),
+    );
 
-    it('emits each delta with a count of 1', () => {
-      marbles(({ cold, expectObservable }) => {
-        const source = cold('-a-b-|', { a: 'Hel', b: 'lo' });
-        expectObservable(source.pipe(bufferTokens(1))).toBe('-a-b-|', { a: 'Hel', b: 'lo' });
-      });
-    });
+    it(
+      'emits each delta with a count of 1',
+      marbles((m) => {
+        const source = m.cold('-a-b-|', { a: 'Hel', b: 'lo' });
+        m.expect(source.pipe(bufferTokens(1))).toBeObservable('-a-b-|', { a: 'Hel', b: 'lo' });
+      }),
+    );
 
-    it('ignores empty deltas: they are not counted and never emitted', () => {
-      marbles(({ cold, expectObservable }) => {
-        const source = cold('-a-e-b-e-e-c-|', { a: 'a', b: 'b', c: 'c', e: '' });
-        expectObservable(source.pipe(bufferTokens(2))).toBe('-----x-------(y|)', { x: 'ab', y: 'c' });
-        const empties = cold('-e-e-|', { e: '' });
-        expectObservable(empties.pipe(bufferTokens(1))).toBe('-----|');
-      });
-    });
+    it(
+      'ignores empty deltas: they are not counted and never emitted',
+      marbles((m) => {
+        const source = m.cold('-a-e-b-e-e-c-|', { a: 'a', b: 'b', c: 'c', e: '' });
+        m.expect(source.pipe(bufferTokens(2))).toBeObservable('-----x-------(y|)', { x: 'ab', y: 'c' });
+        const empties = m.cold('-e-e-|', { e: '' });
+        m.expect(empties.pipe(bufferTokens(1))).toBeObservable('-----|');
+      }),
+    );
 
-    it('completes without values on an empty source', () => {
-      marbles(({ cold, expectObservable, expectSubscriptions }) => {
-        const source = cold<string>('|');
-        expectObservable(source.pipe(bufferTokens(2))).toBe('|');
-        expectSubscriptions(source.subscriptions).toBe('(^!)');
-      });
-    });
+    it(
+      'completes without values on an empty source',
+      marbles((m) => {
+        const source = m.cold<string>('|');
+        m.expect(source.pipe(bufferTokens(2))).toBeObservable('|');
+        m.expect(source).toHaveSubscriptions('(^!)');
+      }),
+    );
 
-    it('never emits on a source that never emits', () => {
-      marbles(({ cold, expectObservable }) => {
-        expectObservable(cold<string>('-').pipe(bufferTokens(2))).toBe('-');
-      });
-    });
+    it(
+      'never emits on a source that never emits',
+      marbles((m) => {
+        m.expect(m.cold<string>('-').pipe(bufferTokens(2))).toBeObservable('-');
+      }),
+    );
 
-    it('flushes what it holds before passing an error on', () => {
-      marbles(({ cold, expectObservable, expectSubscriptions }) => {
+    it(
+      'flushes what it holds before passing an error on',
+      marbles((m) => {
         const error = new Error('stream broke');
-        const source = cold('-a-b-c-#', { a: 'a', b: 'b', c: 'c' }, error);
-        const subs = '       ^------!';
-        const expected = '   ---x---(y#)';
+        const source = m.cold('-a-b-c-#', { a: 'a', b: 'b', c: 'c' }, error);
+        const subs = '         ^------!';
+        const expected = '     ---x---(y#)';
 
-        expectObservable(source.pipe(bufferTokens(2))).toBe(expected, { x: 'ab', y: 'c' }, error);
-        expectSubscriptions(source.subscriptions).toBe(subs);
-      });
-    });
+        m.expect(source.pipe(bufferTokens(2))).toBeObservable(expected, { x: 'ab', y: 'c' }, error);
+        m.expect(source).toHaveSubscriptions(subs);
+      }),
+    );
 
-    it('passes an error on alone when it holds nothing', () => {
-      marbles(({ cold, expectObservable }) => {
+    it(
+      'passes an error on alone when it holds nothing',
+      marbles((m) => {
         const error = new Error('stream broke');
-        const source = cold('-a-b-#', { a: 'a', b: 'b' }, error);
-        expectObservable(source.pipe(bufferTokens(2))).toBe('---x-#', { x: 'ab' }, error);
-      });
-    });
+        const source = m.cold('-a-b-#', { a: 'a', b: 'b' }, error);
+        m.expect(source.pipe(bufferTokens(2))).toBeObservable('---x-#', { x: 'ab' }, error);
+      }),
+    );
 
-    it('stops listening to the source when unsubscribed early, dropping what it holds', () => {
-      marbles(({ hot, expectObservable, expectSubscriptions }) => {
-        const source = hot('-a-^-b-c-d-e-f-|', { a: 'a', b: 'b', c: 'c', d: 'd', e: 'e', f: 'f' });
+    it(
+      'stops listening to the source when unsubscribed early, dropping what it holds',
+      marbles((m) => {
+        const source = m.hot('-a-^-b-c-d-e-f-|', { a: 'a', b: 'b', c: 'c', d: 'd', e: 'e', f: 'f' });
         const subs = '         ^-------!';
         const unsub = '        ^-------!';
         const expected = '     ----x----';
 
-        expectObservable(source.pipe(bufferTokens(2)), unsub).toBe(expected, { x: 'bc' });
-        expectSubscriptions(source.subscriptions).toBe(subs);
-      });
-    });
+        m.expect(source.pipe(bufferTokens(2)), unsub).toBeObservable(expected, { x: 'bc' });
+        m.expect(source).toHaveSubscriptions(subs);
+      }),
+    );
 
-    it('keeps separate state for each subscription', () => {
-      marbles(({ cold, expectObservable }) => {
-        const buffered = cold('-a-b-c-|', { a: 'a', b: 'b', c: 'c' }).pipe(bufferTokens(2));
-        expectObservable(buffered).toBe('        ---x---(y|)', { x: 'ab', y: 'c' });
-        expectObservable(buffered, '--^').toBe('-----x---(y|)', { x: 'ab', y: 'c' });
-      });
-    });
+    it(
+      'keeps separate state for each subscription',
+      marbles((m) => {
+        const buffered = m.cold('-a-b-c-|', { a: 'a', b: 'b', c: 'c' }).pipe(bufferTokens(2));
+        m.expect(buffered).toBeObservable('        ---x---(y|)', { x: 'ab', y: 'c' });
+        m.expect(buffered, '--^').toBeObservable('-----x---(y|)', { x: 'ab', y: 'c' });
+      }),
+    );
   });
 
   describe('timeSpan', () => {
-    it('emits what it holds `timeSpan` after the first delta of the chunk', () => {
-      marbles(({ cold, expectObservable, expectSubscriptions, time }) => {
-        const timeSpan = time('----|');
-        const source = cold('-a-b-------c-|', { a: 'a', b: 'b', c: 'c' });
-        const subs = '       ^------------!';
-        const expected = '   -----x-------(y|)';
+    it(
+      'emits what it holds `timeSpan` after the first delta of the chunk',
+      marbles((m) => {
+        const timeSpan = m.time('----|');
+        const source = m.cold('-a-b-------c-|', { a: 'a', b: 'b', c: 'c' });
+        const subs = '         ^------------!';
+        const expected = '     -----x-------(y|)';
 
-        expectObservable(source.pipe(bufferTokens({ timeSpan }))).toBe(expected, { x: 'ab', y: 'c' });
-        expectSubscriptions(source.subscriptions).toBe(subs);
-      });
-    });
+        m.expect(source.pipe(bufferTokens({ timeSpan }))).toBeObservable(expected, { x: 'ab', y: 'c' });
+        m.expect(source).toHaveSubscriptions(subs);
+      }),
+    );
 
-    it('with timeSpan 0, joins what arrives before the scheduler’s next tick (one write per frame on animationFrameScheduler)', () => {
-      marbles(({ cold, expectObservable }) => {
-        const source = cold('-(ab)-c-(de|)', { a: 'a', b: 'b', c: 'c', d: 'd', e: 'e' });
-        const expected = '   -x----y-(z|)';
+    it(
+      'with timeSpan 0, joins what arrives before the scheduler’s next tick (one write per frame on animationFrameScheduler)',
+      marbles((m) => {
+        const source = m.cold('-(ab)-c-(de|)', { a: 'a', b: 'b', c: 'c', d: 'd', e: 'e' });
+        const expected = '     -x----y-(z|)';
 
-        expectObservable(source.pipe(bufferTokens({ timeSpan: 0 }))).toBe(expected, { x: 'ab', y: 'c', z: 'de' });
-      });
-    });
+        m.expect(source.pipe(bufferTokens({ timeSpan: 0 }))).toBeObservable(expected, { x: 'ab', y: 'c', z: 'de' });
+      }),
+    );
 
-    it('starts the timer at the first delta of a chunk, not at subscription', () => {
-      marbles(({ cold, expectObservable, time }) => {
-        const timeSpan = time('----|');
+    it(
+      'starts the timer at the first delta of a chunk, not at subscription',
+      marbles((m) => {
+        const timeSpan = m.time('----|');
         // Windows counted from subscription (bufferTime) would close at 4 and 8, emitting 'ab' at 8.
-        const source = cold('------a-b------|', { a: 'a', b: 'b' });
-        const expected = '   ----------x----|';
+        const source = m.cold('------a-b------|', { a: 'a', b: 'b' });
+        const expected = '     ----------x----|';
 
-        expectObservable(source.pipe(bufferTokens({ timeSpan }))).toBe(expected, { x: 'ab' });
-      });
-    });
+        m.expect(source.pipe(bufferTokens({ timeSpan }))).toBeObservable(expected, { x: 'ab' });
+      }),
+    );
 
-    it('never emits an empty chunk while the source is idle', () => {
-      marbles(({ cold, expectObservable, time }) => {
-        const timeSpan = time('--|');
-        const source = cold('-a---------------b-|', { a: 'a', b: 'b' });
-        const expected = '   ---x---------------(y|)';
+    it(
+      'never emits an empty chunk while the source is idle',
+      marbles((m) => {
+        const timeSpan = m.time('--|');
+        const source = m.cold('-a---------------b-|', { a: 'a', b: 'b' });
+        const expected = '     ---x---------------(y|)';
 
-        expectObservable(source.pipe(bufferTokens({ timeSpan }))).toBe(expected, { x: 'a', y: 'b' });
-      });
-    });
+        m.expect(source.pipe(bufferTokens({ timeSpan }))).toBeObservable(expected, { x: 'a', y: 'b' });
+      }),
+    );
 
-    it('uses the scheduler it is given', () => {
-      const scheduler = testScheduler();
-      scheduler.run(({ cold, expectObservable }) => {
-        const source = cold('-a-b-----|', { a: 'a', b: 'b' });
-        const timers = recordingScheduler(scheduler);
-        expectObservable(source.pipe(bufferTokens({ timeSpan: 3, scheduler: timers }))).toBe('----x----|', {
+    it(
+      'uses the scheduler it is given',
+      marbles((m) => {
+        const source = m.cold('-a-b-----|', { a: 'a', b: 'b' });
+        const timers = recordingScheduler(m.scheduler);
+        m.expect(source.pipe(bufferTokens({ timeSpan: 3, scheduler: timers }))).toBeObservable('----x----|', {
           x: 'ab',
         });
-        scheduler.schedule(() => expect(timers.scheduled).toHaveLength(1), 9);
-      });
-    });
+        m.scheduler.schedule(() => expect(timers.scheduled).toHaveLength(1), 9);
+      }),
+    );
 
-    it('flushes what it holds before passing an error on', () => {
-      marbles(({ cold, expectObservable, time }) => {
-        const timeSpan = time('-----|');
+    it(
+      'flushes what it holds before passing an error on',
+      marbles((m) => {
+        const timeSpan = m.time('-----|');
         const error = new Error('stream broke');
-        const source = cold('-a-b-#', { a: 'a', b: 'b' }, error);
+        const source = m.cold('-a-b-#', { a: 'a', b: 'b' }, error);
 
-        expectObservable(source.pipe(bufferTokens({ timeSpan }))).toBe('-----(x#)', { x: 'ab' }, error);
-      });
-    });
+        m.expect(source.pipe(bufferTokens({ timeSpan }))).toBeObservable('-----(x#)', { x: 'ab' }, error);
+      }),
+    );
 
-    it('stops listening to the source when unsubscribed early', () => {
-      marbles(({ cold, expectObservable, expectSubscriptions, time }) => {
-        const timeSpan = time('---|');
-        const source = cold('-a-b----c-|', { a: 'a', b: 'b', c: 'c' });
-        const subs = '       ^-----!';
-        const unsub = '      ^-----!';
-        const expected = '   ----x--';
+    it(
+      'stops listening to the source when unsubscribed early',
+      marbles((m) => {
+        const timeSpan = m.time('---|');
+        const source = m.cold('-a-b----c-|', { a: 'a', b: 'b', c: 'c' });
+        const subs = '         ^-----!';
+        const unsub = '        ^-----!';
+        const expected = '     ----x--';
 
-        expectObservable(source.pipe(bufferTokens({ timeSpan })), unsub).toBe(expected, { x: 'ab' });
-        expectSubscriptions(source.subscriptions).toBe(subs);
-      });
-    });
+        m.expect(source.pipe(bufferTokens({ timeSpan })), unsub).toBeObservable(expected, { x: 'ab' });
+        m.expect(source).toHaveSubscriptions(subs);
+      }),
+    );
 
     it('cancels its timer when unsubscribed', () => {
       const scheduler = testScheduler();
@@ -221,40 +237,47 @@ describe('bufferTokens', () => {
   });
 
   describe('count and timeSpan', () => {
-    it('emits at `count` deltas or when the timer fires, whichever comes first', () => {
-      marbles(({ cold, expectObservable, time }) => {
-        const timeSpan = time('-----|');
-        const source = cold('-a-b-c-------d-|', { a: 'a', b: 'b', c: 'c', d: 'd' });
+    it(
+      'emits at `count` deltas or when the timer fires, whichever comes first',
+      marbles((m) => {
+        const timeSpan = m.time('-----|');
+        const source = m.cold('-a-b-c-------d-|', { a: 'a', b: 'b', c: 'c', d: 'd' });
         // 'ab' by count at 3 cancels the timer started at 1; 'c' starts a new one, which fires at 10.
-        const expected = '   ---x------y----(z|)';
+        const expected = '     ---x------y----(z|)';
 
-        expectObservable(source.pipe(bufferTokens({ count: 2, timeSpan }))).toBe(expected, { x: 'ab', y: 'c', z: 'd' });
-      });
-    });
+        m.expect(source.pipe(bufferTokens({ count: 2, timeSpan }))).toBeObservable(expected, {
+          x: 'ab',
+          y: 'c',
+          z: 'd',
+        });
+      }),
+    );
   });
 
   describe("by: 'word'", () => {
-    it('ends each chunk after a word and the spaces and punctuation that follow it', () => {
-      marbles(({ cold, expectObservable, expectSubscriptions }) => {
-        const source = cold('-a-b-c-|', { a: 'Hel', b: 'lo wor', c: 'ld, how' });
-        const subs = '       ^------!';
-        const expected = '   ---x-y-(z|)';
+    it(
+      'ends each chunk after a word and the spaces and punctuation that follow it',
+      marbles((m) => {
+        const source = m.cold('-a-b-c-|', { a: 'Hel', b: 'lo wor', c: 'ld, how' });
+        const subs = '         ^------!';
+        const expected = '     ---x-y-(z|)';
 
-        expectObservable(source.pipe(bufferTokens({ by: 'word' }))).toBe(expected, {
+        m.expect(source.pipe(bufferTokens({ by: 'word' }))).toBeObservable(expected, {
           x: 'Hello ',
           y: 'world, ',
           z: 'how',
         });
-        expectSubscriptions(source.subscriptions).toBe(subs);
-      });
-    });
+        m.expect(source).toHaveSubscriptions(subs);
+      }),
+    );
 
-    it('holds a word until the next word starts', () => {
-      marbles(({ cold, expectObservable }) => {
-        const source = cold('-a-b-c-d-|', { a: 'Hello', b: ',', c: ' ', d: 'w' });
-        expectObservable(source.pipe(bufferTokens({ by: 'word' }))).toBe('-------x-(y|)', { x: 'Hello, ', y: 'w' });
-      });
-    });
+    it(
+      'holds a word until the next word starts',
+      marbles((m) => {
+        const source = m.cold('-a-b-c-d-|', { a: 'Hello', b: ',', c: ' ', d: 'w' });
+        m.expect(source.pipe(bufferTokens({ by: 'word' }))).toBeObservable('-------x-(y|)', { x: 'Hello, ', y: 'w' });
+      }),
+    );
 
     it('keeps leading spaces with the first word', () => {
       expect(chunksOf([' Hello', ', world!'], { by: 'word' })).toEqual([' Hello, ', 'world!']);
@@ -300,54 +323,58 @@ describe('bufferTokens', () => {
       ]);
     });
 
-    it('emits what it holds, even mid-word, when `timeSpan` runs out', () => {
-      marbles(({ cold, expectObservable, time }) => {
-        const timeSpan = time('----|');
-        const source = cold('-a-b-----c-|', { a: 'Hel', b: 'lo wor', c: 'ld' });
+    it(
+      'emits what it holds, even mid-word, when `timeSpan` runs out',
+      marbles((m) => {
+        const timeSpan = m.time('----|');
+        const source = m.cold('-a-b-----c-|', { a: 'Hel', b: 'lo wor', c: 'ld' });
         // The timer started by 'Hel' at 1 keeps running after 'Hello ' leaves 'wor' held: it fires at 5.
-        const expected = '   ---x-y-----(z|)';
+        const expected = '     ---x-y-----(z|)';
 
-        expectObservable(source.pipe(bufferTokens({ by: 'word', timeSpan }))).toBe(expected, {
+        m.expect(source.pipe(bufferTokens({ by: 'word', timeSpan }))).toBeObservable(expected, {
           x: 'Hello ',
           y: 'wor',
           z: 'ld',
         });
-      });
-    });
+      }),
+    );
 
-    it('picks up words again after a mid-word flush', () => {
-      marbles(({ cold, expectObservable, time }) => {
-        const timeSpan = time('--|');
-        const source = cold('-a----b-|', { a: 'wor', b: 'ld, how' });
-        expectObservable(source.pipe(bufferTokens({ by: 'word', timeSpan }))).toBe('---x--y-(z|)', {
+    it(
+      'picks up words again after a mid-word flush',
+      marbles((m) => {
+        const timeSpan = m.time('--|');
+        const source = m.cold('-a----b-|', { a: 'wor', b: 'ld, how' });
+        m.expect(source.pipe(bufferTokens({ by: 'word', timeSpan }))).toBeObservable('---x--y-(z|)', {
           x: 'wor',
           y: 'ld, ',
           z: 'how',
         });
-      });
-    });
+      }),
+    );
 
-    it('flushes what it holds, split into words, before passing an error on', () => {
-      marbles(({ cold, expectObservable }) => {
+    it(
+      'flushes what it holds, split into words, before passing an error on',
+      marbles((m) => {
         const error = new Error('stream broke');
         // '我|喜欢' is not proven yet while more text may follow; an error proves it.
-        const source = cold('-a-#', { a: '我喜欢' }, error);
-        expectObservable(source.pipe(bufferTokens({ by: 'word' }))).toBe('---(xy#)', { x: '我', y: '喜欢' }, error);
-      });
-    });
+        const source = m.cold('-a-#', { a: '我喜欢' }, error);
+        m.expect(source.pipe(bufferTokens({ by: 'word' }))).toBeObservable('---(xy#)', { x: '我', y: '喜欢' }, error);
+      }),
+    );
   });
 
   describe("by: 'sentence'", () => {
-    it('ends each chunk after a sentence, once the next one starts', () => {
-      marbles(({ cold, expectObservable }) => {
-        const source = cold('-a-b-c-|', { a: 'Hello world. Ho', b: 'w are you? I am', c: ' fine.' });
-        expectObservable(source.pipe(bufferTokens({ by: 'sentence' }))).toBe('-x-y---(z|)', {
+    it(
+      'ends each chunk after a sentence, once the next one starts',
+      marbles((m) => {
+        const source = m.cold('-a-b-c-|', { a: 'Hello world. Ho', b: 'w are you? I am', c: ' fine.' });
+        m.expect(source.pipe(bufferTokens({ by: 'sentence' }))).toBeObservable('-x-y---(z|)', {
           x: 'Hello world. ',
           y: 'How are you? ',
           z: 'I am fine.',
         });
-      });
-    });
+      }),
+    );
 
     it('holds a boundary until a letter proves it', () => {
       // After 'etc. (' the segmenter sees a new sentence, but a lowercase word then undoes it.
@@ -384,39 +411,45 @@ describe('bufferTokens', () => {
   });
 
   describe("by: 'line'", () => {
-    it("ends each chunk at a '\\n', as soon as it arrives", () => {
-      marbles(({ cold, expectObservable }) => {
-        const source = cold('-a---b---c-|', { a: 'a\n', b: 'b\nc\n\nd', c: 'e' });
-        expectObservable(source.pipe(bufferTokens({ by: 'line' }))).toBe('-x---(yzu)-(w|)', {
+    it(
+      "ends each chunk at a '\\n', as soon as it arrives",
+      marbles((m) => {
+        const source = m.cold('-a---b---c-|', { a: 'a\n', b: 'b\nc\n\nd', c: 'e' });
+        m.expect(source.pipe(bufferTokens({ by: 'line' }))).toBeObservable('-x---(yzu)-(w|)', {
           x: 'a\n',
           y: 'b\n',
           z: 'c\n',
           u: '\n',
           w: 'de',
         });
-      });
-    });
+      }),
+    );
 
     it("keeps '\\r\\n' together and counts lines with `count`", () => {
       expect(chunksOf(['a\r', '\nb'], { by: 'line' })).toEqual(['a\r\n', 'b']);
       expect(chunksOf(['l1\nl2\nl', '3\nl4'], { by: 'line', count: 2 })).toEqual(['l1\nl2\n', 'l3\nl4']);
     });
 
-    it('starts a new timer for the text after a line that left nothing held', () => {
-      marbles(({ cold, expectObservable, time }) => {
-        const timeSpan = time('----|');
+    it(
+      'starts a new timer for the text after a line that left nothing held',
+      marbles((m) => {
+        const timeSpan = m.time('----|');
         // 'a\n' at 1 leaves nothing held, which cancels its timer: 'b' at 3 starts one that fires at 7.
-        const source = cold('-a-b-----|', { a: 'a\n', b: 'b' });
-        expectObservable(source.pipe(bufferTokens({ by: 'line', timeSpan }))).toBe('-x-----y-|', { x: 'a\n', y: 'b' });
-      });
-    });
+        const source = m.cold('-a-b-----|', { a: 'a\n', b: 'b' });
+        m.expect(source.pipe(bufferTokens({ by: 'line', timeSpan }))).toBeObservable('-x-----y-|', {
+          x: 'a\n',
+          y: 'b',
+        });
+      }),
+    );
 
-    it('treats the text after the last line break as the last line on completion', () => {
-      marbles(({ cold, expectObservable }) => {
-        const source = cold('-a-|', { a: 'no line break' });
-        expectObservable(source.pipe(bufferTokens({ by: 'line' }))).toBe('---(x|)', { x: 'no line break' });
-      });
-    });
+    it(
+      'treats the text after the last line break as the last line on completion',
+      marbles((m) => {
+        const source = m.cold('-a-|', { a: 'no line break' });
+        m.expect(source.pipe(bufferTokens({ by: 'line' }))).toBeObservable('---(x|)', { x: 'no line break' });
+      }),
+    );
   });
 
   describe('long units', () => {

@@ -19,61 +19,67 @@ const events = {
 } satisfies Record<string, RunEvent>;
 
 describe('filterTextDeltas', () => {
-  it('emits the delta of each text-delta event and nothing for the other events', () => {
-    marbles(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold<RunEvent>('-r-a-c-o-u-b-t-f-|', events);
-      const subs = '                 ^----------------!';
-      const expected = '             ---x-------y-----|';
+  it(
+    'emits the delta of each text-delta event and nothing for the other events',
+    marbles((m) => {
+      const source = m.cold<RunEvent>('-r-a-c-o-u-b-t-f-|', events);
+      const subs = '                   ^----------------!';
+      const expected = '               ---x-------y-----|';
 
-      expectObservable(source.pipe(filterTextDeltas())).toBe(expected, { x: 'Hel', y: 'lo' });
-      expectSubscriptions(source.subscriptions).toBe(subs);
-    });
-  });
+      m.expect(source.pipe(filterTextDeltas())).toBeObservable(expected, { x: 'Hel', y: 'lo' });
+      m.expect(source).toHaveSubscriptions(subs);
+    }),
+  );
 
-  it('keeps empty deltas: it filters events, not text', () => {
-    marbles(({ cold, expectObservable }) => {
-      const source = cold<RunEvent>('-a-e-|', { a: events.a, e: { ...base, type: 'text-delta', delta: '' } });
-      expectObservable(source.pipe(filterTextDeltas())).toBe('-x-y-|', { x: 'Hel', y: '' });
-    });
-  });
+  it(
+    'keeps empty deltas: it filters events, not text',
+    marbles((m) => {
+      const source = m.cold<RunEvent>('-a-e-|', { a: events.a, e: { ...base, type: 'text-delta', delta: '' } });
+      m.expect(source.pipe(filterTextDeltas())).toBeObservable('-x-y-|', { x: 'Hel', y: '' });
+    }),
+  );
 
-  it('completes without values on an empty source', () => {
-    marbles(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold<RunEvent>('|');
-      expectObservable(source.pipe(filterTextDeltas())).toBe('|');
-      expectSubscriptions(source.subscriptions).toBe('(^!)');
-    });
-  });
+  it(
+    'completes without values on an empty source',
+    marbles((m) => {
+      const source = m.cold<RunEvent>('|');
+      m.expect(source.pipe(filterTextDeltas())).toBeObservable('|');
+      m.expect(source).toHaveSubscriptions('(^!)');
+    }),
+  );
 
-  it('never emits on a source that never emits', () => {
-    marbles(({ cold, expectObservable }) => {
-      expectObservable(cold<RunEvent>('-').pipe(filterTextDeltas())).toBe('-');
-    });
-  });
+  it(
+    'never emits on a source that never emits',
+    marbles((m) => {
+      m.expect(m.cold<RunEvent>('-').pipe(filterTextDeltas())).toBeObservable('-');
+    }),
+  );
 
-  it('passes an error on after the deltas before it', () => {
-    marbles(({ cold, expectObservable, expectSubscriptions }) => {
+  it(
+    'passes an error on after the deltas before it',
+    marbles((m) => {
       const error = new Error('boom');
-      const source = cold<RunEvent>('-a-r-#', events, error);
-      const subs = '                 ^----!';
-      const expected = '             -x---#';
+      const source = m.cold<RunEvent>('-a-r-#', events, error);
+      const subs = '                   ^----!';
+      const expected = '               -x---#';
 
-      expectObservable(source.pipe(filterTextDeltas())).toBe(expected, { x: 'Hel' }, error);
-      expectSubscriptions(source.subscriptions).toBe(subs);
-    });
-  });
+      m.expect(source.pipe(filterTextDeltas())).toBeObservable(expected, { x: 'Hel' }, error);
+      m.expect(source).toHaveSubscriptions(subs);
+    }),
+  );
 
-  it('stops listening to the source when unsubscribed early', () => {
-    marbles(({ hot, expectObservable, expectSubscriptions }) => {
-      const source = hot<RunEvent>('-a--^-b-r-a-b-|', events);
+  it(
+    'stops listening to the source when unsubscribed early',
+    marbles((m) => {
+      const source = m.hot<RunEvent>('-a--^-b-r-a-b-|', events);
       const subs = '                      ^----!';
       const unsub = '                     ^----!';
       const expected = '                  --y---';
 
-      expectObservable(source.pipe(filterTextDeltas()), unsub).toBe(expected, { y: 'lo' });
-      expectSubscriptions(source.subscriptions).toBe(subs);
-    });
-  });
+      m.expect(source.pipe(filterTextDeltas()), unsub).toBeObservable(expected, { y: 'lo' });
+      m.expect(source).toHaveSubscriptions(subs);
+    }),
+  );
 
   it('works on a synchronous source', () => {
     const values: string[] = [];

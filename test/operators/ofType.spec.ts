@@ -24,46 +24,51 @@ const events = {
 } satisfies Record<string, RunEvent>;
 
 describe('ofType', () => {
-  it('lets through the events of the given types, in order', () => {
-    marbles(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold('   -r-c-t-o-d-f-|', events);
-      const subs = '          ^------------!';
-      const expected = '      ---c---o-----|';
-      expectObservable(source.pipe(ofType('tool-call', 'tool-output'))).toBe(expected, events);
-      expectSubscriptions(source.subscriptions).toBe(subs);
-    });
-  });
+  it(
+    'lets through the events of the given types, in order',
+    marbles((m) => {
+      const source = m.cold('   -r-c-t-o-d-f-|', events);
+      const subs = '            ^------------!';
+      const expected = '        ---c---o-----|';
+      m.expect<RunEvent>(source.pipe(ofType('tool-call', 'tool-output'))).toBeObservable(expected, events);
+      m.expect(source).toHaveSubscriptions(subs);
+    }),
+  );
 
-  it('with one type lets through that type only', () => {
-    marbles(({ cold, expectObservable }) => {
-      const source = cold('-r-d-f-|', events);
-      expectObservable(source.pipe(ofType('final-output'))).toBe('-----f-|', events);
-    });
-  });
+  it(
+    'with one type lets through that type only',
+    marbles((m) => {
+      const source = m.cold('-r-d-f-|', events);
+      m.expect<RunEvent>(source.pipe(ofType('final-output'))).toBeObservable('-----f-|', events);
+    }),
+  );
 
-  it('completes empty on an empty source', () => {
-    marbles(({ cold, expectObservable }) => {
-      expectObservable(cold<RunEvent>('|').pipe(ofType('raw'))).toBe('|');
-    });
-  });
+  it(
+    'completes empty on an empty source',
+    marbles((m) => {
+      m.expect(m.cold<RunEvent>('|').pipe(ofType('raw'))).toBeObservable('|');
+    }),
+  );
 
-  it('passes an error through', () => {
-    marbles(({ cold, expectObservable }) => {
+  it(
+    'passes an error through',
+    marbles((m) => {
       const error = new Error('boom');
-      const source = cold('-c-r-#', events, error);
-      expectObservable(source.pipe(ofType('tool-call'))).toBe('-c---#', events, error);
-    });
-  });
+      const source = m.cold('-c-r-#', events, error);
+      m.expect<RunEvent>(source.pipe(ofType('tool-call'))).toBeObservable('-c---#', events, error);
+    }),
+  );
 
-  it('unsubscribes from the source when unsubscribed early', () => {
-    marbles(({ hot, expectObservable, expectSubscriptions }) => {
-      const source = hot('-c-o-c-o-|', events);
-      const unsub = '     ^--!      ';
-      const subs = '      ^--!      ';
-      expectObservable(source.pipe(ofType('tool-output')), unsub).toBe('------', events);
-      expectSubscriptions(source.subscriptions).toBe(subs);
-    });
-  });
+  it(
+    'unsubscribes from the source when unsubscribed early',
+    marbles((m) => {
+      const source = m.hot('-c-o-c-o-|', events);
+      const unsub = '       ^--!      ';
+      const subs = '        ^--!      ';
+      m.expect<RunEvent>(source.pipe(ofType('tool-output')), unsub).toBeObservable('------', events);
+      m.expect(source).toHaveSubscriptions(subs);
+    }),
+  );
 
   it('works on a synchronous source', () => {
     const seen: string[] = [];

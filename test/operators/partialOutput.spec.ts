@@ -41,8 +41,9 @@ function isPartialOf(partial: unknown, final: unknown): boolean {
 }
 
 describe('partialOutput', () => {
-  it('emits a growing object after each delta that changes it, then completes at final-output', () => {
-    marbles(({ cold, expectObservable, expectSubscriptions }) => {
+  it(
+    'emits a growing object after each delta that changes it, then completes at final-output',
+    marbles((m) => {
       type Answer = { city: string; days: number };
       const answer: Answer = { city: 'Oslo', days: 3 };
       const events: Record<string, RunEvent<Answer>> = {
@@ -52,20 +53,21 @@ describe('partialOutput', () => {
         t: turnCompleted(),
         f: finalOutput(answer),
       };
-      const source = cold('   -a---b---c---t-f|', events);
-      const subs = '          ^--------------!';
-      const expected = '      -x---y---z-----|';
-      expectObservable(source.pipe(partialOutput())).toBe(expected, {
+      const source = m.cold('   -a---b---c---t-f|', events);
+      const subs = '            ^--------------!';
+      const expected = '        -x---y---z-----|';
+      m.expect(source.pipe(partialOutput())).toBeObservable(expected, {
         x: { city: 'Os' },
         y: { city: 'Oslo' },
         z: { city: 'Oslo', days: 3 },
       });
-      expectSubscriptions(source.subscriptions).toBe(subs);
-    });
-  });
+      m.expect(source).toHaveSubscriptions(subs);
+    }),
+  );
 
-  it('skips deltas that change nothing, and emits the final output when it differs', () => {
-    marbles(({ cold, expectObservable }) => {
+  it(
+    'skips deltas that change nothing, and emits the final output when it differs',
+    marbles((m) => {
       type Answer = { city: string; when: Date };
       const when = new Date('2026-03-01T00:00:00Z');
       const events: Record<string, RunEvent<Answer>> = {
@@ -75,18 +77,19 @@ describe('partialOutput', () => {
         d: delta('"when":"2026-03-01"}'),
         f: finalOutput({ city: 'Rome', when }), // the schema turned the string into a Date
       };
-      const source = cold('-a-b-c-d-f', events);
-      expectObservable(source.pipe(partialOutput())).toBe('-x-y---z-(w|)', {
+      const source = m.cold('-a-b-c-d-f', events);
+      m.expect<unknown>(source.pipe(partialOutput())).toBeObservable('-x-y---z-(w|)', {
         x: {},
         y: { city: 'Rome' },
         z: { city: 'Rome', when: '2026-03-01' },
         w: { city: 'Rome', when },
       });
-    });
-  });
+    }),
+  );
 
-  it('starts afresh with the first delta of a new turn', () => {
-    marbles(({ cold, expectObservable }) => {
+  it(
+    'starts afresh with the first delta of a new turn',
+    marbles((m) => {
       type Answer = { city: string };
       const events: Record<string, RunEvent<Answer>> = {
         a: delta('Let me check the weather first.', 1),
@@ -96,16 +99,17 @@ describe('partialOutput', () => {
         d: delta('sbon"}', 2),
         f: finalOutput({ city: 'Lisbon' }, 2),
       };
-      const source = cold('-a-c-o-b-d-f|', events);
-      expectObservable(source.pipe(partialOutput())).toBe('-------x-y-|', {
+      const source = m.cold('-a-c-o-b-d-f|', events);
+      m.expect(source.pipe(partialOutput())).toBeObservable('-------x-y-|', {
         x: { city: 'Li' },
         y: { city: 'Lisbon' },
       });
-    });
-  });
+    }),
+  );
 
-  it('starts afresh when the turn is restarted', () => {
-    marbles(({ cold, expectObservable }) => {
+  it(
+    'starts afresh when the turn is restarted',
+    marbles((m) => {
       type Answer = { city: string };
       const events: Record<string, RunEvent<Answer>> = {
         a: delta('{"city":"Ro', 1),
@@ -120,24 +124,25 @@ describe('partialOutput', () => {
         d: delta('sbon"}', 1),
         f: finalOutput({ city: 'Lisbon' }, 1),
       };
-      const source = cold('-a-r-b-d-f|', events);
-      expectObservable(source.pipe(partialOutput())).toBe('-w---x-y-|', {
+      const source = m.cold('-a-r-b-d-f|', events);
+      m.expect(source.pipe(partialOutput())).toBeObservable('-w---x-y-|', {
         w: { city: 'Ro' },
         x: { city: 'Li' },
         y: { city: 'Lisbon' },
       });
-    });
-  });
+    }),
+  );
 
-  it('errors with ModelBehaviorError when the final output is not an object', () => {
-    marbles(({ cold, expectObservable }) => {
+  it(
+    'errors with ModelBehaviorError when the final output is not an object',
+    marbles((m) => {
       const events: Record<string, RunEvent<string>> = {
         a: delta('Rome, '),
         b: delta('in spring.'),
         f: finalOutput('Rome, in spring.'),
       };
-      const source = cold('-a-b-f|', events);
-      expectObservable(source.pipe(partialOutput())).toBe(
+      const source = m.cold('-a-b-f|', events);
+      m.expect(source.pipe(partialOutput())).toBeObservable(
         '-----#',
         undefined,
         new ModelBehaviorError({
@@ -145,47 +150,51 @@ describe('partialOutput', () => {
             'partialOutput() needs a run whose final output is a JSON object (an agent with an outputType), but this run\'s final output is a string ("Rome, in spring.").',
         }),
       );
-    });
-  });
+    }),
+  );
 
-  it('errors with NoFinalOutputError when the source completes without final-output', () => {
-    marbles(({ cold, expectObservable }) => {
-      const source = cold('-a-|', { a: delta<{ city: string }>('{"city":"Ro') });
-      expectObservable(source.pipe(partialOutput())).toBe(
+  it(
+    'errors with NoFinalOutputError when the source completes without final-output',
+    marbles((m) => {
+      const source = m.cold('-a-|', { a: delta<{ city: string }>('{"city":"Ro') });
+      m.expect(source.pipe(partialOutput())).toBeObservable(
         '-x-#',
         { x: { city: 'Ro' } },
         new NoFinalOutputError({ message: 'partialOutput(): the run completed without a final output.' }),
       );
-    });
-  });
+    }),
+  );
 
-  it('errors with NoFinalOutputError on an empty source', () => {
-    marbles(({ cold, expectObservable }) => {
-      expectObservable(cold<RunEvent<object>>('|').pipe(partialOutput())).toBe(
+  it(
+    'errors with NoFinalOutputError on an empty source',
+    marbles((m) => {
+      m.expect(m.cold<RunEvent<object>>('|').pipe(partialOutput())).toBeObservable(
         '#',
         undefined,
         new NoFinalOutputError({ message: 'partialOutput(): the run completed without a final output.' }),
       );
-    });
-  });
+    }),
+  );
 
-  it('passes a source error through after the partials', () => {
-    marbles(({ cold, expectObservable }) => {
+  it(
+    'passes a source error through after the partials',
+    marbles((m) => {
       const error = new Error('connection reset');
-      const source = cold('-a-#', { a: delta<{ city: string }>('{"city":"Ro') }, error);
-      expectObservable(source.pipe(partialOutput())).toBe('-x-#', { x: { city: 'Ro' } }, error);
-    });
-  });
+      const source = m.cold('-a-#', { a: delta<{ city: string }>('{"city":"Ro') }, error);
+      m.expect(source.pipe(partialOutput())).toBeObservable('-x-#', { x: { city: 'Ro' } }, error);
+    }),
+  );
 
-  it('unsubscribes from the source when unsubscribed early', () => {
-    marbles(({ hot, expectObservable, expectSubscriptions }) => {
-      const source = hot('-a-b-c-|', { a: delta('{"a":"x'), b: delta('y"'), c: delta('}') });
-      const unsub = '     ^--!    ';
-      const subs = '      ^--!    ';
-      expectObservable(source.pipe(partialOutput()), unsub).toBe('-x--', { x: { a: 'x' } });
-      expectSubscriptions(source.subscriptions).toBe(subs);
-    });
-  });
+  it(
+    'unsubscribes from the source when unsubscribed early',
+    marbles((m) => {
+      const source = m.hot('-a-b-c-|', { a: delta('{"a":"x'), b: delta('y"'), c: delta('}') });
+      const unsub = '       ^--!    ';
+      const subs = '        ^--!    ';
+      m.expect(source.pipe(partialOutput()), unsub).toBeObservable('-x--', { x: { a: 'x' } });
+      m.expect(source).toHaveSubscriptions(subs);
+    }),
+  );
 
   it('works on a synchronous source, with fresh state per subscription', async () => {
     const answer = { destination: 'Kyoto', reasons: ['temples', 'food'] };

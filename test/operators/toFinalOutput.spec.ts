@@ -22,76 +22,88 @@ const events = {
 } satisfies Record<string, RunEvent<Trip>>;
 
 describe('toFinalOutput', () => {
-  it("emits the final-output's value and completes at once", () => {
-    marbles(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold<RunEvent<Trip>>('-r-t-c-f-|', events);
-      const subs = '                       ^------!';
-      const expected = '                   -------(x|)';
+  it(
+    "emits the final-output's value and completes at once",
+    marbles((m) => {
+      const source = m.cold<RunEvent<Trip>>('-r-t-c-f-|', events);
+      const subs = '                         ^------!';
+      const expected = '                     -------(x|)';
 
-      expectObservable(source.pipe(toFinalOutput())).toBe(expected, { x: { destination: 'Lisbon' } });
-      expectSubscriptions(source.subscriptions).toBe(subs);
-    });
-  });
+      m.expect(source.pipe(toFinalOutput())).toBeObservable(expected, { x: { destination: 'Lisbon' } });
+      m.expect(source).toHaveSubscriptions(subs);
+    }),
+  );
 
-  it('stops listening to the source right after the final-output', () => {
-    marbles(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold<RunEvent<Trip>>('-f-g-r-#', events);
-      const subs = '                       -^!';
-      const expected = '                   --(x|)';
+  it(
+    'stops listening to the source right after the final-output',
+    marbles((m) => {
+      const source = m.cold<RunEvent<Trip>>('-f-g-r-#', events);
+      const subs = '                         -^!';
+      const expected = '                     --(x|)';
 
-      expectObservable(source.pipe(toFinalOutput()), '-^').toBe(expected, { x: { destination: 'Lisbon' } });
-      expectSubscriptions(source.subscriptions).toBe(subs);
-    });
-  });
+      m.expect(source.pipe(toFinalOutput()), '-^').toBeObservable(expected, { x: { destination: 'Lisbon' } });
+      m.expect(source).toHaveSubscriptions(subs);
+    }),
+  );
 
-  it('errors with NoFinalOutputError when the source completes without a final-output', () => {
-    marbles(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold<RunEvent<Trip>>('-r-t-c-|', events);
-      const subs = '                       ^------!';
-      const expected = '                   -------#';
+  it(
+    'errors with NoFinalOutputError when the source completes without a final-output',
+    marbles((m) => {
+      const source = m.cold<RunEvent<Trip>>('-r-t-c-|', events);
+      const subs = '                         ^------!';
+      const expected = '                     -------#';
 
-      expectObservable(source.pipe(toFinalOutput())).toBe(expected, undefined, new NoFinalOutputError());
-      expectSubscriptions(source.subscriptions).toBe(subs);
-    });
-  });
+      m.expect(source.pipe(toFinalOutput())).toBeObservable(expected, undefined, new NoFinalOutputError());
+      m.expect(source).toHaveSubscriptions(subs);
+    }),
+  );
 
-  it('errors with NoFinalOutputError on an empty source', () => {
-    marbles(({ cold, expectObservable }) => {
-      expectObservable(cold<RunEvent<Trip>>('|').pipe(toFinalOutput())).toBe('#', undefined, new NoFinalOutputError());
-    });
-  });
+  it(
+    'errors with NoFinalOutputError on an empty source',
+    marbles((m) => {
+      m.expect(m.cold<RunEvent<Trip>>('|').pipe(toFinalOutput())).toBeObservable(
+        '#',
+        undefined,
+        new NoFinalOutputError(),
+      );
+    }),
+  );
 
-  it('passes the source error on unchanged', () => {
-    marbles(({ cold, expectObservable, expectSubscriptions }) => {
+  it(
+    'passes the source error on unchanged',
+    marbles((m) => {
       const error = new Error('connection reset');
-      const source = cold<RunEvent<Trip>>('-r-t-#', events, error);
-      const subs = '                       ^----!';
-      const expected = '                   -----#';
+      const source = m.cold<RunEvent<Trip>>('-r-t-#', events, error);
+      const subs = '                         ^----!';
+      const expected = '                     -----#';
 
-      expectObservable(source.pipe(toFinalOutput())).toBe(expected, undefined, error);
-      expectSubscriptions(source.subscriptions).toBe(subs);
-    });
-  });
+      m.expect(source.pipe(toFinalOutput())).toBeObservable(expected, undefined, error);
+      m.expect(source).toHaveSubscriptions(subs);
+    }),
+  );
 
-  it('never emits on a source that never emits', () => {
-    marbles(({ cold, expectObservable }) => {
-      expectObservable(cold<RunEvent<Trip>>('-').pipe(toFinalOutput())).toBe('-');
-    });
-  });
+  it(
+    'never emits on a source that never emits',
+    marbles((m) => {
+      m.expect(m.cold<RunEvent<Trip>>('-').pipe(toFinalOutput())).toBeObservable('-');
+    }),
+  );
 
-  it('stops listening to the source when unsubscribed early', () => {
-    marbles(({ hot, expectObservable, expectSubscriptions }) => {
-      const source = hot<RunEvent<Trip>>('-r-^-t-c---f-|', events);
+  it(
+    'stops listening to the source when unsubscribed early',
+    marbles((m) => {
+      const source = m.hot<RunEvent<Trip>>('-r-^-t-c---f-|', events);
       const subs = '                         ^----!';
       const unsub = '                        ^----!';
 
-      expectObservable(source.pipe(toFinalOutput()), unsub).toBe('------');
-      expectSubscriptions(source.subscriptions).toBe(subs);
-    });
-  });
+      m.expect(source.pipe(toFinalOutput()), unsub).toBeObservable('------');
+      m.expect(source).toHaveSubscriptions(subs);
+    }),
+  );
 
-  it('emits an output that is undefined or null', () => {
-    marbles(({ cold, expectObservable }) => {
+  it(
+    'emits an output that is undefined or null',
+    marbles((m) => {
       const final = <T>(output: T): RunEvent<T> => ({
         ...base,
         type: 'final-output',
@@ -99,10 +111,10 @@ describe('toFinalOutput', () => {
         usage: emptyUsage,
         ...noRunItems,
       });
-      expectObservable(cold('-u-|', { u: final(undefined) }).pipe(toFinalOutput())).toBe('-(x|)', { x: undefined });
-      expectObservable(cold('-n-|', { n: final(null) }).pipe(toFinalOutput())).toBe('-(x|)', { x: null });
-    });
-  });
+      m.expect(m.cold('-u-|', { u: final(undefined) }).pipe(toFinalOutput())).toBeObservable('-(x|)', { x: undefined });
+      m.expect(m.cold('-n-|', { n: final(null) }).pipe(toFinalOutput())).toBeObservable('-(x|)', { x: null });
+    }),
+  );
 
   it('works on a synchronous source', () => {
     const values: Trip[] = [];

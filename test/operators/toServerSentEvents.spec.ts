@@ -19,25 +19,28 @@ const frames = {
 };
 
 describe('toServerSentEvents', () => {
-  it('encodes each event as one frame with its JSON on a single line', () => {
-    marbles(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold('   -d-c--f-|', events);
-      const subs = '          ^-------!';
-      const expected = '      -x-y--z-|';
-      expectObservable(source.pipe(toServerSentEvents())).toBe(expected, frames);
-      expectSubscriptions(source.subscriptions).toBe(subs);
-    });
-    expect(frames.x.split('\n').filter((line) => line.startsWith('data:'))).toHaveLength(1);
-  });
+  it(
+    'encodes each event as one frame with its JSON on a single line',
+    marbles((m) => {
+      const source = m.cold('   -d-c--f-|', events);
+      const subs = '            ^-------!';
+      const expected = '        -x-y--z-|';
+      m.expect(source.pipe(toServerSentEvents())).toBeObservable(expected, frames);
+      m.expect(source).toHaveSubscriptions(subs);
+      expect(frames.x.split('\n').filter((line) => line.startsWith('data:'))).toHaveLength(1);
+    }),
+  );
 
-  it('completes empty on an empty source', () => {
-    marbles(({ cold, expectObservable }) => {
-      expectObservable(cold<RunEvent>('|').pipe(toServerSentEvents())).toBe('|');
-    });
-  });
+  it(
+    'completes empty on an empty source',
+    marbles((m) => {
+      m.expect(m.cold<RunEvent>('|').pipe(toServerSentEvents())).toBeObservable('|');
+    }),
+  );
 
-  it('turns an error into a last error frame with name and message only, then completes', () => {
-    marbles(({ cold, expectObservable }) => {
+  it(
+    'turns an error into a last error frame with name and message only, then completes',
+    marbles((m) => {
       const error = new ModelProviderError({
         message: 'Rate limit reached for gpt-4.1-mini',
         status: 429,
@@ -45,22 +48,23 @@ describe('toServerSentEvents', () => {
         cause: new Error('secret sk-123'),
       });
       error.partial = { text: 'private draft', newItems: [], usage };
-      const source = cold('-d-#', events, error);
-      expectObservable(source.pipe(toServerSentEvents())).toBe('-x-(e|)', {
+      const source = m.cold('-d-#', events, error);
+      m.expect(source.pipe(toServerSentEvents())).toBeObservable('-x-(e|)', {
         x: frames.x,
         e: 'event: error\ndata: {"name":"ModelProviderError","message":"Rate limit reached for gpt-4.1-mini"}\n\n',
       });
-    });
-  });
+    }),
+  );
 
-  it('sends a thrown value that is not an Error as name Error and its text', () => {
-    marbles(({ cold, expectObservable }) => {
-      const source = cold<RunEvent>('#', undefined, 'socket hang up');
-      expectObservable(source.pipe(toServerSentEvents())).toBe('(e|)', {
+  it(
+    'sends a thrown value that is not an Error as name Error and its text',
+    marbles((m) => {
+      const source = m.cold<RunEvent>('#', undefined, 'socket hang up');
+      m.expect(source.pipe(toServerSentEvents())).toBeObservable('(e|)', {
         e: 'event: error\ndata: {"name":"Error","message":"socket hang up"}\n\n',
       });
-    });
-  });
+    }),
+  );
 
   it('ends with an error frame when an event cannot be encoded', () => {
     const raw: RunEvent = { type: 'raw', agent: 'Poet', turn: 1, source: 'custom', data: { tokens: 10n } };
@@ -74,15 +78,16 @@ describe('toServerSentEvents', () => {
     expect(completed).toBe(true);
   });
 
-  it('unsubscribes from the source when unsubscribed early', () => {
-    marbles(({ hot, expectObservable, expectSubscriptions }) => {
-      const source = hot('-d-c-f-|', events);
-      const unsub = '     ^--!    ';
-      const subs = '      ^--!    ';
-      expectObservable(source.pipe(toServerSentEvents()), unsub).toBe('-x--', frames);
-      expectSubscriptions(source.subscriptions).toBe(subs);
-    });
-  });
+  it(
+    'unsubscribes from the source when unsubscribed early',
+    marbles((m) => {
+      const source = m.hot('-d-c-f-|', events);
+      const unsub = '       ^--!    ';
+      const subs = '        ^--!    ';
+      m.expect(source.pipe(toServerSentEvents()), unsub).toBeObservable('-x--', frames);
+      m.expect(source).toHaveSubscriptions(subs);
+    }),
+  );
 
   it('works on a synchronous source', () => {
     const out: string[] = [];

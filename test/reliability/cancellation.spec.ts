@@ -12,8 +12,8 @@ import { Agent, RunAbortedError, Runner, tool, type RunEvent } from '../../src/i
 import { startServer, type LocalServer, type ScriptedTurn } from '../../src/testing/server/index.js';
 import { apis, clientFor, words } from './helpers.js';
 
-const RUNS = 1_000;
-const CONCURRENCY = 50;
+const runCount = 1_000;
+const concurrency = 50;
 
 /** `backoff`: the run's own retry waits; `sdk-backoff`: the `openai` SDK's own retry waits. */
 type Phase = 'streaming' | 'tool' | 'backoff' | 'sdk-backoff';
@@ -137,7 +137,7 @@ describe('1,000 runs cancelled at random points', () => {
     const cancelledAt: number[] = [];
     const fetchedAt: number[][] = [];
     const leftovers: string[] = [];
-    let wrongOutcomes: string[] = [];
+    const wrongOutcomes: string[] = [];
 
     const baseline = resources();
     const started = performance.now();
@@ -224,6 +224,8 @@ describe('1,000 runs cancelled at random points', () => {
           armed = true;
           cancelTimer = setTimeout(cancel, offset);
         };
+        // Declared before `cancel`, which may run while `subscribe()` has not returned yet.
+        // eslint-disable-next-line prefer-const
         let subscription: Subscription | undefined;
         const inPhase = (): boolean =>
           ({
@@ -276,8 +278,8 @@ describe('1,000 runs cancelled at random points', () => {
 
     let next = 0;
     await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < RUNS) await oneRun(next++);
+      Array.from({ length: concurrency }, async () => {
+        while (next < runCount) await oneRun(next++);
       }),
     );
     const cancelledIn = performance.now() - started;

@@ -14,7 +14,7 @@ import { planTurn } from '../../src/testing/server/script.js';
 import type { EventsTurn } from '../../src/testing/server/types.js';
 
 /** The API key of every client here. It must never show in an event, an error or a log line. */
-export const API_KEY = 'sk-proj-RELIABILITY-5ecret-0123456789abcdefXYZ';
+export const apiKey = 'sk-proj-RELIABILITY-5ecret-0123456789abcdefXYZ';
 
 /** One of the two OpenAI APIs, as the specs drive it. */
 export interface Api {
@@ -61,7 +61,7 @@ export const apis: readonly Api[] = [
 
 /** A real client on `url`, with the SDK's own defaults (2 retries) unless overridden. */
 export function clientFor(url: string, options: ConstructorParameters<typeof OpenAI>[0] = {}): OpenAI {
-  return new OpenAI({ apiKey: API_KEY, baseURL: url, ...options });
+  return new OpenAI({ apiKey: apiKey, baseURL: url, ...options });
 }
 
 /** `['w0 ', 'w1 ', …]`: n distinct word deltas. */
@@ -154,4 +154,4 @@ export function leakSurface(outcome: Pick<Outcome, 'events' | 'error'>, lines: r
 }
 
 /** A part of the key long enough to mean a leak (the whole key, or its secret half). */
-export const keyParts = [API_KEY, API_KEY.slice(8)];
+export const keyParts = [apiKey, apiKey.slice(8)];

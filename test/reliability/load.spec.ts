@@ -11,19 +11,19 @@ import { Agent, Runner, type RunEvent } from '../../src/index.js';
 import { startServer, type LocalServer } from '../../src/testing/server/index.js';
 import { apis, clientFor } from './helpers.js';
 
-const RUNS = 500;
-const DELTAS = 30;
+const runCount = 500;
+const deltasPerRun = 30;
 
 let server: LocalServer | undefined;
 afterAll(async () => server?.close());
 
-const deltasOf = (turn: number): string[] => Array.from({ length: DELTAS }, (_, index) => `t${turn}w${index} `);
+const deltasOf = (turn: number): string[] => Array.from({ length: deltasPerRun }, (_, index) => `t${turn}w${index} `);
 const usageOf = (turn: number) => ({ inputTokens: 1_000 + turn, outputTokens: 2 * turn + 1 });
 
 describe('500 concurrent streamed runs', () => {
   it('each ends with exactly its own text and usage', { timeout: 60_000 }, async () => {
     server = await startServer({
-      turns: Array.from({ length: RUNS }, (_, turn) => ({
+      turns: Array.from({ length: runCount }, (_, turn) => ({
         text: deltasOf(turn),
         delayMs: 20,
         usage: usageOf(turn),
@@ -41,7 +41,7 @@ describe('500 concurrent streamed runs', () => {
     const started = performance.now();
 
     const finished = await Promise.all(
-      Array.from({ length: RUNS }, (_, run) => {
+      Array.from({ length: runCount }, (_, run) => {
         const api = apis[run % 2]!;
         // The model id goes in the request, and the server's response echoes it.
         const agent = new Agent({ name: 'A', model: api.model(clients[run % 2]!, `model-run-${run}`) });
@@ -106,12 +106,12 @@ describe('500 concurrent streamed runs', () => {
 
     const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
     console.info(
-      `500 concurrent streamed runs (${RUNS * DELTAS} text deltas) in ${Math.round(elapsed)} ms; at most ${peakActive} at once; ` +
+      `500 concurrent streamed runs (${runCount * deltasPerRun} text deltas) in ${Math.round(elapsed)} ms; at most ${peakActive} at once; ` +
         `peak RSS ${mb(peakRss)} MB (${mb(startRss)} MB before, +${mb(peakRss - startRss)} MB); process maxRSS ${mb(process.resourceUsage().maxRSS * 1024)} MB`,
     );
     expect(wrong).toEqual([]);
-    expect(turnsSeen.size).toBe(RUNS);
-    expect(server.requests).toHaveLength(RUNS);
-    expect(peakActive).toBe(RUNS);
+    expect(turnsSeen.size).toBe(runCount);
+    expect(server.requests).toHaveLength(runCount);
+    expect(peakActive).toBe(runCount);
   });
 });

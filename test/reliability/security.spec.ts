@@ -18,7 +18,7 @@ import {
 } from '../../src/index.js';
 import { startServer, type LocalServer, type ScriptedTurn } from '../../src/testing/server/index.js';
 import {
-  API_KEY,
+  apiKey,
   apis,
   clientFor,
   keyParts,
@@ -56,10 +56,10 @@ async function serve(...turns: ScriptedTurn[]): Promise<LocalServer> {
 
 const echo = (status: number) => ({
   status,
-  headers: { 'x-echo': `your key was ${API_KEY}`, 'retry-after-ms': '5' },
+  headers: { 'x-echo': `your key was ${apiKey}`, 'retry-after-ms': '5' },
   body: {
     error: {
-      message: `Incorrect API key provided: ${API_KEY}. You can find your API key at https://platform.openai.com.`,
+      message: `Incorrect API key provided: ${apiKey}. You can find your API key at https://platform.openai.com.`,
       type: 'invalid_request_error',
       param: null,
       code: 'invalid_api_key',
@@ -69,7 +69,7 @@ const echo = (status: number) => ({
 
 /** A stream that says some text, then reports an error whose message echoes the key. */
 function errorInStream(api: Api): ScriptedTurn {
-  const message = `The server had an error processing your request with key ${API_KEY}.`;
+  const message = `The server had an error processing your request with key ${apiKey}.`;
   if (api.name === 'Responses') {
     const text = ['Partial ', 'answer '];
     return {

@@ -7,7 +7,7 @@ import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Agent, ModelProviderError, ModelTimeoutError, Runner, type RunOptions } from '../../src/index.js';
 import { startServerProcess, type ServerProcess } from '../../src/testing/server/index.js';
-import { API_KEY, apis, clientFor, keyParts, words, type Api } from './helpers.js';
+import { apiKey, apis, clientFor, keyParts, words, type Api } from './helpers.js';
 
 const runner = new Runner();
 let server: ServerProcess | undefined;
@@ -81,7 +81,7 @@ describe.each(apis)('runSync over $name', (api: Api) => {
           status: 401,
           body: {
             error: {
-              message: `Incorrect API key provided: ${API_KEY}.`,
+              message: `Incorrect API key provided: ${apiKey}.`,
               type: 'invalid_request_error',
               code: 'invalid_api_key',
             },

@@ -9,7 +9,7 @@ import { ModelProviderError, ModelTimeoutError } from '../../src/errors.js';
 import type { ModelEvent } from '../../src/model.js';
 import { backoffDelay, guardModelCall, isRetryable, retryModelCall } from '../../src/runner/retryModelCall.js';
 import type { RetryPolicy } from '../../src/runner/runOptions.js';
-import { marbles } from '../helpers/marbles.js';
+import { runMarbles as marbles } from '../helpers/marbles.js';
 
 const usage = { requests: 1, inputTokens: 1, outputTokens: 1, totalTokens: 2 };
 const values: Record<string, ModelEvent> = {

@@ -19,7 +19,7 @@ import {
   type RunEvent,
 } from '../../src/index.js';
 import { fakeModel } from '../../src/testing/index.js';
-import { marbles } from '../helpers/marbles.js';
+import { runMarbles as marbles } from '../helpers/marbles.js';
 
 const runner = new Runner();
 const zeroUsage = { requests: 1, inputTokens: 0, outputTokens: 0, totalTokens: 0 };

@@ -14,7 +14,7 @@ import {
   type RunEvent,
 } from '../../src/index.js';
 import { fakeModel } from '../../src/testing/index.js';
-import { marbles } from '../helpers/marbles.js';
+import { runMarbles as marbles } from '../helpers/marbles.js';
 
 const runner = new Runner();
 

@@ -1,5 +1,8 @@
+import type * as NodeModule from 'node:module';
 import { Observable } from 'rxjs';
-import { AgentsError, ModelProviderError, ModelTimeoutError, SyncRunError } from '../../errors.js';
+import type * as Synckit from 'synckit';
+import type { AgentsError } from '../../errors.js';
+import { ModelProviderError, ModelTimeoutError, SyncRunError } from '../../errors.js';
 import type { Model, ModelRequest } from '../../model.js';
 import type { SyncModelDescriptor } from '../../models/openaiModelBase.js';
 import type { Usage } from '../../usage.js';
@@ -52,9 +55,9 @@ function blockingModelCall(): SyncModelCall | undefined {
   const processLike = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const getBuiltinModule = processLike?.getBuiltinModule;
   if (typeof getBuiltinModule !== 'function') return undefined;
-  const { createRequire } = getBuiltinModule('node:module') as typeof import('node:module');
+  const { createRequire } = getBuiltinModule('node:module') as typeof NodeModule;
   const require = createRequire(import.meta.url);
-  const { createSyncFn } = require('synckit') as typeof import('synckit');
+  const { createSyncFn } = require('synckit') as typeof Synckit;
   // Running from TypeScript sources (the library's own tests), a bootstrap loads the TypeScript worker.
   const fromSource = import.meta.url.endsWith('.ts');
   const workerUrl = new URL(

@@ -21,7 +21,7 @@ export function loadFixture(path: string | URL): unknown[] {
   return events;
 }
 
-const RESPONSE_ENDS = new Set(['response.completed', 'response.failed', 'response.incomplete']);
+const responseEnds = new Set(['response.completed', 'response.failed', 'response.incomplete']);
 
 /**
  * Splits a recording of several consecutive Responses API responses into one list of events per
@@ -35,7 +35,7 @@ export function splitResponses(events: readonly unknown[]): unknown[][] {
   for (const event of events) {
     current.push(event);
     const type = typeof event === 'object' && event !== null ? (event as { type?: unknown }).type : undefined;
-    if (typeof type === 'string' && RESPONSE_ENDS.has(type)) {
+    if (typeof type === 'string' && responseEnds.has(type)) {
       pieces.push(current);
       current = [];
     }

@@ -11,7 +11,7 @@ import type { LocalServer, RecordedRequest, ScriptedTurn, ServerOptions } from '
 
 type MutableRecord = { -readonly [K in keyof RecordedRequest]: RecordedRequest[K] };
 
-const ROUTES: Record<string, Api> = {
+const routes: Record<string, Api> = {
   '/v1/responses': 'responses',
   '/responses': 'responses',
   '/v1/chat/completions': 'chat',
@@ -19,7 +19,7 @@ const ROUTES: Record<string, Api> = {
 };
 
 /** Our own errors are final: tell the SDK not to retry them. */
-const NO_RETRY = { 'x-should-retry': 'false' };
+const noRetry = { 'x-should-retry': 'false' };
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -75,17 +75,17 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
     const parsed = parseBody(await readBody(req));
     record.body = parsed.body;
     if (res.destroyed) return;
-    const api = req.method === 'POST' ? ROUTES[path] : undefined;
+    const api = req.method === 'POST' ? routes[path] : undefined;
     if (api === undefined) {
       const message = `Unknown path: ${record.method} ${path}. The rxjs-agents local server answers POST /v1/responses and POST /v1/chat/completions.`;
-      return sendJson(res, 404, errorBody(404, message), NO_RETRY);
+      return sendJson(res, 404, errorBody(404, message), noRetry);
     }
     if (!parsed.ok) {
       return sendJson(
         res,
         400,
         errorBody(400, `The request body is not JSON: ${String(parsed.body).slice(0, 80)}`),
-        NO_RETRY,
+        noRetry,
       );
     }
     const turn = turns.shift();
@@ -93,7 +93,7 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
       const message =
         `The rxjs-agents local server's script is exhausted: request ${requests.length} (${record.method} ${path}) ` +
         `found no scripted turn left (${turnsTaken} were scripted). Script more with startServer({ turns }) or server.push().`;
-      return sendJson(res, 500, errorBody(500, message, 'script_exhausted'), NO_RETRY);
+      return sendJson(res, 500, errorBody(500, message, 'script_exhausted'), noRetry);
     }
     turnsTaken += 1;
     await serveTurn(res, {
@@ -110,7 +110,7 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent) return void res.destroy();
-      sendJson(res, 500, errorBody(500, `The rxjs-agents local server failed: ${String(error)}`), NO_RETRY);
+      sendJson(res, 500, errorBody(500, `The rxjs-agents local server failed: ${String(error)}`), noRetry);
     });
   });
   server.on('connection', (socket) => {

@@ -11,7 +11,7 @@ import type { ScriptedTurn } from './types.js';
 /** Which OpenAI API a request called. */
 export type Api = 'responses' | 'chat';
 
-const ERROR_TYPES: Record<number, [type: string, code: string | null]> = {
+const errorTypes: Record<number, [type: string, code: string | null]> = {
   400: ['invalid_request_error', null],
   401: ['invalid_request_error', 'invalid_api_key'],
   403: ['invalid_request_error', 'unsupported_country_region_territory'],
@@ -22,7 +22,7 @@ const ERROR_TYPES: Record<number, [type: string, code: string | null]> = {
 /** An OpenAI-style error body. */
 export function errorBody(status: number, message: string, code?: string): unknown {
   const [type, defaultCode] =
-    ERROR_TYPES[status] ?? (status >= 500 ? ['server_error', null] : ['invalid_request_error', null]);
+    errorTypes[status] ?? (status >= 500 ? ['server_error', null] : ['invalid_request_error', null]);
   return { error: { message, type, param: null, code: code ?? defaultCode } };
 }
 

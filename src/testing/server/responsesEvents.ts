@@ -147,7 +147,7 @@ export function responsesEvents(plan: TurnPlan, requestBody: unknown): Json[] {
   return events;
 }
 
-const FINAL_TYPES = new Set(['response.completed', 'response.failed', 'response.incomplete']);
+const finalTypes = new Set(['response.completed', 'response.failed', 'response.incomplete']);
 
 /**
  * The body of a non-streamed Responses API answer: the `response` of the events' last
@@ -156,7 +156,7 @@ const FINAL_TYPES = new Set(['response.completed', 'response.failed', 'response.
 export function finalResponse(events: readonly unknown[]): unknown {
   for (let index = events.length - 1; index >= 0; index -= 1) {
     const event = events[index] as Json | null;
-    if (event !== null && typeof event === 'object' && FINAL_TYPES.has(event['type'] as string)) {
+    if (event !== null && typeof event === 'object' && finalTypes.has(event['type'] as string)) {
       return event['response'];
     }
   }

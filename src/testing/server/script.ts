@@ -29,9 +29,9 @@ export interface TurnPlan {
 }
 
 /** The generated turns' default input token count. */
-export const DEFAULT_INPUT_TOKENS = 10;
+export const defaultInputTokens = 10;
 
-const PIECE_LENGTH = 8;
+const pieceLength = 8;
 
 /** Splits text into word-sized deltas: each word with the whitespace before it. */
 export function splitWords(text: string): string[] {
@@ -39,7 +39,7 @@ export function splitWords(text: string): string[] {
 }
 
 /** Splits a string into pieces of `size` code points (never cutting a surrogate pair). */
-export function splitPieces(text: string, size = PIECE_LENGTH): string[] {
+export function splitPieces(text: string, size = pieceLength): string[] {
   const points = Array.from(text);
   const pieces: string[] = [];
   for (let start = 0; start < points.length; start += size) {
@@ -97,7 +97,7 @@ export function planTurn(
     refusal,
     toolCalls: calls,
     usage: {
-      inputTokens: turn.usage?.inputTokens ?? DEFAULT_INPUT_TOKENS,
+      inputTokens: turn.usage?.inputTokens ?? defaultInputTokens,
       outputTokens: turn.usage?.outputTokens ?? pieceCount,
     },
   };

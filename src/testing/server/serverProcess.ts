@@ -20,7 +20,7 @@ export interface ServerProcess {
 }
 
 /** How long `close()` waits for the child to leave on its own before killing it. */
-const EXIT_GRACE_MS = 5_000;
+const exitGraceMs = 5_000;
 
 /**
  * The child's entry and the `execArgv` to run it: the built `child.js` as is, or, when this module
@@ -99,7 +99,7 @@ export async function startServerProcess(options: { turns: readonly ScriptedTurn
       closing ??= (async () => {
         const exit = exited(child);
         send({ type: 'close' });
-        const timer = setTimeout(() => child.kill('SIGKILL'), EXIT_GRACE_MS);
+        const timer = setTimeout(() => child.kill('SIGKILL'), exitGraceMs);
         await exit;
         clearTimeout(timer);
       })();
