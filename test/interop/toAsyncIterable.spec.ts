@@ -2,6 +2,7 @@ import { concat, NEVER, Observable, of, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { toAsyncIterable } from '../../src/interop/toAsyncIterable.js';
 import { sampleRun, sampleRunEvents } from '../helpers/sampleRunEvents.js';
+import { nextMacrotask } from '../helpers/waiting.js';
 
 function counted<T>(source: Observable<T>): {
   source: Observable<T>;
@@ -47,7 +48,7 @@ describe('toAsyncIterable', () => {
           throwError(() => new Error('model failed')),
         ),
       )) {
-        await new Promise((resolve) => setTimeout(resolve, 2));
+        await nextMacrotask(); // a slow loop: the source could run ahead meanwhile
         seen.push(value);
       }
     };

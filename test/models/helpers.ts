@@ -3,7 +3,6 @@
  * fixtures, and collecting what an Observable delivered.
  */
 import OpenAI from 'openai';
-import { performance } from 'node:perf_hooks';
 import type { Observable } from 'rxjs';
 import { loadFixture } from '../../src/testing/server/index.js';
 import { userMessage, type InputItem } from '../../src/items.js';
@@ -55,18 +54,4 @@ export function textOf(events: readonly ModelEvent[]): string {
 /** The data of the `raw` events. */
 export function rawOf(events: readonly ModelEvent[]): unknown[] {
   return events.flatMap((event) => (event.type === 'raw' ? [event.data] : []));
-}
-
-/** Waits until `check()` is true, polling every few milliseconds; fails after `timeoutMs`. */
-export async function waitFor(check: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const start = performance.now();
-  while (!check()) {
-    if (performance.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
-
-/** Resolves after `ms`. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
