@@ -131,7 +131,7 @@ describe('OpenAIChatCompletionsModel', () => {
 
   it('asks for structured output with a strict json_schema response_format', async () => {
     const answer = { destination: 'Oslo' };
-    server.push({ json: answer });
+    server.push({ output: answer });
     const schema = {
       type: 'object',
       properties: { destination: { type: 'string' } },

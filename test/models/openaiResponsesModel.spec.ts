@@ -134,7 +134,7 @@ describe('OpenAIResponsesModel', () => {
 
   it('asks for structured output with a strict JSON schema in text.format', async () => {
     const answer = { destination: 'Lisbon', reason: 'Light.' };
-    server.push({ json: answer });
+    server.push({ output: answer });
     const schema = {
       type: 'object',
       properties: { destination: { type: 'string' }, reason: { type: 'string' } },

@@ -17,7 +17,7 @@ import {
   type FunctionCallOutputItem,
   type RunOptions,
 } from '../../src/index.js';
-import { startServer, type LocalServer, type ScriptedTurn } from '../../src/testing/server/index.js';
+import { startServer, type LocalServer, type ServerTurn } from '../../src/testing/server/index.js';
 import {
   apis,
   clientFor,
@@ -51,7 +51,7 @@ function expectNoKey(outcome: Outcome): void {
   for (const part of keyParts) expect(surface).not.toContain(part);
 }
 
-async function serve(...turns: ScriptedTurn[]): Promise<LocalServer> {
+async function serve(...turns: ServerTurn[]): Promise<LocalServer> {
   server = await startServer({ turns });
   return server;
 }
@@ -196,7 +196,7 @@ describe.each(apis)('faults over $name', (api: Api) => {
 
   describe('a dropped connection', () => {
     const look = tool({ name: 'look', description: 'Looks.', parameters: z.object({}), execute: () => 'seen' });
-    const firstTurn: ScriptedTurn = {
+    const firstTurn: ServerTurn = {
       toolCalls: [{ name: 'look', arguments: {} }],
       usage: { inputTokens: 7, outputTokens: 3 },
     };

@@ -11,7 +11,7 @@ import { OpenAIChatCompletionsModel, OpenAIResponsesModel, type Model, type RunE
 import { chatChunks, chatId } from '../../src/testing/server/chatEvents.js';
 import { responsesEvents, responsesId } from '../../src/testing/server/responsesEvents.js';
 import { planTurn } from '../../src/testing/server/script.js';
-import type { EventsTurn } from '../../src/testing/server/types.js';
+import type { ServerTurn } from '../../src/testing/server/index.js';
 
 /** The API key of every client here. It must never show in an event, an error or a log line. */
 export const API_KEY = 'sk-proj-RELIABILITY-5ecret-0123456789abcdefXYZ';
@@ -24,7 +24,7 @@ export interface Api {
   /** How many server-sent events a generated text turn sends before its first text delta. */
   readonly beforeText: number;
   /** A turn that streams `deltas` and ends incomplete, cut at max_output_tokens. */
-  incompleteTurn(deltas: readonly string[]): EventsTurn;
+  incompleteTurn(deltas: readonly string[]): ServerTurn;
 }
 
 export const apis: readonly Api[] = [

@@ -16,7 +16,7 @@ import {
   type AnyTool,
   type RunOptions,
 } from '../../src/index.js';
-import { startServer, type LocalServer, type ScriptedTurn } from '../../src/testing/server/index.js';
+import { startServer, type LocalServer, type ServerTurn } from '../../src/testing/server/index.js';
 import {
   API_KEY,
   apis,
@@ -49,7 +49,7 @@ function expectNoKey(outcome: Outcome): void {
   for (const part of keyParts) expect(surface).not.toContain(part);
 }
 
-async function serve(...turns: ScriptedTurn[]): Promise<LocalServer> {
+async function serve(...turns: ServerTurn[]): Promise<LocalServer> {
   server = await startServer({ turns });
   return server;
 }
@@ -68,7 +68,7 @@ const echo = (status: number) => ({
 });
 
 /** A stream that says some text, then reports an error whose message echoes the key. */
-function errorInStream(api: Api): ScriptedTurn {
+function errorInStream(api: Api): ServerTurn {
   const message = `The server had an error processing your request with key ${API_KEY}.`;
   if (api.name === 'Responses') {
     const text = ['Partial ', 'answer '];

@@ -11,7 +11,7 @@ import {
   startServerProcess,
   type LocalServer,
   type RecordedRequest,
-  type ScriptedTurn,
+  type ServerTurn,
 } from '../../src/testing/server/index.js';
 
 const fixture = (name: string): unknown[] => loadFixture(new URL(`../fixtures/openai/${name}`, import.meta.url));
@@ -22,7 +22,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function serve(...turns: ScriptedTurn[]): Promise<OpenAI> {
+async function serve(...turns: ServerTurn[]): Promise<OpenAI> {
   server = await startServer({ turns });
   return new OpenAI({ apiKey: 'test-key', baseURL: server.url, maxRetries: 0, logLevel: 'off' });
 }
@@ -184,7 +184,7 @@ describe('startServer: Responses API', () => {
 
   it('streams a json turn in pieces that join to the JSON text', async () => {
     const answer = { destination: 'Lisbon', reason: 'Mild winters and good food.' };
-    const client = await serve({ json: answer });
+    const client = await serve({ output: answer });
     const stream = client.responses.stream({ model: 'gpt-4.1-mini', input: 'Hi' });
     const deltas: string[] = [];
     stream.on('response.output_text.delta', (event) => deltas.push(event.delta));
@@ -212,7 +212,7 @@ describe('startServer: Responses API', () => {
   });
 
   it('generates the same events for the same script', async () => {
-    const script: ScriptedTurn[] = [{ text: 'Same again.' }, { toolCalls: [{ name: 't', arguments: {} }] }];
+    const script: ServerTurn[] = [{ text: 'Same again.' }, { toolCalls: [{ name: 't', arguments: {} }] }];
     const run = async () => {
       const client = await serve(...script);
       const events = [await collect(await responsesStream(client)), await collect(await responsesStream(client))];
