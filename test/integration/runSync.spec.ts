@@ -15,6 +15,7 @@ import {
   ModelProviderError,
 } from '../../src/index.js';
 import { startServerProcess, type ServerProcess } from '../../src/testing/server/index.js';
+import { thrown } from '../helpers/thrown.js';
 
 const API_KEY = 'sk-test-secret-sync';
 let server: ServerProcess | undefined;
@@ -98,12 +99,7 @@ describe('runSync over HTTP', () => {
       name: 'A',
       model: new OpenAIResponsesModel({ model: 'gpt-4.1-mini', client: client(server.url) }),
     });
-    let error: unknown;
-    try {
-      runSync(agent, 'Hi');
-    } catch (caught) {
-      error = caught;
-    }
+    const error = thrown(() => runSync(agent, 'Hi'));
     expect(error).toBeInstanceOf(ModelProviderError);
     expect(error).toMatchObject({ status: 401, code: 'invalid_api_key' });
     expect(`${(error as Error).message} ${(error as Error).stack} ${JSON.stringify(error)}`).not.toContain(API_KEY);
@@ -119,12 +115,7 @@ describe('runSync over HTTP', () => {
       model: new OpenAIResponsesModel({ model: 'm', client: client(server.url) }),
       tools: [slow],
     });
-    let error: unknown;
-    try {
-      runSync(agent, 'Go');
-    } catch (caught) {
-      error = caught;
-    }
+    const error = thrown(() => runSync(agent, 'Go'));
     expect(error).toBeInstanceOf(SyncRunError);
     expect((error as Error).message).toMatch(/use run\(\)/i);
   });

@@ -1,38 +1,11 @@
-import { concat, lastValueFrom, NEVER, Observable, of, range, throwError, toArray } from 'rxjs';
+import { concat, lastValueFrom, NEVER, of, range, throwError, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { toServerSentEvents } from '../../operators/toServerSentEvents.js';
 import { fromServerSentEvents } from '../../src/interop/fromServerSentEvents.js';
 import { toReadableStream } from '../../src/interop/toReadableStream.js';
+import { counted } from '../helpers/counted.js';
 import { sampleRun, sampleRunEvents } from '../helpers/sampleRunEvents.js';
 import { nextMacrotask } from '../helpers/waiting.js';
-
-/** An Observable that counts its subscriptions and teardowns. */
-function counted<T>(source: Observable<T>): {
-  source: Observable<T>;
-  subscribed: () => number;
-  tornDown: () => number;
-  /** Resolves at the first subscription. */
-  firstSubscription: Promise<void>;
-} {
-  let subscribed = 0;
-  let tornDown = 0;
-  let onSubscribe!: () => void;
-  const firstSubscription = new Promise<void>((resolve) => (onSubscribe = resolve));
-  return {
-    firstSubscription,
-    source: new Observable<T>((subscriber) => {
-      subscribed++;
-      onSubscribe();
-      const subscription = source.subscribe(subscriber);
-      return () => {
-        subscription.unsubscribe();
-        tornDown++;
-      };
-    }),
-    subscribed: () => subscribed,
-    tornDown: () => tornDown,
-  };
-}
 
 /** Reads to the end; a `slow` reader lets the event loop turn before each read. */
 async function readAll<T>(stream: ReadableStream<T>, slow = false): Promise<{ values: T[]; error?: unknown }> {

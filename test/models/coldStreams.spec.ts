@@ -11,6 +11,7 @@ import { startServer, type LocalServer } from '../../src/testing/server/index.js
 import { InvalidArgumentError, ModelProviderError } from '../../src/errors.js';
 import type { Model, ModelEvent } from '../../src/model.js';
 import { OpenAIChatCompletionsModel, OpenAIResponsesModel } from '../../src/models/index.js';
+import { keyEchoing401 } from '../helpers/keyEcho.js';
 import { nextMacrotask, quietFor } from '../helpers/waiting.js';
 import { API_KEY, clientFor, collect, modelRequest, textOf } from './helpers.js';
 
@@ -121,16 +122,7 @@ describe.each(kinds)('$kind', ({ kind, Model: ModelClass, path }) => {
   });
 
   it('keeps the API key out of the message even when the server echoes it', async () => {
-    server.push({
-      status: 401,
-      body: {
-        error: {
-          message: `Incorrect API key provided: ${API_KEY}.`,
-          type: 'invalid_request_error',
-          code: 'invalid_api_key',
-        },
-      },
-    });
+    server.push(keyEchoing401(API_KEY));
     const { error } = await collect(model.stream(modelRequest()));
     const failure = error as ModelProviderError;
     expect(failure.message).toContain('Incorrect API key provided');

@@ -4,9 +4,10 @@
  */
 import OpenAI from 'openai';
 import type { Observable } from 'rxjs';
+import { expect } from 'vitest';
 import { loadFixture } from '../../src/testing/server/index.js';
 import { userMessage, type InputItem } from '../../src/items.js';
-import type { ModelEvent, ModelRequest } from '../../src/model.js';
+import type { ModelEvent, ModelRequest, ModelResponse } from '../../src/model.js';
 
 /** The API key every test client uses; it must never show in an error. */
 export const API_KEY = 'sk-test-secret-123';
@@ -54,4 +55,11 @@ export function textOf(events: readonly ModelEvent[]): string {
 /** The data of the `raw` events. */
 export function rawOf(events: readonly ModelEvent[]): unknown[] {
   return events.flatMap((event) => (event.type === 'raw' ? [event.data] : []));
+}
+
+/** The response of a call's events: the last event, which must be the one `response`. */
+export function responseOf(events: readonly ModelEvent[]): ModelResponse {
+  const last = events.at(-1);
+  expect(last?.type).toBe('response');
+  return (last as Extract<ModelEvent, { type: 'response' }>).response;
 }

@@ -4,7 +4,7 @@ import { ModelProviderError } from '../../src/errors.js';
 import type { FunctionCallItem, InputItem } from '../../src/items.js';
 import type { FunctionToolSpec, ModelResponse } from '../../src/model.js';
 import { OpenAIChatCompletionsModel } from '../../src/models/index.js';
-import { clientFor, collect, fixture, modelRequest, rawOf, textOf } from './helpers.js';
+import { clientFor, collect, fixture, modelRequest, rawOf, responseOf, textOf } from './helpers.js';
 
 const weatherTool: FunctionToolSpec = {
   type: 'function',
@@ -28,12 +28,6 @@ describe('OpenAIChatCompletionsModel', () => {
     model = new OpenAIChatCompletionsModel({ model: 'local-llama', client: clientFor(server.url) });
   });
   afterEach(() => server.close());
-
-  function responseOf(events: readonly { type: string }[]): ModelResponse {
-    const last = events.at(-1) as { type: string; response?: ModelResponse };
-    expect(last.type).toBe('response');
-    return last.response as ModelResponse;
-  }
 
   it('streams text and answers with a Responses-shaped assistant message', async () => {
     server.push({ text: ['Hel', 'lo', ' there'], usage: { inputTokens: 7, outputTokens: 3 } });

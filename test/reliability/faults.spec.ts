@@ -4,7 +4,7 @@
  * and slow tools. Each case states its outcome — and that the API key shows nowhere in it.
  */
 import { createServer } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   Agent,
@@ -17,44 +17,13 @@ import {
   type FunctionCallOutputItem,
   type RunOptions,
 } from '../../src/index.js';
-import { startServer, type LocalServer, type ServerTurn } from '../../src/testing/server/index.js';
-import {
-  apis,
-  clientFor,
-  keyParts,
-  leakSurface,
-  LogCapture,
-  outcomeOf,
-  textOf,
-  words,
-  type Api,
-  type Outcome,
-} from './helpers.js';
+import type { ServerTurn } from '../../src/testing/server/index.js';
+import { useLocalServer } from '../helpers/localServer.js';
+import { apis, clientFor, outcomeOf, textOf, words, type Api, useKeyWatch } from './helpers.js';
 
 const runner = new Runner();
-let server: LocalServer | undefined;
-let logs: LogCapture;
-
-beforeEach(() => {
-  logs = new LogCapture();
-  logs.install();
-});
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await server?.close();
-  server = undefined;
-});
-
-/** The key is in none of it: events, error (all its forms, its causes), log lines. */
-function expectNoKey(outcome: Outcome): void {
-  const surface = leakSurface(outcome, logs.lines);
-  for (const part of keyParts) expect(surface).not.toContain(part);
-}
-
-async function serve(...turns: ServerTurn[]): Promise<LocalServer> {
-  server = await startServer({ turns });
-  return server;
-}
+const { serve } = useLocalServer();
+const { expectNoKey } = useKeyWatch();
 
 const rateLimitBody = {
   error: {

@@ -6,7 +6,7 @@
 import OpenAI from 'openai';
 import { inspect } from 'node:util';
 import type { Observable } from 'rxjs';
-import { vi } from 'vitest';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { OpenAIChatCompletionsModel, OpenAIResponsesModel, type Model, type RunEvent } from '../../src/index.js';
 import { chatChunks, chatId } from '../../src/testing/server/chatEvents.js';
 import { responsesEvents, responsesId } from '../../src/testing/server/responsesEvents.js';
@@ -155,3 +155,35 @@ export function leakSurface(outcome: Pick<Outcome, 'events' | 'error'>, lines: r
 
 /** A part of the key long enough to mean a leak (the whole key, or its secret half). */
 export const keyParts = [API_KEY, API_KEY.slice(8)];
+
+/** The key check of a spec file: its log capture, and the assertion over a run's outcome. */
+export interface KeyWatch {
+  /** The current test's log capture (installed before each test, removed after it). */
+  readonly logs: LogCapture;
+  /** The key is in none of it: events, error (all its forms, its causes), log lines. */
+  expectNoKey(outcome: Pick<Outcome, 'events' | 'error'>): void;
+}
+
+/**
+ * Captures every log line around each test (`beforeEach`/`afterEach`, restoring all mocks after
+ * it), and checks the key is in nothing a run left. Call it at the top of a spec file.
+ */
+export function useKeyWatch(): KeyWatch {
+  let logs = new LogCapture();
+  beforeEach(() => {
+    logs = new LogCapture();
+    logs.install();
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+  return {
+    get logs() {
+      return logs;
+    },
+    expectNoKey(outcome) {
+      const surface = leakSurface(outcome, logs.lines);
+      for (const part of keyParts) expect(surface).not.toContain(part);
+    },
+  };
+}

@@ -15,6 +15,7 @@ import {
 } from '../../src/index.js';
 import { fakeModel, type ScriptedTurn, type TurnContent } from '../../src/testing/index.js';
 import { startServer, type LocalServer } from '../../src/testing/server/index.js';
+import { thrown } from '../helpers/thrown.js';
 
 let server: LocalServer | undefined;
 afterEach(async () => {
@@ -83,15 +84,6 @@ describe('one script, every fake', () => {
 });
 
 describe('what each fake refuses, when the script is given', () => {
-  const refusal = (call: () => unknown): unknown => {
-    try {
-      call();
-    } catch (error) {
-      return error;
-    }
-    throw new Error('expected the script to be refused');
-  };
-
   it.each([
     [{ text: 'x', dropAfter: 2 }, /`dropAfter` is one of the local server's faults/],
     [{ status: 429 }, /`status` is one of the local server's faults/],
@@ -101,7 +93,7 @@ describe('what each fake refuses, when the script is given', () => {
     [{ error: new Error('x'), stall: true }, /not both/],
     [{ json: {} }, /unknown field `json`/],
   ])('fakeModel: %o', (turn, message) => {
-    const error = refusal(() => fakeModel(['fine', turn as ScriptedTurn] as never));
+    const error = thrown(() => fakeModel(['fine', turn as ScriptedTurn] as never));
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect(error).toMatchObject({ argument: 'turns[1]', message: expect.stringMatching(message) });
   });
@@ -117,7 +109,7 @@ describe('what each fake refuses, when the script is given', () => {
     expect(error).toMatchObject({ argument: 'options.turns[0]', message: expect.stringMatching(message) });
 
     server = await startServer();
-    const pushed = refusal(() => server!.push('fine', turn as never));
+    const pushed = thrown(() => server!.push('fine', turn as never));
     expect(pushed).toMatchObject({ argument: 'push[1]', message: expect.stringMatching(message) });
   });
 });

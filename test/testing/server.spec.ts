@@ -13,6 +13,7 @@ import {
   type RecordedRequest,
   type ServerTurn,
 } from '../../src/testing/server/index.js';
+import { until } from '../helpers/waiting.js';
 
 const fixture = (name: string): unknown[] => loadFixture(new URL(`../fixtures/openai/${name}`, import.meta.url));
 
@@ -42,14 +43,6 @@ async function collectUntilError<T>(stream: AsyncIterable<T>): Promise<{ items: 
     return { items, error };
   }
   return { items, error: undefined };
-}
-
-async function waitFor(check: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const start = performance.now();
-  while (!check()) {
-    if (performance.now() - start > timeoutMs) throw new Error('waitFor: timed out');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 const responsesStream = (client: OpenAI, signal?: AbortSignal) =>
@@ -434,7 +427,7 @@ describe('startServer: faults', () => {
     const { items, error } = await collectUntilError(await responsesStream(client));
     expect(items).toHaveLength(3);
     expect(error).toBeInstanceOf(Error);
-    await waitFor(() => server?.requests[0]?.closedAt !== undefined);
+    await until(() => server?.requests[0]?.closedAt !== undefined);
     expect(server?.requests[0]?.aborted).toBe(false); // the server dropped it, not the client
   });
 
@@ -453,7 +446,7 @@ describe('startServer: faults', () => {
     const iterating = (async () => {
       for await (const event of await responsesStream(client, controller.signal)) received.push(event.type);
     })();
-    await waitFor(() => received.length === 2);
+    await until(() => received.length === 2);
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(received).toEqual(['response.created', 'response.in_progress']);
     expect(server?.requests[0]?.closedAt).toBeUndefined();
@@ -461,7 +454,7 @@ describe('startServer: faults', () => {
     abortedAt = performance.now();
     controller.abort();
     await iterating; // an abort ends the SDK's iteration quietly
-    await waitFor(() => server?.requests[0]?.closedAt !== undefined);
+    await until(() => server?.requests[0]?.closedAt !== undefined);
     const record = server?.requests[0] as RecordedRequest;
     expect(record.aborted).toBe(true);
     expect(record.closedAt! - abortedAt).toBeLessThan(100);
@@ -490,7 +483,7 @@ describe('startServer: recorded requests', () => {
     const client = await serve({ text: 'ok' });
     const before = performance.now();
     await collect(await responsesStream(client));
-    await waitFor(() => server?.requests[0]?.closedAt !== undefined);
+    await until(() => server?.requests[0]?.closedAt !== undefined);
     const [record] = server?.requests ?? [];
     expect(record).toMatchObject({
       method: 'POST',
@@ -513,7 +506,7 @@ describe('startServer: recorded requests', () => {
         controller.abort();
       }
     }
-    await waitFor(() => server?.requests[0]?.closedAt !== undefined);
+    await until(() => server?.requests[0]?.closedAt !== undefined);
     const record = server?.requests[0] as RecordedRequest;
     expect(record.aborted).toBe(true);
     expect(record.closedAt! - abortedAt).toBeLessThan(100);
@@ -523,7 +516,7 @@ describe('startServer: recorded requests', () => {
     const client = await serve({ text: 'never finished', stallAfter: 1 });
     const stream = await responsesStream(client);
     const outcome = collectUntilError(stream);
-    await waitFor(() => server?.requests.length === 1);
+    await until(() => server?.requests.length === 1);
     const url = server!.url;
     await server?.close();
     const { items, error } = await outcome;
