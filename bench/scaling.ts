@@ -15,7 +15,7 @@ import type {
 import { bufferCount, filter, map, type Observable } from 'rxjs';
 import { Agent, OpenAIResponsesModel, runStreamed, tool, type ModelEvent } from 'rxjs-agents';
 import { bufferTokens, filterTextDeltas } from 'rxjs-agents/operators';
-import type { ScriptedTurn } from 'rxjs-agents/testing/server';
+import type { ServerTurn } from 'rxjs-agents/testing/server';
 import { z } from 'zod';
 import { log, runPart } from './lib/part.js';
 import { startBenchServer } from './lib/server.js';
@@ -271,8 +271,8 @@ async function main(): Promise<ScalingResult> {
         runStreamed(agent, 'Add it up.', { maxTurns: turns }).subscribe({ error: reject, complete: resolve }),
       );
     for (const turns of wireTurns) {
-      const script: ScriptedTurn[] = [
-        ...Array.from({ length: turns - 1 }, (_, i): ScriptedTurn => ({
+      const script: ServerTurn[] = [
+        ...Array.from({ length: turns - 1 }, (_, i): ServerTurn => ({
           toolCalls: [{ name: 'add', arguments: { a: i, b: 1 } }],
         })),
         { text: makeDeltas(10) },

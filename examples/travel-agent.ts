@@ -20,7 +20,7 @@ import {
 } from 'rxjs-agents';
 import { lastValueFrom, share } from 'rxjs';
 import { bufferTokens, filterTextDeltas, toFinalOutput } from 'rxjs-agents/operators';
-import { startServerProcess, type ScriptedTurn } from 'rxjs-agents/testing/server';
+import { startServerProcess, type ServerTurn } from 'rxjs-agents/testing/server';
 
 const Recommendation = z.object({
   destination: z.string().describe('City and country.'),
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   if (!live) {
     // The local server runs in a child process: runSync() blocks this thread, so a server on
     // this thread could not answer it.
-    const turns: ScriptedTurn[] = offlineAnswers.map((json) => ({ json, delayMs: 15, usage: { inputTokens: 96 } }));
+    const turns: ServerTurn[] = offlineAnswers.map((output) => ({ output, delayMs: 15, usage: { inputTokens: 96 } }));
     server = await startServerProcess({ turns });
     baseURL = server.url;
     apiKey = 'offline-replay';

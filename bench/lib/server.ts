@@ -5,13 +5,13 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ScriptedTurn } from 'rxjs-agents/testing/server';
+import type { ServerTurn } from 'rxjs-agents/testing/server';
 
 export interface BenchServer {
   /** The base URL for an OpenAI client, e.g. `http://127.0.0.1:43123/v1`. */
   readonly url: string;
   /** Queues `count` copies of `turn`; resolves once the server has them. */
-  push(turn: ScriptedTurn, count: number): Promise<void>;
+  push(turn: ServerTurn, count: number): Promise<void>;
   /** How many requests are still open (and the total since the last call that found none open). */
   stats(): Promise<{ open: number; total: number }>;
   close(): Promise<void>;

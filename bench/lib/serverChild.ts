@@ -5,10 +5,10 @@
  * so 200 runs of 20,000 deltas cost one IPC message rather than 4,000,000 strings.
  */
 import { startServer } from 'rxjs-agents/testing/server';
-import type { LocalServer, ScriptedTurn } from 'rxjs-agents/testing/server';
+import type { LocalServer, ServerTurn } from 'rxjs-agents/testing/server';
 
 type Message =
-  | { readonly type: 'push'; readonly id: number; readonly turn: ScriptedTurn; readonly count: number }
+  | { readonly type: 'push'; readonly id: number; readonly turn: ServerTurn; readonly count: number }
   | { readonly type: 'stats'; readonly id: number }
   | { readonly type: 'close' };
 
@@ -18,7 +18,7 @@ process.send?.({ type: 'ready', url: server.url });
 process.on('message', (message: Message) => {
   switch (message.type) {
     case 'push':
-      server.push(...new Array<ScriptedTurn>(message.count).fill(message.turn));
+      server.push(...new Array<ServerTurn>(message.count).fill(message.turn));
       process.send?.({ type: 'done', id: message.id });
       return;
     case 'stats': {

@@ -20,7 +20,7 @@ import OpenAI from 'openai';
 import { filter } from 'rxjs';
 import { runStreamed } from 'rxjs-agents';
 import { serveServerSentEvents } from 'rxjs-agents/node';
-import { startServer, type LocalServer, type ScriptedTurn } from 'rxjs-agents/testing/server';
+import { startServer, type LocalServer, type ServerTurn } from 'rxjs-agents/testing/server';
 import { serveStatic, type StaticMount } from './staticFiles.js';
 import { createModel, createTravelAgent, offlineAnswers, type TravelAgent } from './travelAgent.js';
 
@@ -64,8 +64,8 @@ export async function startExampleServer(options: ExampleServerOptions = {}): Pr
 
   /** Scripts the local model's next answer, or the fault the request asked for. */
   const scriptOfflineTurn = (server: LocalServer, fault: string | undefined): void => {
-    const json = offlineAnswers[answersGiven++ % offlineAnswers.length];
-    const answer: ScriptedTurn = { json, delayMs: offlineDelayMs, usage: { inputTokens: 96 } };
+    const output = offlineAnswers[answersGiven++ % offlineAnswers.length];
+    const answer: ServerTurn = { output, delayMs: offlineDelayMs, usage: { inputTokens: 96 } };
     if (fault === undefined) server.push(answer);
     else if (fault === 'drop') server.push({ ...answer, dropAfter: 12 });
     else {

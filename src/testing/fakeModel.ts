@@ -2,54 +2,7 @@ import { Observable, Subscription, type SchedulerLike } from 'rxjs';
 import { AgentsError, InvalidArgumentError } from '../errors.js';
 import type { OutputItem } from '../items.js';
 import type { Model, ModelEvent, ModelRequest, ModelResponse } from '../model.js';
-
-/** Token counts of a scripted turn (zero unless given; `totalTokens` defaults to their sum). */
-export interface FakeUsage {
-  readonly inputTokens?: number;
-  readonly outputTokens?: number;
-  readonly totalTokens?: number;
-}
-
-/** A tool call the fake model makes. */
-export interface FakeToolCall {
-  readonly name: string;
-  /** An object (sent as JSON) or a string (sent as it is, to script malformed JSON). Default `{}`. */
-  readonly arguments?: unknown;
-  /** Default: `call_<turn>_<index>`. */
-  readonly callId?: string;
-}
-
-/** What a scripted response may set besides its content. */
-export interface FakeTurnOptions {
-  /** Token counts of the response (zero unless given). */
-  readonly usage?: FakeUsage;
-  /** The response id (default `fake_resp_<turn>`). */
-  readonly id?: string;
-}
-
-/**
- * One scripted model call:
- * - a string: assistant text, streamed in word-sized deltas;
- * - `{ text }`: a string, or the exact deltas as an array;
- * - `{ toolCalls, text? }`: calls to tools (or handoffs, `transfer_to_<agent>`), after optional text;
- * - `{ output }`: a structured answer, streamed as JSON text;
- * - `{ refusal }`: the model refuses: no text deltas, and an assistant message whose content is one
- *   `{ type: 'refusal', refusal }` part, as the Responses API gives it;
- * - `{ events }`: exactly these model events (give the `response` event yourself);
- * - `{ error, text? }`: the call fails with `error`, after streaming the optional text (a
- *   `ModelProviderError` with `retryable: true` is what the run's `retry` option retries);
- * - `{ stall: true, text? }`: the call streams the optional text, then sends nothing more and never
- *   ends, as a stalled connection does (for the run's `idleTimeoutMs`).
- */
-export type FakeTurn =
-  | string
-  | (FakeTurnOptions & { readonly text: string | readonly string[] })
-  | (FakeTurnOptions & { readonly toolCalls: readonly FakeToolCall[]; readonly text?: string | readonly string[] })
-  | (FakeTurnOptions & { readonly output: unknown })
-  | (FakeTurnOptions & { readonly refusal: string })
-  | { readonly events: readonly ModelEvent[] }
-  | { readonly error: unknown; readonly text?: string | readonly string[] }
-  | { readonly stall: true; readonly text?: string | readonly string[] };
+import { checkScript, type FakeTurn, type ScriptedTurn, type ScriptedUsage } from './script.js';
 
 /** The options of {@link fakeModel}. */
 export interface FakeModelOptions {
@@ -80,35 +33,34 @@ function deltasOf(text: string | readonly string[] | undefined): readonly string
   return typeof text === 'string' ? splitIntoDeltas(text) : text;
 }
 
-function usageOf(usage: FakeUsage | undefined): ModelResponse['usage'] {
+function usageOf(usage: ScriptedUsage | undefined): ModelResponse['usage'] {
   const inputTokens = usage?.inputTokens ?? 0;
   const outputTokens = usage?.outputTokens ?? 0;
   return { requests: 1, inputTokens, outputTokens, totalTokens: usage?.totalTokens ?? inputTokens + outputTokens };
 }
 
 /** The model events of one scripted turn, and the error that ends it, if any; `stall` when it never ends. */
-function scriptTurn(turn: FakeTurn, number: number): { events: ModelEvent[]; error?: unknown; stall?: boolean } {
-  if (typeof turn === 'string') turn = { text: turn };
-  if ('events' in turn) return { events: [...turn.events] };
-  if ('stall' in turn)
-    return { events: deltasOf(turn.text).map((delta) => ({ type: 'text-delta', delta })), stall: true };
-  if ('error' in turn)
-    return { events: deltasOf(turn.text).map((delta) => ({ type: 'text-delta', delta })), error: turn.error };
+function scriptTurn(
+  turn: ScriptedTurn<ModelEvent>,
+  number: number,
+): { events: ModelEvent[]; error?: unknown; stall?: boolean } {
+  if (turn.events !== undefined) return { events: [...turn.events] };
+  const text = turn.output !== undefined ? splitIntoDeltas(JSON.stringify(turn.output)) : deltasOf(turn.text);
+  const events: ModelEvent[] = text.map((delta) => ({ type: 'text-delta', delta }));
+  if (turn.stall) return { events, stall: true };
+  if (turn.error !== undefined) return { events, error: turn.error };
 
-  if ('refusal' in turn) {
-    const refusal: OutputItem = {
+  const output: OutputItem[] = [];
+  if (turn.refusal !== undefined) {
+    const refusal = typeof turn.refusal === 'string' ? turn.refusal : turn.refusal.join('');
+    output.push({
       type: 'message',
       role: 'assistant',
       id: `fake_msg_${number}`,
       status: 'completed',
-      content: [{ type: 'refusal', refusal: turn.refusal }],
-    };
-    const response = { id: turn.id ?? `fake_resp_${number}`, output: [refusal], usage: usageOf(turn.usage) };
-    return { events: [{ type: 'response', response }] };
+      content: [{ type: 'refusal', refusal }],
+    });
   }
-  const text = 'output' in turn ? splitIntoDeltas(JSON.stringify(turn.output)) : deltasOf(turn.text);
-  const events: ModelEvent[] = text.map((delta) => ({ type: 'text-delta', delta }));
-  const output: OutputItem[] = [];
   if (text.length > 0) {
     output.push({
       type: 'message',
@@ -118,23 +70,21 @@ function scriptTurn(turn: FakeTurn, number: number): { events: ModelEvent[]; err
       content: [{ type: 'output_text', text: text.join(''), annotations: [] }],
     });
   }
-  if ('toolCalls' in turn) {
-    turn.toolCalls.forEach((call, index) => {
-      const args =
-        call.arguments === undefined
-          ? '{}'
-          : typeof call.arguments === 'string'
-            ? call.arguments
-            : JSON.stringify(call.arguments);
-      output.push({
-        type: 'function_call',
-        call_id: call.callId ?? `call_${number}_${index}`,
-        name: call.name,
-        arguments: args,
-        status: 'completed',
-      });
+  (turn.toolCalls ?? []).forEach((call, index) => {
+    const args =
+      call.arguments === undefined
+        ? '{}'
+        : typeof call.arguments === 'string'
+          ? call.arguments
+          : JSON.stringify(call.arguments);
+    output.push({
+      type: 'function_call',
+      call_id: call.callId ?? `call_${number}_${index}`,
+      name: call.name,
+      arguments: args,
+      status: 'completed',
     });
-  }
+  });
   events.push({
     type: 'response',
     response: { id: turn.id ?? `fake_resp_${number}`, output, usage: usageOf(turn.usage) },
@@ -143,7 +93,21 @@ function scriptTurn(turn: FakeTurn, number: number): { events: ModelEvent[]; err
 }
 
 /**
- * A scripted model for tests: each call to it plays the next turn of the script.
+ * A scripted model for tests: each call to it plays the next turn of the script, written in the
+ * vocabulary the local server of `rxjs-agents/testing/server` shares ({@link FakeTurn}):
+ * - a string, or `{ text }`: assistant text, in word-sized deltas (a string) or the exact deltas
+ *   (an array);
+ * - `{ toolCalls, text? }`: calls to tools (or handoffs, `transfer_to_<agent>`), after optional text;
+ * - `{ output }`: a structured answer, streamed as JSON text;
+ * - `{ refusal }`: the model refuses: no text deltas, and an assistant message whose content is one
+ *   `{ type: 'refusal', refusal }` part, as the Responses API gives it;
+ * - `{ events }`: exactly these model events (give the `response` event yourself);
+ * - `{ error, text? }`: the call fails with `error`, after streaming the optional text;
+ * - `{ stall: true, text? }`: the call streams the optional text, then sends nothing more and never
+ *   ends, as a stalled connection does (for the run's `idleTimeoutMs`).
+ *
+ * The script is checked here: a turn with the server's faults (`status`, `dropAfter`, …), an
+ * unknown field or a contradiction (`text` and `output`) throws `InvalidArgumentError`.
  *
  * ```ts
  * import { TestScheduler } from 'rxjs/testing';
@@ -165,11 +129,10 @@ function scriptTurn(turn: FakeTurn, number: number): { events: ModelEvent[]; err
  * @returns A {@link FakeModel}; calls beyond the script fail with an error that says so.
  */
 export function fakeModel(turns: readonly FakeTurn[], options: FakeModelOptions = {}): FakeModel {
-  // Checked through an `unknown` alias: `Array.isArray(turns)` would narrow `turns` itself to `any[]`.
-  const given: unknown = turns;
-  if (!Array.isArray(given)) {
+  if (!Array.isArray(turns)) {
     throw new InvalidArgumentError({ argument: 'turns', message: 'fakeModel() takes an array of scripted turns.' });
   }
+  const script = checkScript<ModelEvent>(turns, 'fakeModel');
   const { name = 'fake', scheduler, interval = 1 } = options;
   if (typeof interval !== 'number' || !(interval >= 0)) {
     throw new InvalidArgumentError({
@@ -187,7 +150,7 @@ export function fakeModel(turns: readonly FakeTurn[], options: FakeModelOptions 
       new Observable<ModelEvent>((subscriber) => {
         requests.push(request);
         const number = ++calls;
-        const turn = turns[number - 1];
+        const turn = script[number - 1];
         if (turn === undefined) {
           subscriber.error(
             new AgentsError({

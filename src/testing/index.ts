@@ -1,2 +1,12 @@
 export { fakeModel, splitIntoDeltas } from './fakeModel.js';
-export type { FakeModel, FakeModelOptions, FakeToolCall, FakeTurn, FakeTurnOptions, FakeUsage } from './fakeModel.js';
+export type { FakeModel, FakeModelOptions } from './fakeModel.js';
+export type {
+  FakeTurn,
+  HttpFaults,
+  ModelFaults,
+  ScriptedToolCall,
+  ScriptedTurn,
+  ScriptedUsage,
+  ServerTurn,
+  TurnContent,
+} from './script.js';

@@ -171,7 +171,7 @@ describe('structured output over HTTP', () => {
   ])(
     '%s: the request carries the strict schema, and the result is parsed and typed',
     async (_api, makeModel, formatOf) => {
-      server = await startServer({ turns: [{ json: { city: 'Porto', country: 'Portugal' } }] });
+      server = await startServer({ turns: [{ output: { city: 'Porto', country: 'Portugal' } }] });
       const agent = new Agent({ name: 'Travel', model: makeModel(server.url), outputType: Destination });
       const result = await run(agent, 'Where?');
       const output: { city: string; country: string } = result.finalOutput;

@@ -4,19 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Agent, OpenAIChatCompletionsModel, OpenAIResponsesModel, runStreamed } from '../../src/index.js';
 import { filterTextDeltas } from '../../operators/index.js';
 import { startServer, type LocalServer } from '../../src/testing/server/index.js';
+import { until } from '../helpers/waiting.js';
 
 let server: LocalServer | undefined;
 afterEach(async () => server?.close());
 
 const words = Array.from({ length: 200 }, (_, i) => `word${i} `);
-
-async function waitFor(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const until = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > until) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
 
 describe.each([
   [
@@ -36,7 +29,7 @@ describe.each([
     const firstThree = await firstValueFrom(run$.pipe(filterTextDeltas(), take(3), toArray()));
     const unsubscribedAt = performance.now();
     expect(firstThree).toEqual(['word0 ', 'word1 ', 'word2 ']);
-    await waitFor(() => server!.requests[0]!.closedAt !== undefined);
+    await until(() => server!.requests[0]!.closedAt !== undefined);
     expect(server.requests[0]!.aborted).toBe(true);
     expect(server.requests[0]!.closedAt! - unsubscribedAt).toBeLessThan(100);
 

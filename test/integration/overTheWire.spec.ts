@@ -18,7 +18,7 @@ import {
 } from '../../src/index.js';
 import { serveServerSentEvents } from '../../src/node/index.js';
 import { filterTextDeltas, partialOutput } from '../../operators/index.js';
-import { startServer, type LocalServer, type ScriptedTurn } from '../../src/testing/server/index.js';
+import { startServer, type LocalServer, type ServerTurn } from '../../src/testing/server/index.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -33,7 +33,7 @@ const weather = tool({
 });
 const Recommendation = z.object({ destination: z.string(), reason: z.string(), days: z.number() });
 
-async function modelServer(turns: ScriptedTurn[]): Promise<LocalServer> {
+async function modelServer(turns: ServerTurn[]): Promise<LocalServer> {
   const server = await startServer({ turns });
   cleanups.push(() => server.close());
   return server;
@@ -63,9 +63,9 @@ async function appServer(agent: ReturnType<typeof agentOn>): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/run`;
 }
 
-const script = (): ScriptedTurn[] => [
+const script = (): ServerTurn[] => [
   { toolCalls: [{ name: 'weather', arguments: { city: 'Lisbon' } }], text: 'Checking the weather. ' },
-  { json: { destination: 'Lisbon', reason: 'Sunny, by the sea, and full of good food.', days: 5 }, delayMs: 2 },
+  { output: { destination: 'Lisbon', reason: 'Sunny, by the sea, and full of good food.', days: 5 }, delayMs: 2 },
 ];
 
 describe('a run across the wire', () => {

@@ -1,19 +1,36 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { lastValueFrom, toArray, type Observable } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AgentsError, InvalidArgumentError, RunAbortedError } from '../../src/errors.js';
 import type { RunEvent } from '../../src/events.js';
 import { EventStreamError, RemoteRunError } from '../../src/interop/errors.js';
 import { fromServerSentEvents } from '../../src/interop/fromServerSentEvents.js';
 import { sampleRunEvents } from '../helpers/sampleRunEvents.js';
+import { nextMacrotask, quietFor } from '../helpers/waiting.js';
 
 const frame = (event: RunEvent<string>): string => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 const allFrames = sampleRunEvents.map(frame).join('');
 const sseHeaders = { 'content-type': 'text/event-stream' };
 
-/** Requests the server has seen close, by path: proof that the client's abort reached it. */
-const closedRequests: string[] = [];
+/** A `/hang` request as the server sees it: when it arrived, and when its socket closed. */
+interface Hang {
+  readonly opened: Promise<void>;
+  readonly closed: Promise<void>;
+}
+const hangs: { open: () => void; close: () => void }[] = [];
+
+/** The next `/hang` request the server will get: proof that a request (or the client's abort) reached it. */
+function nextHang(): Hang {
+  let open!: () => void;
+  let close!: () => void;
+  const hang = {
+    opened: new Promise<void>((resolve) => (open = resolve)),
+    closed: new Promise<void>((resolve) => (close = resolve)),
+  };
+  hangs.push({ open, close });
+  return hang;
+}
 
 const handlers: Record<string, (request: IncomingMessage, response: ServerResponse) => void> = {
   '/ok': (_request, response) => response.writeHead(200, sseHeaders).end(allFrames),
@@ -30,7 +47,9 @@ const handlers: Record<string, (request: IncomingMessage, response: ServerRespon
   '/hang': (request, response) => {
     response.writeHead(200, sseHeaders);
     response.write(frame(sampleRunEvents[0]!));
-    request.socket.once('close', () => closedRequests.push('/hang'));
+    const hang = hangs.shift();
+    request.socket.once('close', () => hang?.close());
+    hang?.open();
   },
   '/echo': (request, response) => {
     let body = '';
@@ -98,10 +117,17 @@ describe('fromServerSentEvents', () => {
   });
 
   it('does nothing before subscription', async () => {
-    const before = requests;
-    fromServerSentEvents(`${base}/ok`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(requests).toBe(before);
+    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    try {
+      const events$ = fromServerSentEvents(`${base}/ok`);
+      // Calling fetch at once, or in a promise continuation, would have happened by now.
+      await nextMacrotask();
+      expect(fetchSpy).not.toHaveBeenCalled();
+      await lastValueFrom(events$);
+      expect(fetchSpy).toHaveBeenCalledTimes(1);
+    } finally {
+      fetchSpy.mockRestore();
+    }
   });
 
   it('passes init to fetch', async () => {
@@ -156,6 +182,7 @@ describe('fromServerSentEvents', () => {
 
   it('aborts the request when unsubscribed, without an error', async () => {
     const seen: string[] = [];
+    const hang = nextHang();
     let subscription: { unsubscribe(): void } | undefined;
     await new Promise<void>((resolve) => {
       subscription = fromServerSentEvents(`${base}/hang`).subscribe({
@@ -167,20 +194,17 @@ describe('fromServerSentEvents', () => {
         complete: () => seen.push('complete'),
       });
     });
-    const closedBefore = closedRequests.length;
     subscription?.unsubscribe();
-    const deadline = Date.now() + 1000;
-    while (closedRequests.length === closedBefore && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(closedRequests.length).toBe(closedBefore + 1);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await hang.closed; // the abort reached the server: the test times out otherwise
+    await quietFor(20); // nothing is the point: a late error or completion would arrive meanwhile
     expect(seen).toEqual(['raw']);
   });
 
   it("errors with RunAbortedError when init's signal aborts", async () => {
     const controller = new AbortController();
+    const hang = nextHang();
     const result = errorOf(fromServerSentEvents(`${base}/hang`, { signal: controller.signal }));
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await hang.opened; // abort a request in flight, not one still to be made
     controller.abort(new Error('user left'));
     const error = await result;
     expect(error).toBeInstanceOf(RunAbortedError);

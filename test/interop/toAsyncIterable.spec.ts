@@ -1,28 +1,9 @@
-import { concat, NEVER, Observable, of, throwError } from 'rxjs';
+import { concat, NEVER, of, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { toAsyncIterable } from '../../src/interop/toAsyncIterable.js';
+import { counted } from '../helpers/counted.js';
 import { sampleRun, sampleRunEvents } from '../helpers/sampleRunEvents.js';
-
-function counted<T>(source: Observable<T>): {
-  source: Observable<T>;
-  subscribed: () => number;
-  tornDown: () => number;
-} {
-  let subscribed = 0;
-  let tornDown = 0;
-  return {
-    source: new Observable<T>((subscriber) => {
-      subscribed++;
-      const subscription = source.subscribe(subscriber);
-      return () => {
-        subscription.unsubscribe();
-        tornDown++;
-      };
-    }),
-    subscribed: () => subscribed,
-    tornDown: () => tornDown,
-  };
-}
+import { nextMacrotask } from '../helpers/waiting.js';
 
 describe('toAsyncIterable', () => {
   it('delivers every value in order to for await', async () => {
@@ -47,7 +28,7 @@ describe('toAsyncIterable', () => {
           throwError(() => new Error('model failed')),
         ),
       )) {
-        await new Promise((resolve) => setTimeout(resolve, 2));
+        await nextMacrotask(); // a slow loop: the source could run ahead meanwhile
         seen.push(value);
       }
     };

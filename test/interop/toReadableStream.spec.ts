@@ -1,38 +1,19 @@
-import { concat, lastValueFrom, NEVER, Observable, of, range, throwError, toArray } from 'rxjs';
+import { concat, lastValueFrom, NEVER, of, range, throwError, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { toServerSentEvents } from '../../operators/toServerSentEvents.js';
 import { fromServerSentEvents } from '../../src/interop/fromServerSentEvents.js';
 import { toReadableStream } from '../../src/interop/toReadableStream.js';
+import { counted } from '../helpers/counted.js';
 import { sampleRun, sampleRunEvents } from '../helpers/sampleRunEvents.js';
+import { nextMacrotask } from '../helpers/waiting.js';
 
-/** An Observable that counts its subscriptions and teardowns. */
-function counted<T>(source: Observable<T>): {
-  source: Observable<T>;
-  subscribed: () => number;
-  tornDown: () => number;
-} {
-  let subscribed = 0;
-  let tornDown = 0;
-  return {
-    source: new Observable<T>((subscriber) => {
-      subscribed++;
-      const subscription = source.subscribe(subscriber);
-      return () => {
-        subscription.unsubscribe();
-        tornDown++;
-      };
-    }),
-    subscribed: () => subscribed,
-    tornDown: () => tornDown,
-  };
-}
-
-async function readAll<T>(stream: ReadableStream<T>, delayMs = 0): Promise<{ values: T[]; error?: unknown }> {
+/** Reads to the end; a `slow` reader lets the event loop turn before each read. */
+async function readAll<T>(stream: ReadableStream<T>, slow = false): Promise<{ values: T[]; error?: unknown }> {
   const reader = stream.getReader();
   const values: T[] = [];
   try {
     for (;;) {
-      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (slow) await nextMacrotask();
       const { done, value } = await reader.read();
       if (done) return { values };
       values.push(value);
@@ -55,7 +36,7 @@ describe('toReadableStream', () => {
   it('subscribes on the first read, not before', async () => {
     const run = counted(of('a'));
     const stream = toReadableStream(run.source);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await nextMacrotask(); // the stream has started (its start() settles in a promise continuation)
     expect(run.subscribed()).toBe(0);
     expect(await readAll(stream)).toEqual({ values: ['a'] });
     expect(run.subscribed()).toBe(1);
@@ -66,13 +47,13 @@ describe('toReadableStream', () => {
       range(1, 50),
       throwError(() => new Error('model failed')),
     );
-    const { values, error } = await readAll(toReadableStream(source), 1);
+    const { values, error } = await readAll(toReadableStream(source), true);
     expect(values).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(error).toEqual(new Error('model failed'));
   });
 
   it('buffers every value a slow reader has not taken yet', async () => {
-    const { values } = await readAll(toReadableStream(range(0, 10_000)), 0);
+    const { values } = await readAll(toReadableStream(range(0, 10_000)));
     expect(values).toHaveLength(10_000);
     expect(values.at(-1)).toBe(9_999);
   });
@@ -90,7 +71,7 @@ describe('toReadableStream', () => {
     const run = counted(NEVER);
     const reader = toReadableStream(run.source).getReader();
     const pending = reader.read();
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await run.firstSubscription;
     expect(run.subscribed()).toBe(1);
     await reader.cancel();
     expect(await pending).toEqual({ done: true, value: undefined });

@@ -11,7 +11,9 @@ import { startServer, type LocalServer } from '../../src/testing/server/index.js
 import { InvalidArgumentError, ModelProviderError } from '../../src/errors.js';
 import type { Model, ModelEvent } from '../../src/model.js';
 import { OpenAIChatCompletionsModel, OpenAIResponsesModel } from '../../src/models/index.js';
-import { apiKey, clientFor, collect, modelRequest, sleep, textOf, waitFor } from './helpers.js';
+import { keyEchoing401 } from '../helpers/keyEcho.js';
+import { nextMacrotask, quietFor } from '../helpers/waiting.js';
+import { apiKey, clientFor, collect, modelRequest, textOf } from './helpers.js';
 
 const kinds = [
   { kind: 'openai-responses', Model: OpenAIResponsesModel, path: '/v1/responses' },
@@ -34,13 +36,27 @@ describe.each(kinds)('$kind', ({ kind, Model: ModelClass, path }) => {
 
   it('requests nothing before subscription, and once per subscription', async () => {
     server.push({ text: 'first' }, { text: 'second' });
-    const call = model.stream(modelRequest());
-    await sleep(50);
+    const fetches: string[] = [];
+    const spied = new ModelClass({
+      model: 'gpt-test',
+      client: clientFor(server.url, {
+        fetch: (url: string | URL | Request, init?: RequestInit) => {
+          fetches.push(String(url));
+          return fetch(url, init);
+        },
+      }),
+    });
+    const call = spied.stream(modelRequest());
+    // A stream() that started its request at once would have reached the client's fetch by now:
+    // the SDK gets there in promise continuations, and they all run before the next macrotask.
+    await nextMacrotask();
+    expect(fetches).toEqual([]);
     expect(server.requests).toHaveLength(0);
     const first = await collect(call);
     expect(server.requests).toHaveLength(1);
     const second = await collect(call);
     expect(server.requests).toHaveLength(2);
+    expect(fetches).toHaveLength(2);
     expect(server.requests.map((request) => request.path)).toEqual([path, path]);
     expect([textOf(first.events), textOf(second.events)]).toEqual(['first', 'second']);
   });
@@ -66,11 +82,11 @@ describe.each(kinds)('$kind', ({ kind, Model: ModelClass, path }) => {
       });
     });
     const countAtUnsubscribe = received.length;
-    await waitFor(() => server.requests[0]?.closedAt !== undefined, 1_000);
+    await expect.poll(() => server.requests[0]?.closedAt, { interval: 5 }).toBeDefined();
     const request = server.requests[0]!;
     expect(request.closedAt! - unsubscribedAt).toBeLessThan(100);
     expect(request.aborted).toBe(true);
-    await sleep(50);
+    await quietFor(20); // nothing is the point: a late event or error would arrive meanwhile
     expect(received).toHaveLength(countAtUnsubscribe);
     expect(ended).toBe(false);
   });
@@ -82,11 +98,11 @@ describe.each(kinds)('$kind', ({ kind, Model: ModelClass, path }) => {
       error: () => (ended = true),
       complete: () => (ended = true),
     });
-    await waitFor(() => server.requests.length === 1);
+    await expect.poll(() => server.requests.length, { interval: 5 }).toBe(1);
     subscription.unsubscribe();
-    await waitFor(() => server.requests[0]?.closedAt !== undefined, 1_000);
+    await expect.poll(() => server.requests[0]?.closedAt, { interval: 5 }).toBeDefined();
     expect(server.requests[0]?.aborted).toBe(true);
-    await sleep(30);
+    await quietFor(20); // nothing is the point: a late error or completion would arrive meanwhile
     expect(ended).toBe(false);
   });
 
@@ -106,16 +122,7 @@ describe.each(kinds)('$kind', ({ kind, Model: ModelClass, path }) => {
   });
 
   it('keeps the API key out of the message even when the server echoes it', async () => {
-    server.push({
-      status: 401,
-      body: {
-        error: {
-          message: `Incorrect API key provided: ${apiKey}.`,
-          type: 'invalid_request_error',
-          code: 'invalid_api_key',
-        },
-      },
-    });
+    server.push(keyEchoing401(apiKey));
     const { error } = await collect(model.stream(modelRequest()));
     const failure = error as ModelProviderError;
     expect(failure.message).toContain('Incorrect API key provided');

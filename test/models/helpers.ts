@@ -3,11 +3,11 @@
  * fixtures, and collecting what an Observable delivered.
  */
 import OpenAI from 'openai';
-import { performance } from 'node:perf_hooks';
 import type { Observable } from 'rxjs';
+import { expect } from 'vitest';
 import { loadFixture } from '../../src/testing/server/index.js';
 import { userMessage, type InputItem } from '../../src/items.js';
-import type { ModelEvent, ModelRequest } from '../../src/model.js';
+import type { ModelEvent, ModelRequest, ModelResponse } from '../../src/model.js';
 
 /** The API key every test client uses; it must never show in an error. */
 export const apiKey = 'sk-test-secret-123';
@@ -57,16 +57,9 @@ export function rawOf(events: readonly ModelEvent[]): unknown[] {
   return events.flatMap((event) => (event.type === 'raw' ? [event.data] : []));
 }
 
-/** Waits until `check()` is true, polling every few milliseconds; fails after `timeoutMs`. */
-export async function waitFor(check: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const start = performance.now();
-  while (!check()) {
-    if (performance.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
-
-/** Resolves after `ms`. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** The response of a call's events: the last event, which must be the one `response`. */
+export function responseOf(events: readonly ModelEvent[]): ModelResponse {
+  const last = events.at(-1);
+  expect(last?.type).toBe('response');
+  return (last as Extract<ModelEvent, { type: 'response' }>).response;
 }

@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type LocalServer } from '../../src/testing/server/index.js';
 import { ModelProviderError } from '../../src/errors.js';
 import type { FunctionCallItem, InputItem } from '../../src/items.js';
-import type { FunctionToolSpec, ModelResponse } from '../../src/model.js';
+import type { FunctionToolSpec } from '../../src/model.js';
 import { OpenAIChatCompletionsModel } from '../../src/models/index.js';
-import { clientFor, collect, fixture, modelRequest, rawOf, textOf } from './helpers.js';
+import { clientFor, collect, fixture, modelRequest, rawOf, responseOf, textOf } from './helpers.js';
 
 const weatherTool: FunctionToolSpec = {
   type: 'function',
@@ -28,12 +28,6 @@ describe('OpenAIChatCompletionsModel', () => {
     model = new OpenAIChatCompletionsModel({ model: 'local-llama', client: clientFor(server.url) });
   });
   afterEach(() => server.close());
-
-  function responseOf(events: readonly { type: string }[]): ModelResponse {
-    const last = events.at(-1) as { type: string; response?: ModelResponse };
-    expect(last.type).toBe('response');
-    return last.response as ModelResponse;
-  }
 
   it('streams text and answers with a Responses-shaped assistant message', async () => {
     server.push({ text: ['Hel', 'lo', ' there'], usage: { inputTokens: 7, outputTokens: 3 } });
@@ -131,7 +125,7 @@ describe('OpenAIChatCompletionsModel', () => {
 
   it('asks for structured output with a strict json_schema response_format', async () => {
     const answer = { destination: 'Oslo' };
-    server.push({ json: answer });
+    server.push({ output: answer });
     const schema = {
       type: 'object',
       properties: { destination: { type: 'string' } },

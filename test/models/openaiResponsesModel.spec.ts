@@ -3,9 +3,9 @@ import { APIError } from 'openai';
 import { startServer, type LocalServer } from '../../src/testing/server/index.js';
 import { ModelProviderError } from '../../src/errors.js';
 import { isFunctionCallItem } from '../../src/items.js';
-import type { FunctionToolSpec, ModelResponse } from '../../src/model.js';
+import type { FunctionToolSpec } from '../../src/model.js';
 import { OpenAIResponsesModel } from '../../src/models/index.js';
-import { apiKey, clientFor, collect, fixture, modelRequest, rawOf, textOf } from './helpers.js';
+import { apiKey, clientFor, collect, fixture, modelRequest, rawOf, responseOf, textOf } from './helpers.js';
 
 const weatherTool: FunctionToolSpec = {
   type: 'function',
@@ -29,12 +29,6 @@ describe('OpenAIResponsesModel', () => {
     model = new OpenAIResponsesModel({ model: 'gpt-test', client: clientFor(server.url) });
   });
   afterEach(() => server.close());
-
-  function responseOf(events: readonly { type: string }[]): ModelResponse {
-    const last = events.at(-1) as { type: string; response?: ModelResponse };
-    expect(last.type).toBe('response');
-    return last.response as ModelResponse;
-  }
 
   it('streams text: raw events, text deltas, and one response last', async () => {
     server.push({ text: ['Hel', 'lo', ' there'], usage: { inputTokens: 12, outputTokens: 3 } });
@@ -134,7 +128,7 @@ describe('OpenAIResponsesModel', () => {
 
   it('asks for structured output with a strict JSON schema in text.format', async () => {
     const answer = { destination: 'Lisbon', reason: 'Light.' };
-    server.push({ json: answer });
+    server.push({ output: answer });
     const schema = {
       type: 'object',
       properties: { destination: { type: 'string' }, reason: { type: 'string' } },

@@ -8,6 +8,7 @@ import { RemoteRunError } from '../../src/interop/errors.js';
 import { fromServerSentEvents } from '../../src/interop/fromServerSentEvents.js';
 import { serveServerSentEvents } from '../../src/node/index.js';
 import { sampleRun, sampleRunEvents } from '../helpers/sampleRunEvents.js';
+import { until } from '../helpers/waiting.js';
 
 /** Server-side state the tests look at: how many runs started, and which were torn down. */
 const runs = { started: 0, tornDown: 0 };
@@ -54,14 +55,6 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
-
-async function waitFor(condition: () => boolean, withinMs = 1000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${withinMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('serveServerSentEvents + fromServerSentEvents over loopback HTTP', () => {
   it('delivers every event of a run, deep-equal and in order, then completes', async () => {
@@ -110,7 +103,7 @@ describe('serveServerSentEvents + fromServerSentEvents over loopback HTTP', () =
     const first = await lastValueFrom(fromServerSentEvents<string>(`${base}/forever`).pipe(take(2), toArray()));
     expect(first).toEqual(sampleRunEvents.slice(0, 2));
     expect(runs.started).toBe(before.started + 1);
-    await waitFor(() => runs.tornDown === before.tornDown + 1, 1000);
+    await until(() => runs.tornDown === before.tornDown + 1, 1000);
   });
 
   it('unsubscribes the server-side run when the client aborts its fetch', async () => {
@@ -121,13 +114,13 @@ describe('serveServerSentEvents + fromServerSentEvents over loopback HTTP', () =
     await reader.read();
     expect(runs.tornDown).toBe(before.tornDown);
     controller.abort();
-    await waitFor(() => runs.tornDown === before.tornDown + 1, 1000);
+    await until(() => runs.tornDown === before.tornDown + 1, 1000);
   });
 
   it('tears the server-side run down once it completes too', async () => {
     const before = { ...runs };
     await lastValueFrom(fromServerSentEvents<string>(`${base}/sync`).pipe(toArray()));
-    await waitFor(() => runs.tornDown === before.tornDown + 1, 1000);
+    await until(() => runs.tornDown === before.tornDown + 1, 1000);
   });
 });
 

@@ -13,7 +13,7 @@ import { bufferTokens, partialOutput, toFinalOutput } from '../../operators/inde
 import { Agent, AgentsError, Runner, tool, type AnyTool, type RunEvent } from '../../src/index.js';
 import { fakeModel } from '../../src/testing/index.js';
 import { loadFixture, splitResponses, startServer } from '../../src/testing/server/index.js';
-import type { ScriptedTurn } from '../../src/testing/server/index.js';
+import type { ServerTurn } from '../../src/testing/server/index.js';
 import { apis, clientFor, outcomeOf, type Api } from './helpers.js';
 
 /** Runs `body` in virtual time; `flush` plays every scheduled action. */
@@ -172,9 +172,9 @@ const isRecord = (value: unknown): value is Json =>
  * Responses API the last assistant message of the last turn's last `response.completed`; for Chat
  * Completions the content deltas of the last turn's choice 0, joined.
  */
-function expectedOutput(api: Api, turns: readonly ScriptedTurn[]): unknown {
+function expectedOutput(api: Api, turns: readonly ServerTurn[]): unknown {
   const last = turns.at(-1);
-  const events = last !== undefined && 'events' in last ? (last.events as unknown[]) : [];
+  const events = typeof last === 'object' && last.events !== undefined ? [...last.events] : [];
   if (api.name === 'Chat Completions') {
     let text = '';
     for (const chunk of events) {
@@ -275,13 +275,13 @@ function fieldPaths(value: unknown, prefix: (string | number)[] = []): (string |
 }
 
 /** The recording's turns with `spoiler` applied to one of its events (counted across turns). */
-function spoil(turns: readonly (readonly unknown[])[], spoiler: Spoiler): ScriptedTurn[] {
+function spoil(turns: readonly (readonly unknown[])[], spoiler: Spoiler): ServerTurn[] {
   const copy = turns.map((events) => structuredClone(events) as unknown[]);
   const total = copy.reduce((sum, events) => sum + events.length, 0);
   let at = spoiler.at % total;
   const turnIndex = copy.findIndex((events) => (at < events.length ? true : ((at -= events.length), false)));
   const events = copy[turnIndex]!;
-  const scripted: ScriptedTurn[] = copy.map((list) => ({ events: list }));
+  const scripted: ServerTurn[] = copy.map((list) => ({ events: list }));
   switch (spoiler.kind) {
     case 'truncate':
       events.length = at;

@@ -9,7 +9,7 @@ import { asyncScheduler, type SchedulerAction, type SchedulerLike, type Subscrip
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { Agent, RunAbortedError, Runner, tool, type RunEvent } from '../../src/index.js';
-import { startServer, type LocalServer, type ScriptedTurn } from '../../src/testing/server/index.js';
+import { startServer, type LocalServer, type ServerTurn } from '../../src/testing/server/index.js';
 import { apis, clientFor, words } from './helpers.js';
 
 const runCount = 1_000;
@@ -110,7 +110,7 @@ describe('1,000 runs cancelled at random points', () => {
     const seed = 0x5eed;
     const random = prng(seed);
     const consoleError = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const turnsFor: Record<Phase, () => ScriptedTurn[]> = {
+    const turnsFor: Record<Phase, () => ServerTurn[]> = {
       streaming: () => [{ text: words(40), delayMs: 2 }],
       // Every turn calls the tool again (maxTurns 3 ends a run that is never cancelled).
       tool: () => Array.from({ length: 3 }, () => ({ toolCalls: [{ name: 'lookup', arguments: { q: 'x' } }] })),

@@ -4,7 +4,7 @@
  * and slow tools. Each case states its outcome — and that the API key shows nowhere in it.
  */
 import { createServer } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   Agent,
@@ -17,44 +17,13 @@ import {
   type FunctionCallOutputItem,
   type RunOptions,
 } from '../../src/index.js';
-import { startServer, type LocalServer, type ScriptedTurn } from '../../src/testing/server/index.js';
-import {
-  apis,
-  clientFor,
-  keyParts,
-  leakSurface,
-  LogCapture,
-  outcomeOf,
-  textOf,
-  words,
-  type Api,
-  type Outcome,
-} from './helpers.js';
+import type { ServerTurn } from '../../src/testing/server/index.js';
+import { useLocalServer } from '../helpers/localServer.js';
+import { apis, clientFor, outcomeOf, textOf, words, type Api, useKeyWatch } from './helpers.js';
 
 const runner = new Runner();
-let server: LocalServer | undefined;
-let logs: LogCapture;
-
-beforeEach(() => {
-  logs = new LogCapture();
-  logs.install();
-});
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await server?.close();
-  server = undefined;
-});
-
-/** The key is in none of it: events, error (all its forms, its causes), log lines. */
-function expectNoKey(outcome: Outcome): void {
-  const surface = leakSurface(outcome, logs.lines);
-  for (const part of keyParts) expect(surface).not.toContain(part);
-}
-
-async function serve(...turns: ScriptedTurn[]): Promise<LocalServer> {
-  server = await startServer({ turns });
-  return server;
-}
+const { serve } = useLocalServer();
+const { expectNoKey } = useKeyWatch();
 
 const rateLimitBody = {
   error: {
@@ -196,7 +165,7 @@ describe.each(apis)('faults over $name', (api: Api) => {
 
   describe('a dropped connection', () => {
     const look = tool({ name: 'look', description: 'Looks.', parameters: z.object({}), execute: () => 'seen' });
-    const firstTurn: ScriptedTurn = {
+    const firstTurn: ServerTurn = {
       toolCalls: [{ name: 'look', arguments: {} }],
       usage: { inputTokens: 7, outputTokens: 3 },
     };
@@ -288,10 +257,7 @@ describe.each(apis)('faults over $name', (api: Api) => {
       expect(outcome.error).toMatchObject({ timeoutMs: 200, partial: { text: 'w0 w1 ' } });
       expect(outcome.ms).toBeGreaterThanOrEqual(195);
       expect(outcome.ms).toBeLessThan(1_000);
-      const failedAt = performance.now();
-      while (requests[0]!.closedAt === undefined && performance.now() - failedAt < 1_000)
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      expect(requests[0]!.closedAt).toBeDefined();
+      await expect.poll(() => requests[0]!.closedAt, { interval: 5 }).toBeDefined();
       expect(requests[0]!.aborted).toBe(true);
       expectNoKey(outcome);
     });

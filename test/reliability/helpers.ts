@@ -6,12 +6,12 @@
 import OpenAI from 'openai';
 import { inspect } from 'node:util';
 import type { Observable } from 'rxjs';
-import { vi } from 'vitest';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { OpenAIChatCompletionsModel, OpenAIResponsesModel, type Model, type RunEvent } from '../../src/index.js';
 import { chatChunks, chatId } from '../../src/testing/server/chatEvents.js';
 import { responsesEvents, responsesId } from '../../src/testing/server/responsesEvents.js';
 import { planTurn } from '../../src/testing/server/script.js';
-import type { EventsTurn } from '../../src/testing/server/types.js';
+import type { ServerTurn } from '../../src/testing/server/index.js';
 
 /** The API key of every client here. It must never show in an event, an error or a log line. */
 export const apiKey = 'sk-proj-RELIABILITY-5ecret-0123456789abcdefXYZ';
@@ -24,7 +24,7 @@ export interface Api {
   /** How many server-sent events a generated text turn sends before its first text delta. */
   readonly beforeText: number;
   /** A turn that streams `deltas` and ends incomplete, cut at max_output_tokens. */
-  incompleteTurn(deltas: readonly string[]): EventsTurn;
+  incompleteTurn(deltas: readonly string[]): ServerTurn;
 }
 
 export const apis: readonly Api[] = [
@@ -155,3 +155,35 @@ export function leakSurface(outcome: Pick<Outcome, 'events' | 'error'>, lines: r
 
 /** A part of the key long enough to mean a leak (the whole key, or its secret half). */
 export const keyParts = [apiKey, apiKey.slice(8)];
+
+/** The key check of a spec file: its log capture, and the assertion over a run's outcome. */
+export interface KeyWatch {
+  /** The current test's log capture (installed before each test, removed after it). */
+  readonly logs: LogCapture;
+  /** The key is in none of it: events, error (all its forms, its causes), log lines. */
+  readonly expectNoKey: (outcome: Pick<Outcome, 'events' | 'error'>) => void;
+}
+
+/**
+ * Captures every log line around each test (`beforeEach`/`afterEach`, restoring all mocks after
+ * it), and checks the key is in nothing a run left. Call it at the top of a spec file.
+ */
+export function useKeyWatch(): KeyWatch {
+  let logs = new LogCapture();
+  beforeEach(() => {
+    logs = new LogCapture();
+    logs.install();
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+  return {
+    get logs() {
+      return logs;
+    },
+    expectNoKey: (outcome) => {
+      const surface = leakSurface(outcome, logs.lines);
+      for (const part of keyParts) expect(surface).not.toContain(part);
+    },
+  };
+}

@@ -5,7 +5,7 @@
  * agent lacks never reaches code.
  */
 import { inspect } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import {
   Agent,
@@ -16,43 +16,14 @@ import {
   type AnyTool,
   type RunOptions,
 } from '../../src/index.js';
-import { startServer, type LocalServer, type ScriptedTurn } from '../../src/testing/server/index.js';
-import {
-  apiKey,
-  apis,
-  clientFor,
-  keyParts,
-  leakSurface,
-  LogCapture,
-  outcomeOf,
-  textOf,
-  type Api,
-  type Outcome,
-} from './helpers.js';
+import type { ServerTurn } from '../../src/testing/server/index.js';
+import { useLocalServer } from '../helpers/localServer.js';
+import { apiKey, apis, clientFor, keyParts, outcomeOf, textOf, type Api, useKeyWatch } from './helpers.js';
 
 const runner = new Runner();
-let server: LocalServer | undefined;
-let logs: LogCapture;
-
-beforeEach(() => {
-  logs = new LogCapture();
-  logs.install();
-});
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await server?.close();
-  server = undefined;
-});
-
-function expectNoKey(outcome: Outcome): void {
-  const surface = leakSurface(outcome, logs.lines);
-  for (const part of keyParts) expect(surface).not.toContain(part);
-}
-
-async function serve(...turns: ScriptedTurn[]): Promise<LocalServer> {
-  server = await startServer({ turns });
-  return server;
-}
+const { serve } = useLocalServer();
+const keyWatch = useKeyWatch();
+const { expectNoKey } = keyWatch;
 
 const echo = (status: number) => ({
   status,
@@ -68,7 +39,7 @@ const echo = (status: number) => ({
 });
 
 /** A stream that says some text, then reports an error whose message echoes the key. */
-function errorInStream(api: Api): ScriptedTurn {
+function errorInStream(api: Api): ServerTurn {
   const message = `The server had an error processing your request with key ${apiKey}.`;
   if (api.name === 'Responses') {
     const text = ['Partial ', 'answer '];
@@ -149,12 +120,12 @@ describe.each(apis)('the API key over $name', (api: Api) => {
       { text: 'Hello.' },
       { ...echo(401), headers: {} },
     );
-    const client = { logLevel: 'debug' as const, logger: logs.logger() };
+    const client = { logLevel: 'debug' as const, logger: keyWatch.logs.logger() };
     const ok = await run(agentOn(url, client));
     const failed = await run(agentOn(url, client));
     expect(ok.completed).toBe(true);
     expect(failed.error).toMatchObject({ status: 401 });
-    expect(logs.lines.some((line) => line.includes('sending request'))).toBe(true);
+    expect(keyWatch.logs.lines.some((line) => line.includes('sending request'))).toBe(true);
     expectNoKey(ok);
     expectNoKey(failed);
   });

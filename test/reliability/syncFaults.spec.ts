@@ -7,6 +7,8 @@ import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Agent, ModelProviderError, ModelTimeoutError, Runner, type RunOptions } from '../../src/index.js';
 import { startServerProcess, type ServerProcess } from '../../src/testing/server/index.js';
+import { keyEchoing401 } from '../helpers/keyEcho.js';
+import { thrown } from '../helpers/thrown.js';
 import { apiKey, apis, clientFor, keyParts, words, type Api } from './helpers.js';
 
 const runner = new Runner();
@@ -15,15 +17,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-function thrown(call: () => unknown): unknown {
-  try {
-    call();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
 
 describe.each(apis)('runSync over $name', (api: Api) => {
   const agentOn = (url: string, clientOptions: Parameters<typeof clientFor>[1] = {}) =>
@@ -76,18 +69,7 @@ describe.each(apis)('runSync over $name', (api: Api) => {
 
   it('a 401 echoing the key throws without it (message, stack, JSON, inspect)', async () => {
     server = await startServerProcess({
-      turns: [
-        {
-          status: 401,
-          body: {
-            error: {
-              message: `Incorrect API key provided: ${apiKey}.`,
-              type: 'invalid_request_error',
-              code: 'invalid_api_key',
-            },
-          },
-        },
-      ],
+      turns: [keyEchoing401(apiKey)],
     });
     const error = thrown(() => runSync(agentOn(server!.url)));
     expect(error).toMatchObject({ status: 401, code: 'invalid_api_key' });

@@ -318,12 +318,18 @@ describe('a tool with timeoutMs', () => {
 
 describe('runSync with retry and a synchronous model', () => {
   it('waits out the backoff by blocking, then succeeds', () => {
+    // Real time is the point here: runSync cannot hand the wait to a scheduler, it must block for
+    // it. Math.random is 0 (beforeEach), so the backoff is exactly half of 40 ms: a short wait.
     const model = fakeModel([{ error: dropped() }, 'ok']);
-    vi.restoreAllMocks(); // real jitter; the wait is at least half of 40 ms
+    let immediateRan = false;
+    setImmediate(() => (immediateRan = true));
     const started = performance.now();
     const result = runner.runSync(new Agent({ name: 'A', model }), 'Hi', { retry: { initialDelayMs: 40 } });
+    const elapsed = performance.now() - started;
     expect(result.finalOutput).toBe('ok');
-    expect(performance.now() - started).toBeGreaterThanOrEqual(19);
+    expect(model.requests).toHaveLength(2);
+    expect(elapsed).toBeGreaterThanOrEqual(19); // the 20 ms backoff, on a clock that may round down 1 ms
+    expect(immediateRan).toBe(false); // waited by blocking, not by letting the event loop run
   });
 });
 

@@ -11,8 +11,9 @@ import {
   startServerProcess,
   type LocalServer,
   type RecordedRequest,
-  type ScriptedTurn,
+  type ServerTurn,
 } from '../../src/testing/server/index.js';
+import { until } from '../helpers/waiting.js';
 
 const fixture = (name: string): unknown[] => loadFixture(new URL(`../fixtures/openai/${name}`, import.meta.url));
 
@@ -22,7 +23,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function serve(...turns: ScriptedTurn[]): Promise<OpenAI> {
+async function serve(...turns: ServerTurn[]): Promise<OpenAI> {
   server = await startServer({ turns });
   return new OpenAI({ apiKey: 'test-key', baseURL: server.url, maxRetries: 0, logLevel: 'off' });
 }
@@ -42,14 +43,6 @@ async function collectUntilError<T>(stream: AsyncIterable<T>): Promise<{ items: 
     return { items, error };
   }
   return { items, error: undefined };
-}
-
-async function waitFor(check: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const start = performance.now();
-  while (!check()) {
-    if (performance.now() - start > timeoutMs) throw new Error('waitFor: timed out');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 const responsesStream = (client: OpenAI, signal?: AbortSignal) =>
@@ -184,7 +177,7 @@ describe('startServer: Responses API', () => {
 
   it('streams a json turn in pieces that join to the JSON text', async () => {
     const answer = { destination: 'Lisbon', reason: 'Mild winters and good food.' };
-    const client = await serve({ json: answer });
+    const client = await serve({ output: answer });
     const stream = client.responses.stream({ model: 'gpt-4.1-mini', input: 'Hi' });
     const deltas: string[] = [];
     stream.on('response.output_text.delta', (event) => deltas.push(event.delta));
@@ -212,7 +205,7 @@ describe('startServer: Responses API', () => {
   });
 
   it('generates the same events for the same script', async () => {
-    const script: ScriptedTurn[] = [{ text: 'Same again.' }, { toolCalls: [{ name: 't', arguments: {} }] }];
+    const script: ServerTurn[] = [{ text: 'Same again.' }, { toolCalls: [{ name: 't', arguments: {} }] }];
     const run = async () => {
       const client = await serve(...script);
       const events = [await collect(await responsesStream(client)), await collect(await responsesStream(client))];
@@ -474,7 +467,7 @@ describe('startServer: faults', () => {
     const { items, error } = await collectUntilError(await responsesStream(client));
     expect(items).toHaveLength(3);
     expect(error).toBeInstanceOf(Error);
-    await waitFor(() => server?.requests[0]?.closedAt !== undefined);
+    await until(() => server?.requests[0]?.closedAt !== undefined);
     expect(server?.requests[0]?.aborted).toBe(false); // the server dropped it, not the client
   });
 
@@ -493,7 +486,7 @@ describe('startServer: faults', () => {
     const iterating = (async () => {
       for await (const event of await responsesStream(client, controller.signal)) received.push(event.type);
     })();
-    await waitFor(() => received.length === 2);
+    await until(() => received.length === 2);
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(received).toEqual(['response.created', 'response.in_progress']);
     expect(server?.requests[0]?.closedAt).toBeUndefined();
@@ -501,7 +494,7 @@ describe('startServer: faults', () => {
     abortedAt = performance.now();
     controller.abort();
     await iterating; // an abort ends the SDK's iteration quietly
-    await waitFor(() => server?.requests[0]?.closedAt !== undefined);
+    await until(() => server?.requests[0]?.closedAt !== undefined);
     const record = server?.requests[0] as RecordedRequest;
     expect(record.aborted).toBe(true);
     expect(record.closedAt! - abortedAt).toBeLessThan(100);
@@ -530,7 +523,7 @@ describe('startServer: recorded requests', () => {
     const client = await serve({ text: 'ok' });
     const before = performance.now();
     await collect(await responsesStream(client));
-    await waitFor(() => server?.requests[0]?.closedAt !== undefined);
+    await until(() => server?.requests[0]?.closedAt !== undefined);
     const [record] = server?.requests ?? [];
     expect(record).toMatchObject({
       method: 'POST',
@@ -553,7 +546,7 @@ describe('startServer: recorded requests', () => {
         controller.abort();
       }
     }
-    await waitFor(() => server?.requests[0]?.closedAt !== undefined);
+    await until(() => server?.requests[0]?.closedAt !== undefined);
     const record = server?.requests[0] as RecordedRequest;
     expect(record.aborted).toBe(true);
     expect(record.closedAt! - abortedAt).toBeLessThan(100);
@@ -563,7 +556,7 @@ describe('startServer: recorded requests', () => {
     const client = await serve({ text: 'never finished', stallAfter: 1 });
     const stream = await responsesStream(client);
     const outcome = collectUntilError(stream);
-    await waitFor(() => server?.requests.length === 1);
+    await until(() => server?.requests.length === 1);
     const url = server!.url;
     await server?.close();
     const { items, error } = await outcome;

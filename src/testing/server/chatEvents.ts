@@ -19,11 +19,11 @@ function asObject(value: unknown): Json {
 }
 
 function chatUsage(plan: TurnPlan): Json {
-  const { inputTokens, outputTokens } = plan.usage;
+  const { inputTokens, outputTokens, totalTokens } = plan.usage;
   return {
     prompt_tokens: inputTokens,
     completion_tokens: outputTokens,
-    total_tokens: inputTokens + outputTokens,
+    total_tokens: totalTokens,
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
     completion_tokens_details: {
       reasoning_tokens: 0,

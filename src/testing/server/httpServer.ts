@@ -6,8 +6,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { checkScript, type ScriptedTurn, type ServerTurn } from '../script.js';
 import { errorBody, sendJson, serveTurn, type Api } from './respond.js';
-import type { LocalServer, RecordedRequest, ScriptedTurn, ServerOptions } from './types.js';
+import type { LocalServer, RecordedRequest, ServerOptions } from './types.js';
 
 type MutableRecord = { -readonly [K in keyof RecordedRequest]: RecordedRequest[K] };
 
@@ -46,10 +47,13 @@ function parseBody(text: string): { ok: boolean; body: unknown } {
  * a body that is not JSON 400 — all three with `x-should-retry: false`, so the SDK does not retry
  * them (scripted `status` faults carry only the headers the turn gives).
  *
+ * The turns are those of `fakeModel` too (`ServerTurn`), checked when given: a fault of the fake
+ * model's (`error`, `stall`), an unknown field or a contradiction throws `InvalidArgumentError`.
+ *
  * Binds to `127.0.0.1` on a free port unless told otherwise.
  */
 export async function startServer(options: ServerOptions = {}): Promise<LocalServer> {
-  const turns: ScriptedTurn[] = [...(options.turns ?? [])];
+  const turns: ScriptedTurn[] = checkScript(options.turns ?? [], 'server', 'options.turns');
   const requests: MutableRecord[] = [];
   const sockets = new Set<Socket>();
   let turnsTaken = 0;
@@ -132,8 +136,8 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
   return {
     url: `http://${host}:${address.port}/v1`,
     requests,
-    push(...more: ScriptedTurn[]): void {
-      turns.push(...more);
+    push(...more: ServerTurn[]): void {
+      turns.push(...checkScript(more, 'server', 'push'));
     },
     close(): Promise<void> {
       closed ??= new Promise<void>((resolve) => {

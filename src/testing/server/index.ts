@@ -7,18 +7,13 @@ export { startServer } from './httpServer.js';
 export { startServerProcess } from './serverProcess.js';
 export type { ServerProcess } from './serverProcess.js';
 export { loadFixture, splitResponses } from './fixtures.js';
+export type { LocalServer, RecordedRequest, ServerOptions } from './types.js';
 export type {
-  EventsTurn,
-  JsonTurn,
-  LocalServer,
-  RecordedRequest,
-  RefusalTurn,
+  HttpFaults,
+  ModelFaults,
   ScriptedToolCall,
   ScriptedTurn,
   ScriptedUsage,
-  ServerOptions,
-  StatusTurn,
-  TextTurn,
-  ToolCallsTurn,
-  TurnOptions,
-} from './types.js';
+  ServerTurn,
+  TurnContent,
+} from '../script.js';

@@ -3,11 +3,12 @@
  * Times cross as epoch milliseconds (`performance.timeOrigin + performance.now()`), since each
  * process's `performance.now()` counts from its own start.
  */
-import type { RecordedRequest, ScriptedTurn } from './types.js';
+import type { ServerTurn } from '../script.js';
+import type { RecordedRequest } from './types.js';
 
 /** Parent → child. */
 export type ParentMessage =
-  | { readonly type: 'start'; readonly turns: readonly ScriptedTurn[] }
+  | { readonly type: 'start'; readonly turns: readonly ServerTurn[] }
   | { readonly type: 'requests'; readonly id: number }
   | { readonly type: 'close' };
 

@@ -5,8 +5,8 @@
 import type { ServerResponse } from 'node:http';
 import { chatChunks, chatCompletion, chatId, completionFromChunks } from './chatEvents.js';
 import { finalResponse, responsesEvents, responsesId } from './responsesEvents.js';
+import type { ScriptedTurn } from '../script.js';
 import { isEventsTurn, planTurn } from './script.js';
-import type { ScriptedTurn } from './types.js';
 
 /** Which OpenAI API a request called. */
 export type Api = 'responses' | 'chat';
@@ -77,6 +77,7 @@ function encode(api: Api, event: unknown): string {
 /** What serving one turn needs to know. */
 export interface TurnRequest {
   readonly api: Api;
+  /** The turn, checked (`checkScript`): a string is `{ text }` by now. */
   readonly turn: ScriptedTurn;
   /** 1-based: this turn's place in the script. */
   readonly turnNumber: number;
@@ -98,7 +99,7 @@ export async function serveTurn(res: ServerResponse, request: TurnRequest): Prom
     : planTurn(turn, request.turnNumber, api === 'responses' ? responsesId : chatId);
   const events: readonly unknown[] =
     plan === undefined
-      ? (turn as { events: readonly unknown[] }).events
+      ? (turn.events ?? [])
       : api === 'responses'
         ? responsesEvents(plan, body)
         : chatChunks(plan, body);

@@ -135,13 +135,13 @@ export function responsesEvents(plan: TurnPlan, requestBody: unknown): Json[] {
     output.push(done);
   });
 
-  const { inputTokens, outputTokens } = plan.usage;
+  const { inputTokens, outputTokens, totalTokens } = plan.usage;
   const usage = {
     input_tokens: inputTokens,
     input_tokens_details: { cached_tokens: 0 },
     output_tokens: outputTokens,
     output_tokens_details: { reasoning_tokens: 0 },
-    total_tokens: inputTokens + outputTokens,
+    total_tokens: totalTokens,
   };
   emit('response.completed', { response: responseObject(plan, body, 'completed', output, usage) });
   return events;

@@ -1,8 +1,9 @@
 /**
- * Turns a scripted turn into the API-neutral plan both event generators work from: the text
- * deltas, the tool calls with their argument pieces, the ids and the usage.
+ * Turns a scripted turn (the shared vocabulary of `../script.ts`) into the API-neutral plan both
+ * event generators work from: the text deltas, the tool calls with their argument pieces, the ids
+ * and the usage.
  */
-import type { ScriptedTurn, EventsTurn } from './types.js';
+import type { ScriptedTurn } from '../script.js';
 
 /** One tool call, ready to stream. */
 export interface PlannedToolCall {
@@ -20,12 +21,12 @@ export interface TurnPlan {
   readonly id: string;
   /** 1-based turn number, used in generated item ids. */
   readonly turn: number;
-  /** Text deltas, or `undefined` when the response has no assistant text. */
+  /** Text deltas, or `undefined` when the response has no assistant message. */
   readonly text: readonly string[] | undefined;
   /** Refusal deltas, or `undefined` when the model does not refuse (a refusal turn has no text). */
   readonly refusal: readonly string[] | undefined;
   readonly toolCalls: readonly PlannedToolCall[];
-  readonly usage: { readonly inputTokens: number; readonly outputTokens: number };
+  readonly usage: { readonly inputTokens: number; readonly outputTokens: number; readonly totalTokens: number };
 }
 
 /** The generated turns' default input token count. */
@@ -49,8 +50,8 @@ export function splitPieces(text: string, size = pieceLength): string[] {
 }
 
 /** Whether a turn replays recorded events rather than generating them. */
-export function isEventsTurn(turn: ScriptedTurn): turn is EventsTurn {
-  return 'events' in turn && Array.isArray(turn.events);
+export function isEventsTurn(turn: ScriptedTurn): turn is ScriptedTurn & { readonly events: readonly unknown[] } {
+  return Array.isArray(turn.events);
 }
 
 function textDeltas(text: string | readonly string[] | undefined): readonly string[] | undefined {
@@ -62,43 +63,28 @@ function textDeltas(text: string | readonly string[] | undefined): readonly stri
  * The plan of a generated turn. `turnNumber` (1-based) makes the default ids: `resp_<n>` or
  * `chatcmpl-<n>` (chosen by `defaultId`), `call_<n>_<i>`.
  */
-export function planTurn(
-  turn: Exclude<ScriptedTurn, EventsTurn>,
-  turnNumber: number,
-  defaultId: (turnNumber: number) => string,
-): TurnPlan {
-  let text: readonly string[] | undefined;
-  let refusal: readonly string[] | undefined;
-  let calls: PlannedToolCall[] = [];
-  if ('refusal' in turn) {
-    refusal = textDeltas(turn.refusal);
-  } else if ('json' in turn) {
-    text = splitPieces(JSON.stringify(turn.json) ?? 'null');
-  } else {
-    text = textDeltas('text' in turn ? turn.text : undefined);
-  }
-  if ('toolCalls' in turn) {
-    calls = turn.toolCalls.map((call, index) => {
-      const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {});
-      return {
-        callId: call.callId ?? `call_${turnNumber}_${index}`,
-        name: call.name,
-        arguments: args,
-        pieces: splitPieces(args),
-      };
-    });
-  }
+export function planTurn(turn: ScriptedTurn, turnNumber: number, defaultId: (turnNumber: number) => string): TurnPlan {
+  const text = turn.output !== undefined ? splitPieces(JSON.stringify(turn.output) ?? 'null') : textDeltas(turn.text);
+  const calls: PlannedToolCall[] = (turn.toolCalls ?? []).map((call, index) => {
+    const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {});
+    return {
+      callId: call.callId ?? `call_${turnNumber}_${index}`,
+      name: call.name,
+      arguments: args,
+      pieces: splitPieces(args),
+    };
+  });
+  const refusal = textDeltas(turn.refusal);
   const pieceCount =
     (text?.length ?? 0) + (refusal?.length ?? 0) + calls.reduce((sum, call) => sum + call.pieces.length, 0);
+  const inputTokens = turn.usage?.inputTokens ?? defaultInputTokens;
+  const outputTokens = turn.usage?.outputTokens ?? pieceCount;
   return {
     id: turn.id ?? defaultId(turnNumber),
     turn: turnNumber,
     text,
     refusal,
     toolCalls: calls,
-    usage: {
-      inputTokens: turn.usage?.inputTokens ?? defaultInputTokens,
-      outputTokens: turn.usage?.outputTokens ?? pieceCount,
-    },
+    usage: { inputTokens, outputTokens, totalTokens: turn.usage?.totalTokens ?? inputTokens + outputTokens },
   };
 }

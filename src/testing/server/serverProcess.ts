@@ -7,7 +7,8 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { shiftTimes, type ChildMessage, type ParentMessage } from './protocol.js';
-import type { RecordedRequest, ScriptedTurn } from './types.js';
+import type { ServerTurn } from '../script.js';
+import type { RecordedRequest } from './types.js';
 
 /** A local server running in a child process. */
 export interface ServerProcess {
@@ -48,7 +49,7 @@ function exited(child: ChildProcess): Promise<void> {
  * Starts the local server (`startServer`) in a child process forked with `node:child_process`,
  * scripted with `turns`, and talks to it over IPC. The turns must be plain JSON data.
  */
-export async function startServerProcess(options: { turns: readonly ScriptedTurn[] }): Promise<ServerProcess> {
+export async function startServerProcess(options: { turns: readonly ServerTurn[] }): Promise<ServerProcess> {
   const { path, execArgv } = childEntry();
   const child = fork(path, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
   const send = (message: ParentMessage): void => {
