@@ -12,12 +12,13 @@ import {
   Agent,
   fromServerSentEvents,
   OpenAIResponsesModel,
+  run,
   runStreamed,
   tool,
   type RunEvent,
 } from '../../src/index.js';
 import { serveServerSentEvents } from '../../src/node/index.js';
-import { filterTextDeltas, partialOutput } from '../../operators/index.js';
+import { filterTextDeltas, partialOutput, toRunResult } from '../../operators/index.js';
 import { startServer, type LocalServer, type ServerTurn } from '../../src/testing/server/index.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -114,5 +115,38 @@ describe('a run across the wire', () => {
     });
     expect(finalEvent?.type).toBe('final-output');
     expect(partials.at(-1)).toEqual((finalEvent as { output: unknown }).output);
+  });
+});
+
+describe('toRunResult and turn-started over HTTP and across server-sent events', () => {
+  it('a streamed run gives what run() resolves to, on both sides of the SSE connection', async () => {
+    const expected = await run(agentOn(await modelServer(script())), 'Where should I go?');
+    const streamed = await lastValueFrom(
+      runStreamed(agentOn(await modelServer(script())), 'Where should I go?').pipe(toRunResult()),
+    );
+    const url = await appServer(agentOn(await modelServer(script())));
+    const remote = await lastValueFrom(fromServerSentEvents<z.infer<typeof Recommendation>>(url).pipe(toRunResult()));
+
+    const { lastAgent, ...rest } = expected;
+    expect(streamed).toEqual({ ...rest, lastAgent: lastAgent.name });
+    expect(remote).toEqual(JSON.parse(JSON.stringify(streamed)));
+    expect(remote.history.at(-1)).toMatchObject({ type: 'message', role: 'assistant' });
+    // The history is ready to be the next run's input: it continues the conversation.
+    expect(remote.history).toHaveLength(1 + remote.newItems.length);
+  });
+
+  it('emits turn-started before each model call, once per request the server received', async () => {
+    const server = await modelServer(script());
+    const events = await lastValueFrom(runStreamed(agentOn(server), 'Where should I go?').pipe(toArray()));
+    const started = events.filter((event) => event.type === 'turn-started');
+    expect(started).toEqual([
+      { type: 'turn-started', agent: 'Travel agent', turn: 1 },
+      { type: 'turn-started', agent: 'Travel agent', turn: 2 },
+    ]);
+    expect(server.requests).toHaveLength(2);
+    // Each turn opens with it: nothing of a turn comes before its turn-started.
+    for (const turn of [1, 2]) {
+      expect(events.find((event) => event.turn === turn)?.type).toBe('turn-started');
+    }
   });
 });
