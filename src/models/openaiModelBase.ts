@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { Model, ModelEvent, ModelRequest } from '../model.js';
 import { clientSourceFrom, type ClientSource, type SyncClientOptions } from './clientSource.js';
 import type { FailureContext } from './providerErrors.js';
+import { syncDescriptorOf } from '../internal/syncDescriptorOf.js';
 
 /** The options of {@link OpenAIResponsesModel} and {@link OpenAIChatCompletionsModel}. */
 export interface OpenAIModelOptions {
@@ -84,9 +85,9 @@ export abstract class OpenAIModelBase implements Model {
    * `new OpenAI()` reads the same environment. For a given client, it holds what can be read of
    * its options, API key included: the descriptor exists to cross to a worker, never log it.
    *
-   * @internal Used by `runSync()`; not part of the public API.
+   * Used by `runSync()`; not part of the public API (its key is a module-private symbol).
    */
-  toSyncDescriptor(): SyncModelDescriptor {
+  [syncDescriptorOf](): SyncModelDescriptor {
     return { kind: this.name, model: this.model, clientOptions: this.#source.describe() };
   }
 

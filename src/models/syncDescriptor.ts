@@ -16,12 +16,12 @@ import { OpenAIResponsesModel } from './openaiResponsesModel.js';
  *
  * ```ts
  * // main thread
- * worker.postMessage(model.toSyncDescriptor());
+ * worker.postMessage(model[syncDescriptorOf]());
  * // worker
  * parentPort.on('message', (descriptor) => { const model = modelFromSyncDescriptor(descriptor); });
  * ```
  *
- * @param descriptor what `toSyncDescriptor()` returned.
+ * @param descriptor what the model's `[syncDescriptorOf]()` returned.
  * @returns an `OpenAIResponsesModel` or an `OpenAIChatCompletionsModel`.
  * @throws InvalidArgumentError when the descriptor's `kind` is unknown or its `model` is empty.
  */

@@ -14,6 +14,7 @@ import { OpenAIChatCompletionsModel, OpenAIResponsesModel } from '../../src/mode
 import { keyEchoing401 } from '../helpers/keyEcho.js';
 import { nextMacrotask, quietFor } from '../helpers/waiting.js';
 import { apiKey, clientFor, collect, modelRequest, textOf } from './helpers.js';
+import { syncDescriptorOf } from '../../src/internal/syncDescriptorOf.js';
 
 const kinds = [
   { kind: 'openai-responses', Model: OpenAIResponsesModel, path: '/v1/responses' },
@@ -188,7 +189,7 @@ describe.each(kinds)('$kind', ({ kind, Model: ModelClass, path }) => {
       expect(error).toBeUndefined();
       expect(textOf(events)).toBe('from env');
       expect(server.requests[0]?.headers['authorization']).toBe(`Bearer ${apiKey}`);
-      expect(lazy.toSyncDescriptor().clientOptions).toEqual({});
+      expect(lazy[syncDescriptorOf]().clientOptions).toEqual({});
     });
 
     it('fails the call, not the constructor, when no key is set', async () => {

@@ -10,6 +10,7 @@ import {
   type SyncModelDescriptor,
 } from '../../src/models/index.js';
 import { apiKey, clientFor, collect, modelRequest, textOf } from './helpers.js';
+import { syncDescriptorOf } from '../../src/internal/syncDescriptorOf.js';
 
 describe('toSyncDescriptor / modelFromSyncDescriptor', () => {
   let server: LocalServer;
@@ -29,7 +30,7 @@ describe('toSyncDescriptor / modelFromSyncDescriptor', () => {
       defaultHeaders: { 'x-team': 'blue', 'x-removed': null },
       defaultQuery: { 'api-version': '2025-01-01' },
     });
-    const descriptor = new OpenAIChatCompletionsModel({ model: 'm', client }).toSyncDescriptor();
+    const descriptor = new OpenAIChatCompletionsModel({ model: 'm', client })[syncDescriptorOf]();
     expect(descriptor).toEqual({
       kind: 'openai-chat-completions',
       model: 'm',
@@ -48,7 +49,7 @@ describe('toSyncDescriptor / modelFromSyncDescriptor', () => {
   });
 
   it('leaves the key and URL out for a client made on first use', () => {
-    const descriptor = new OpenAIResponsesModel({ model: 'gpt-test' }).toSyncDescriptor();
+    const descriptor = new OpenAIResponsesModel({ model: 'gpt-test' })[syncDescriptorOf]();
     expect(descriptor).toEqual({ kind: 'openai-responses', model: 'gpt-test', clientOptions: {} });
   });
 
@@ -58,12 +59,12 @@ describe('toSyncDescriptor / modelFromSyncDescriptor', () => {
   ] as const)('rebuilds a working %s model from a cloned descriptor', async (kind, ModelClass, path) => {
     const client = clientFor(server.url, { defaultHeaders: { 'x-team': 'green' } });
     const original = new ModelClass({ model: 'gpt-test', client });
-    const descriptor = structuredClone(original.toSyncDescriptor());
+    const descriptor = structuredClone(original[syncDescriptorOf]());
     const rebuilt = modelFromSyncDescriptor(descriptor);
     expect(rebuilt).toBeInstanceOf(ModelClass);
     expect(rebuilt.name).toBe(kind);
     expect((rebuilt as InstanceType<typeof ModelClass>).model).toBe('gpt-test');
-    expect((rebuilt as InstanceType<typeof ModelClass>).toSyncDescriptor()).toEqual(descriptor);
+    expect((rebuilt as InstanceType<typeof ModelClass>)[syncDescriptorOf]()).toEqual(descriptor);
     expect(server.requests).toHaveLength(0);
 
     server.push({ text: 'rebuilt' });
@@ -82,7 +83,7 @@ describe('toSyncDescriptor / modelFromSyncDescriptor', () => {
 
   it('keeps the key out of the model JSON even though the descriptor carries it', () => {
     const model = new OpenAIResponsesModel({ model: 'm', client: clientFor(server.url) });
-    expect(model.toSyncDescriptor().clientOptions.apiKey).toBe(apiKey);
+    expect(model[syncDescriptorOf]().clientOptions.apiKey).toBe(apiKey);
     expect(JSON.stringify(model)).toBe('{"name":"openai-responses","model":"m"}');
   });
 });
@@ -120,7 +121,7 @@ describe('OpenAIProvider', () => {
     delete process.env['OPENAI_API_KEY'];
     try {
       const model = new OpenAIProvider().getModel('gpt-test') as OpenAIResponsesModel;
-      expect(model.toSyncDescriptor()).toEqual({ kind: 'openai-responses', model: 'gpt-test', clientOptions: {} });
+      expect(model[syncDescriptorOf]()).toEqual({ kind: 'openai-responses', model: 'gpt-test', clientOptions: {} });
     } finally {
       if (saved !== undefined) process.env['OPENAI_API_KEY'] = saved;
     }

@@ -1,4 +1,4 @@
-import { lastValueFrom, of } from 'rxjs';
+import { from, lastValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { toRunResult } from '../../operators/toRunResult.js';
 import { Agent, NoFinalOutputError, Runner, type RunEvent } from '../../src/index.js';
@@ -71,7 +71,7 @@ describe('toRunResult', () => {
 
   it('works on a synchronous source', async () => {
     await expect(
-      lastValueFrom(of<RunEvent>(events.s, events.t, events.c, events.f).pipe(toRunResult())),
+      lastValueFrom(from<RunEvent[]>([events.s, events.t, events.c, events.f]).pipe(toRunResult())),
     ).resolves.toEqual(result);
   });
 

@@ -7,10 +7,11 @@ import type { Model, ModelRequest } from '../../model.js';
 import type { SyncModelDescriptor } from '../../models/openaiModelBase.js';
 import type { Usage } from '../../usage.js';
 import type { ModelCallEvent, ModelCallPolicy } from '../retryModelCall.js';
+import { syncDescriptorOf } from '../../internal/syncDescriptorOf.js';
 
 /** A model whose calls a worker thread can make for it: it describes itself as plain data. */
 interface BridgeableModel extends Model {
-  toSyncDescriptor(): SyncModelDescriptor;
+  [syncDescriptorOf](): SyncModelDescriptor;
 }
 
 /** An error as it crosses back from the worker: plain data. */
@@ -38,7 +39,7 @@ export interface SyncCallReply {
 type SyncModelCall = (descriptor: SyncModelDescriptor, request: ModelRequest, policy: ModelCallPolicy) => SyncCallReply;
 
 function isBridgeable(model: Model): model is BridgeableModel {
-  return typeof (model as Partial<BridgeableModel>).toSyncDescriptor === 'function';
+  return typeof (model as Partial<BridgeableModel>)[syncDescriptorOf] === 'function';
 }
 
 let syncModelCall: SyncModelCall | undefined;
@@ -123,7 +124,7 @@ export function bridgedModelCall(
       );
       return;
     }
-    const reply = call(model.toSyncDescriptor(), request, policy);
+    const reply = call(model[syncDescriptorOf](), request, policy);
     for (const event of reply.events) {
       if (subscriber.closed) return;
       subscriber.next(event);
