@@ -1,6 +1,3 @@
-import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
-import type { ResponseCreateParamsStreaming } from 'openai/resources/responses/responses';
-
 /**
  * What the OpenAI models use of an `OpenAI` client: the two streaming `create` calls and the
  * client's public settings.
@@ -10,7 +7,10 @@ import type { ResponseCreateParamsStreaming } from 'openai/resources/responses/r
  * `OpenAI` class on purpose: a class with private members (`#private`) is only assignable to
  * itself, so a client made by another copy of the SDK than the one these types resolve to (another
  * major, a nested install, a monorepo) would fail to type-check with "Property '#private' in type
- * 'OpenAI' refers to a different member". The calls' bodies are still typed by the installed peer.
+ * 'OpenAI' refers to a different member". For the same reason it names none of the SDK's types:
+ * the request bodies of two majors are not assignable to each other, so the body is typed by the
+ * one field every streaming call has ({@link OpenAIStreamingBody}); the models build the full body
+ * typed by the installed `openai`.
  *
  * ## Example
  *
@@ -25,15 +25,12 @@ import type { ResponseCreateParamsStreaming } from 'openai/resources/responses/r
 export interface OpenAIClient {
   /** The Responses API; called with `stream: true`. */
   readonly responses: {
-    create(body: ResponseCreateParamsStreaming, options?: OpenAIRequestOptions): PromiseLike<AsyncIterable<unknown>>;
+    create(body: OpenAIStreamingBody, options?: OpenAIRequestOptions): PromiseLike<AsyncIterable<unknown>>;
   };
   /** The Chat Completions API; called with `stream: true`. */
   readonly chat: {
     readonly completions: {
-      create(
-        body: ChatCompletionCreateParamsStreaming,
-        options?: OpenAIRequestOptions,
-      ): PromiseLike<AsyncIterable<unknown>>;
+      create(body: OpenAIStreamingBody, options?: OpenAIRequestOptions): PromiseLike<AsyncIterable<unknown>>;
     };
   };
   /** The API key; kept out of every error and event, and carried to `runSync()`'s worker. */
@@ -50,4 +47,12 @@ export interface OpenAIClient {
 /** What the models pass to a `create` call besides its body: the signal that aborts the request. */
 export interface OpenAIRequestOptions {
   readonly signal?: AbortSignal;
+}
+
+/**
+ * What {@link OpenAIClient} says of a request body: it streams. The models send the whole body of
+ * `responses.create` and `chat.completions.create` (model, input or messages, tools, settings).
+ */
+export interface OpenAIStreamingBody {
+  readonly stream: true;
 }

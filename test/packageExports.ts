@@ -1,0 +1,56 @@
+/**
+ * Every entry point of the package and exactly what it exports at run time, sorted (type-only
+ * exports are not there: they vanish from the JavaScript). `test/package.spec.ts` compares the
+ * packed package against this list, so an export that is added, renamed or lost fails the test
+ * until it is written down here: update this list with the change that makes it.
+ */
+export const packageExports: Readonly<Record<string, readonly string[]>> = {
+  'rxjs-agents': [
+    'Agent',
+    'AgentsError',
+    'EventStreamError',
+    'InvalidArgumentError',
+    'MaxTurnsExceededError',
+    'ModelBehaviorError',
+    'ModelProviderError',
+    'ModelTimeoutError',
+    'NoFinalOutputError',
+    'OpenAIChatCompletionsModel',
+    'OpenAIProvider',
+    'OpenAIResponsesModel',
+    'RemoteRunError',
+    'RunAbortedError',
+    'Runner',
+    'SyncRunError',
+    'ToolCallError',
+    'ToolTimeoutError',
+    'fromServerSentEvents',
+    'getDefaultRunner',
+    'handoffToolName',
+    'isFunctionCallItem',
+    'isFunctionCallOutputItem',
+    'isMessageItem',
+    'isModel',
+    'isTool',
+    'messageText',
+    'run',
+    'runStreamed',
+    'runSync',
+    'toAsyncIterable',
+    'toReadableStream',
+    'tool',
+    'userMessage',
+  ],
+  'rxjs-agents/operators': [
+    'accumulateText',
+    'bufferTokens',
+    'filterTextDeltas',
+    'ofType',
+    'partialOutput',
+    'toFinalOutput',
+    'toServerSentEvents',
+  ],
+  'rxjs-agents/testing': ['fakeModel', 'splitIntoDeltas'],
+  'rxjs-agents/testing/server': ['loadFixture', 'splitResponses', 'startServer', 'startServerProcess'],
+  'rxjs-agents/node': ['serveServerSentEvents'],
+};
