@@ -25,11 +25,13 @@
 export interface OpenAIClient {
   /** The Responses API; called with `stream: true`. */
   readonly responses: {
+    /** `POST /responses`, resolving to the stream of its server-sent events. */
     create(body: OpenAIStreamingBody, options?: OpenAIRequestOptions): PromiseLike<AsyncIterable<unknown>>;
   };
   /** The Chat Completions API; called with `stream: true`. */
   readonly chat: {
     readonly completions: {
+      /** `POST /chat/completions`, resolving to the stream of its chunks. */
       create(body: OpenAIStreamingBody, options?: OpenAIRequestOptions): PromiseLike<AsyncIterable<unknown>>;
     };
   };
@@ -37,10 +39,13 @@ export interface OpenAIClient {
   readonly apiKey?: string | null | undefined;
   /** Named (without credentials or query) in connection errors; carried to `runSync()`'s worker. */
   readonly baseURL?: string | undefined;
-  /** Carried to `runSync()`'s worker, as are the settings below. */
+  /** The `OpenAI-Organization` header; carried to `runSync()`'s worker. */
   readonly organization?: string | null | undefined;
+  /** The `OpenAI-Project` header; carried to `runSync()`'s worker. */
   readonly project?: string | null | undefined;
+  /** The SDK's own retries of a failed request; carried to `runSync()`'s worker. */
   readonly maxRetries?: number | undefined;
+  /** The SDK's request timeout in ms; carried to `runSync()`'s worker. */
   readonly timeout?: number | undefined;
 }
 
