@@ -14,6 +14,7 @@ import {
   toModelProviderError,
   type ApiLabel,
 } from './providerErrors.js';
+import { sdkEvents } from './sdkStream.js';
 import { chatResponseFormat, chatSettings, chatTool } from './settings.js';
 
 const api: ApiLabel = 'OpenAI Chat Completions API';
@@ -89,7 +90,7 @@ export class OpenAIChatCompletionsModel extends OpenAIModelBase {
     );
     const state = new ChatStreamState();
     const malformed = (what: string) => malformedEvent(api, what);
-    for await (const chunk of stream) {
+    for await (const chunk of sdkEvents(stream, api)) {
       if (signal.aborted) break;
       emit({ type: 'raw', data: redactJson(chunk, this.secret()) });
       const text = state.add(chunk, malformed);
