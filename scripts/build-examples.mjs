@@ -5,7 +5,9 @@
 //   - the Angular app (examples/angular, Angular CLI) into examples/angular/dist/browser.
 // The Angular example is an npm project of its own, so that Angular stays out of the library's
 // lock. It gets the library packed from this repository (`file:../..` with install-links), so
-// it is (re)installed with `npm ci` whenever its lock, or the built library, changed.
+// it is (re)installed with `npm ci` whenever its lock, or the built library, changed. Angular 22
+// needs Node ^22.22.3 || ^24.15.0 || >=26: on an older Node (20), the example is installed and
+// built with the Node 24 from npm (scripts/node24.mjs).
 //
 //   node scripts/build-examples.mjs [--browser] [--angular]     (both when neither is given)
 import { execFileSync } from 'node:child_process';
@@ -13,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { node24Env, nodeAtLeast } from './node24.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const angular = join(root, 'examples', 'angular');
@@ -29,15 +32,28 @@ if (all || args.includes('--browser')) {
 }
 
 if (all || args.includes('--angular')) {
+  // What @angular/cli 22 declares in `engines`.
+  const angularNode = [
+    [22, 22, 3],
+    [24, 15, 0],
+    [26, 0, 0],
+  ];
+  let env = { ...process.env, NG_CLI_ANALYTICS: 'false' };
+  if (!nodeAtLeast(angularNode)) {
+    console.log(
+      `— Node ${process.versions.node} is too old for Angular 22: the example is built with Node 24 from npm`,
+    );
+    env = node24Env(env);
+  }
   const stampFile = join(angular, 'node_modules', '.rxjs-agents-example-stamp');
   const stamp = installStamp();
   if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp) {
     timed('Angular example install (npm ci)', () =>
-      run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], angular),
+      run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], angular, env),
     );
     writeFileSync(stampFile, stamp);
   }
-  timed('Angular app (ng build)', () => run(join(angular, 'node_modules', '.bin', 'ng'), ['build'], angular));
+  timed('Angular app (ng build)', () => run(join(angular, 'node_modules', '.bin', 'ng'), ['build'], angular, env));
 }
 
 /** What the Angular example's installation depends on: its lock, and the library it packs. */
@@ -56,8 +72,8 @@ function files(dir) {
     .sort();
 }
 
-function run(command, commandArgs, cwd) {
-  execFileSync(command, commandArgs, { cwd, stdio: 'inherit', env: { ...process.env, NG_CLI_ANALYTICS: 'false' } });
+function run(command, commandArgs, cwd, env = process.env) {
+  execFileSync(command, commandArgs, { cwd, stdio: 'inherit', env });
 }
 
 function timed(title, action) {

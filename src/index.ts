@@ -61,7 +61,13 @@ export type {
 } from './model.js';
 
 export { OpenAIChatCompletionsModel, OpenAIProvider, OpenAIResponsesModel } from './models/index.js';
-export type { OpenAIModelOptions, OpenAIProviderOptions } from './models/index.js';
+export type {
+  OpenAIClient,
+  OpenAIModelOptions,
+  OpenAIProviderOptions,
+  OpenAIRequestOptions,
+  OpenAIStreamingBody,
+} from './models/index.js';
 
 export type { Usage } from './usage.js';
 export type { DeepPartial } from './deepPartial.js';

@@ -1,14 +1,34 @@
 /**
- * The package as a user gets it: packed, installed into an empty project, imported from plain
- * Node ESM. Needs `npm run build` first (`npm test` builds before it runs the tests).
+ * The package as a user gets it: packed, installed into an empty project with its peers, imported
+ * from plain Node ESM, and used from TypeScript with the user's own `OpenAI` client.
+ *
+ * The Node and the `openai` major are those of the pass that runs this file: `node` on PATH (CI
+ * puts Node 24 first on PATH for its second pass) and the version of `openai` installed here (7
+ * from the lock; 6 in CI's pass with `npm install --no-save openai@6`). The user's project gets
+ * that same `openai`, and, under another name, a client of the other major, as a project does
+ * when one of its dependencies brings its own copy of the SDK.
+ *
+ * Needs `npm run build` first (`npm test` builds before it runs the tests).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageExports } from './packageExports.js';
 
 const root = new URL('..', import.meta.url).pathname;
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  exports: Record<string, unknown>;
+  devDependencies: Record<string, string>;
+};
+/** The `openai` these tests run with, and so the user's. */
+const openai = (
+  JSON.parse(readFileSync(join(root, 'node_modules', 'openai', 'package.json'), 'utf8')) as { version: string }
+).version;
+const openaiMajor = Number.parseInt(openai, 10);
+/** The other supported major, for the client of "another copy of the SDK" (CI's openai 6 pass uses the same 6). */
+const otherOpenai = openaiMajor === 6 ? manifest.devDependencies.openai! : '6.49.0';
 let project: string;
 
 function npm(args: string[], cwd: string): string {
@@ -21,24 +41,24 @@ beforeAll(() => {
   const tarball = readdirSync(project).find((name) => name.endsWith('.tgz'));
   if (!tarball) throw new Error('npm pack wrote no tarball');
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-project', private: true, type: 'module' }));
-  const { devDependencies } = JSON.parse(
-    execFileSync('node', ['-p', 'JSON.stringify(require("./package.json"))'], { cwd: root, encoding: 'utf8' }),
-  ) as {
-    devDependencies: Record<string, string>;
-  };
+  const dev = manifest.devDependencies;
   npm(
     [
       'install',
       '--prefer-offline',
       '--no-audit',
       '--no-fund',
+      '--loglevel=error',
       `./${tarball}`,
-      `rxjs@${devDependencies.rxjs}`,
-      `zod@${devDependencies.zod}`,
+      `rxjs@${dev.rxjs}`,
+      `zod@${dev.zod}`,
+      `openai@${openai}`,
+      `openai-other@npm:openai@${otherOpenai}`,
+      `@types/node@${dev['@types/node']}`,
     ],
     project,
   );
-}, 180_000);
+}, 240_000);
 
 afterAll(() => {
   if (project) rmSync(project, { recursive: true, force: true });
@@ -51,36 +71,22 @@ function runModule(source: string): string {
 }
 
 describe('the packed package', () => {
-  it('imports every entry point from plain Node ESM', () => {
+  it('has exactly the entry points and exports of test/packageExports.ts', () => {
+    const entries = Object.keys(manifest.exports)
+      .filter((subpath) => subpath !== './package.json')
+      .map((subpath) => `rxjs-agents${subpath.slice(1)}`);
+    expect(entries.sort()).toEqual(Object.keys(packageExports).sort());
+
     const out = runModule(`
-      import * as main from 'rxjs-agents';
-      import * as operators from 'rxjs-agents/operators';
-      import * as testing from 'rxjs-agents/testing';
-      import * as server from 'rxjs-agents/testing/server';
-      import * as node from 'rxjs-agents/node';
-      console.log(JSON.stringify({
-        main: Object.keys(main).sort(), operators: Object.keys(operators).sort(),
-        testing: Object.keys(testing).sort(), server: Object.keys(server).sort(), node: Object.keys(node).sort(),
-      }));
+      const entries = ${JSON.stringify(Object.keys(packageExports))};
+      const found = {};
+      for (const entry of entries) found[entry] = Object.keys(await import(entry)).sort();
+      console.log(JSON.stringify(found));
     `);
-    const entries = JSON.parse(out) as Record<string, string[]>;
-    expect(entries.main).toEqual(
-      expect.arrayContaining([
-        'Agent',
-        'tool',
-        'run',
-        'runSync',
-        'runStreamed',
-        'Runner',
-        'AgentsError',
-        'OpenAIResponsesModel',
-        'OpenAIChatCompletionsModel',
-      ]),
-    );
-    expect(entries.operators).toEqual(expect.arrayContaining(['filterTextDeltas', 'bufferTokens', 'toFinalOutput']));
-    expect(entries.testing).toEqual(expect.arrayContaining(['fakeModel']));
-    expect(entries.server).toEqual(expect.arrayContaining(['startServer']));
-    expect(entries.node?.length).toBeGreaterThan(0);
+    const found = JSON.parse(out) as Record<string, string[]>;
+    for (const [entry, names] of Object.entries(packageExports)) {
+      expect({ entry, exports: found[entry] }).toEqual({ entry, exports: [...names].sort() });
+    }
   });
 
   it('runs an agent in all three modes with fakeModel', () => {
@@ -99,4 +105,160 @@ describe('the packed package', () => {
     `);
     expect(JSON.parse(out)).toEqual([{ city: 'Lisbon' }, { city: 'Lisbon' }, { city: 'Lisbon' }]);
   });
+});
+
+/**
+ * What a user writes: their own `OpenAI` clients (the project's `openai`, and one of the other
+ * major as another copy of the SDK) given to both models and the provider, and the three modes
+ * over loopback HTTP against the local server in a child process (`runSync` blocks this thread).
+ */
+const userCode = `
+import OpenAI from 'openai';
+import { VERSION } from 'openai/version';
+import OtherOpenAI from 'openai-other';
+import { VERSION as OTHER_VERSION } from 'openai-other/version';
+import { lastValueFrom } from 'rxjs';
+import { z } from 'zod';
+import {
+  Agent,
+  ModelProviderError,
+  OpenAIChatCompletionsModel,
+  OpenAIProvider,
+  OpenAIResponsesModel,
+  Runner,
+  run,
+  runStreamed,
+  tool,
+  type Model,
+} from 'rxjs-agents';
+import { toFinalOutput } from 'rxjs-agents/operators';
+import { startServerProcess } from 'rxjs-agents/testing/server';
+
+const Answer = z.object({ city: z.string() });
+const getWeather = tool({
+  name: 'get_weather',
+  description: 'The weather in a city.',
+  parameters: z.object({ city: z.string() }),
+  execute: ({ city }) => \`Sunny in \${city}\`,
+});
+
+/** A 429 from the model as the run reports it. */
+async function limited(model: Model): Promise<unknown> {
+  try {
+    await run(new Agent({ name: 'Limited', model }), 'Hi');
+    return 'no error';
+  } catch (error) {
+    if (!(error instanceof ModelProviderError)) return String(error);
+    return { name: error.name, status: error.status, retryable: error.retryable };
+  }
+}
+
+const server = await startServerProcess({
+  turns: [
+    { toolCalls: [{ name: 'get_weather', arguments: { city: 'Lisbon' } }] },
+    { output: { city: 'Lisbon' } },
+    { text: 'Hello from Chat Completions.' },
+    { output: { city: 'Porto' } },
+    { status: 429 },
+    { status: 429 },
+    { text: 'Hello from the other SDK.' },
+  ],
+});
+try {
+  const client = new OpenAI({ apiKey: 'sk-user-key', baseURL: server.url, maxRetries: 0 });
+  const other = new OtherOpenAI({ apiKey: 'sk-user-key', baseURL: server.url, maxRetries: 0 });
+  const responses = new OpenAIResponsesModel({ model: 'gpt-test', client });
+  const chat = new OpenAIChatCompletionsModel({ model: 'gpt-test', client });
+  const runner = new Runner({ modelProvider: new OpenAIProvider({ client }) });
+
+  const streamed: { city: string } = await lastValueFrom(
+    runStreamed(new Agent({ name: 'Streamed', model: responses, outputType: Answer, tools: [getWeather] }), 'Where?').pipe(
+      toFinalOutput(),
+    ),
+  );
+  const asyncText: string = (await run(new Agent({ name: 'Async', model: chat }), 'Hi')).finalOutput;
+  const sync: { city: string } = runner.runSync(new Agent({ name: 'Sync', model: 'gpt-test', outputType: Answer }), 'Where?')
+    .finalOutput;
+  const limitedOwn = await limited(responses);
+  const limitedOther = await limited(new OpenAIResponsesModel({ model: 'gpt-test', client: other }));
+  const otherChat = new OpenAIChatCompletionsModel({ model: 'gpt-test', client: other });
+  const otherText = (await new Runner({ modelProvider: new OpenAIProvider({ client: other }) }).run(
+    new Agent({ name: 'Other', model: otherChat }),
+    'Hi',
+  )).finalOutput;
+
+  console.log(
+    JSON.stringify({
+      node: process.versions.node,
+      openai: VERSION,
+      otherOpenai: OTHER_VERSION,
+      streamed,
+      asyncText,
+      sync,
+      limitedOwn,
+      limitedOther,
+      otherText,
+    }),
+  );
+} finally {
+  await server.close();
+}
+`;
+
+describe(`a user's project on Node ${process.versions.node} with openai ${openai}`, () => {
+  let compiled: string;
+
+  beforeAll(() => {
+    const src = join(project, 'src');
+    mkdirSync(src, { recursive: true });
+    writeFileSync(join(src, 'main.ts'), userCode);
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          types: ['node'],
+          skipLibCheck: true,
+          outDir: 'out',
+          rootDir: 'src',
+        },
+        include: ['src'],
+      }),
+    );
+    compiled = join(project, 'out', 'main.js');
+  });
+
+  it('type-checks with tsc --strict, both SDK copies’ clients included', () => {
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    let output = '';
+    try {
+      output = execFileSync('node', [tsc, '-p', 'tsconfig.json', '--pretty', 'false'], {
+        cwd: project,
+        encoding: 'utf8',
+      });
+    } catch (error) {
+      output = String((error as { stdout?: string }).stdout ?? error);
+    }
+    expect(output.trim()).toBe('');
+  }, 120_000);
+
+  it('runs streamed, run and runSync over loopback HTTP, and a 429 is a retryable ModelProviderError', () => {
+    const out = execFileSync('node', [compiled], { cwd: project, encoding: 'utf8', timeout: 60_000 }).trim();
+    const result = JSON.parse(out) as Record<string, unknown>;
+    const node = execFileSync('node', ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
+    expect(result).toEqual({
+      node,
+      openai,
+      otherOpenai,
+      streamed: { city: 'Lisbon' },
+      asyncText: 'Hello from Chat Completions.',
+      sync: { city: 'Porto' },
+      limitedOwn: { name: 'ModelProviderError', status: 429, retryable: true },
+      limitedOther: { name: 'ModelProviderError', status: 429, retryable: true },
+      otherText: 'Hello from the other SDK.',
+    });
+  }, 90_000);
 });

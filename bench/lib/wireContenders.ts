@@ -148,7 +148,13 @@ export function wireContenders(
   const peerAgent = new openaiAgents.Agent({
     name: 'Assistant',
     instructions,
-    model: new openaiAgents.OpenAIResponsesModel(client, modelId),
+    // @openai/agents depends on openai ^7 itself: with the project on openai 6 (CI's second pass),
+    // its OpenAI is another copy, whose `#private` makes ours unassignable to it in type only.
+    model: new openaiAgents.OpenAIResponsesModel(
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed on openai 6 only
+      client as unknown as ConstructorParameters<typeof openaiAgents.OpenAIResponsesModel>[0],
+      modelId,
+    ),
   });
   const agentsSdk: WireContender = {
     name: '@openai/agents run(stream) → toTextStream',

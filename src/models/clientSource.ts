@@ -1,7 +1,10 @@
 import OpenAI from 'openai';
+import type { OpenAIClient } from './openaiClient.js';
+import { isHeadersLike } from './sdkErrors.js';
 
 /**
- * Where a model gets its `OpenAI` client: one given by the user, or one made on first use.
+ * Where a model gets its `OpenAI` client: one given by the user (any {@link OpenAIClient}, of
+ * whichever copy and major of the SDK made it), or one made on first use with the peer `openai`.
  *
  * Internal to `src/models/`; not exported from the package.
  */
@@ -25,18 +28,18 @@ export interface SyncClientOptions {
 
 /** Holds a model's client and knows how to describe it as {@link SyncClientOptions}. */
 export class ClientSource {
-  #client: OpenAI | undefined;
-  readonly #make: () => OpenAI;
+  #client: OpenAIClient | undefined;
+  readonly #make: () => OpenAIClient;
   readonly #describe: () => SyncClientOptions;
 
-  private constructor(make: () => OpenAI, describe: () => SyncClientOptions, client?: OpenAI) {
+  private constructor(make: () => OpenAIClient, describe: () => SyncClientOptions, client?: OpenAIClient) {
     this.#make = make;
     this.#describe = describe;
     this.#client = client;
   }
 
   /** A source of the client the user gave. */
-  static of(client: OpenAI): ClientSource {
+  static of(client: OpenAIClient): ClientSource {
     return new ClientSource(
       () => client,
       () => describeClient(client),
@@ -59,7 +62,7 @@ export class ClientSource {
   }
 
   /** The client, made now if this is its first use. May throw the SDK's missing-key error. */
-  get(): OpenAI {
+  get(): OpenAIClient {
     this.#client ??= this.#make();
     return this.#client;
   }
@@ -89,7 +92,7 @@ export function withClientSource<T extends object>(options: T, source: ClientSou
 }
 
 /** The source of a model's options: the shared one, the given client's, or a new lazy one. */
-export function clientSourceFrom(options: { client?: OpenAI | undefined }): ClientSource {
+export function clientSourceFrom(options: { client?: OpenAIClient | undefined }): ClientSource {
   const shared = (options as { [sourceKey]?: unknown })[sourceKey];
   if (shared instanceof ClientSource) return shared;
   return options.client === undefined ? ClientSource.lazy() : ClientSource.of(options.client);
@@ -107,14 +110,13 @@ const missingKey = 'Missing Key';
  * `fetch`, `fetchOptions`, a logger and an `apiKey` function cannot cross to a worker and are left
  * out (for an `apiKey` function, the last token it returned is carried when there is one).
  */
-function describeClient(client: OpenAI): SyncClientOptions {
-  const options: SyncClientOptions = {
-    baseURL: client.baseURL,
-    organization: client.organization,
-    project: client.project,
-    maxRetries: client.maxRetries,
-    timeout: client.timeout,
-  };
+function describeClient(client: OpenAIClient): SyncClientOptions {
+  const options: SyncClientOptions = {};
+  if (typeof client.baseURL === 'string') options.baseURL = client.baseURL;
+  if (client.organization !== undefined) options.organization = client.organization;
+  if (client.project !== undefined) options.project = client.project;
+  if (typeof client.maxRetries === 'number') options.maxRetries = client.maxRetries;
+  if (typeof client.timeout === 'number') options.timeout = client.timeout;
   if (typeof client.apiKey === 'string' && client.apiKey !== missingKey) options.apiKey = client.apiKey;
   const kept = (client as unknown as { _options?: { defaultHeaders?: unknown; defaultQuery?: unknown } })._options;
   const headers = stringRecord(kept?.defaultHeaders);
@@ -136,7 +138,7 @@ function stringRecord(value: unknown): Record<string, string> | undefined {
     if (typeof entry === 'string') record[key] = entry;
     else if (Array.isArray(entry)) record[key] = entry.filter((part) => typeof part === 'string').join(', ');
   };
-  if (typeof Headers !== 'undefined' && value instanceof Headers) {
+  if (isHeadersLike(value)) {
     value.forEach((entry, key) => add(key, entry));
   } else if (Array.isArray(value)) {
     for (const pair of value) {

@@ -7,3 +7,4 @@ export { OpenAIProvider } from './openaiProvider.js';
 export type { OpenAIProviderOptions } from './openaiProvider.js';
 export { modelFromSyncDescriptor } from './syncDescriptor.js';
 export type { SyncClientOptions } from './clientSource.js';
+export type { OpenAIClient, OpenAIRequestOptions, OpenAIStreamingBody } from './openaiClient.js';

@@ -7,6 +7,7 @@ import { malformedEvent } from './eventShapes.js';
 import { modelCall } from './modelCall.js';
 import { OpenAIModelBase, type OpenAIModelOptions } from './openaiModelBase.js';
 import { endedEarlyError, incompleteError, redactJson, toModelProviderError, type ApiLabel } from './providerErrors.js';
+import { sdkEvents } from './sdkStream.js';
 import { chatResponseFormat, chatSettings, chatTool } from './settings.js';
 
 const api: ApiLabel = 'OpenAI Chat Completions API';
@@ -20,9 +21,8 @@ const api: ApiLabel = 'OpenAI Chat Completions API';
  * on subscription and aborted on unsubscription. It emits a `raw` event for every chunk, untouched
  * (a server's `reasoning_content` deltas stay there), a `text-delta` for each piece of content,
  * and, last, one `response` in the Responses API's item shapes: an assistant `message` when there
- * was text or a refusal, then a `function_call` item per tool call; its id is the completion's id,
- * its usage that of the last chunk. A refusal (`delta.refusal`) is not text: it is no `text-delta`,
- * and reaches the message as a `{ type: 'refusal', refusal }` content part.
+ * was text, then a `function_call` item per tool call; its id is the completion's id, its usage
+ * that of the last chunk.
  *
  * The conversation is sent as chat messages: the instructions as a leading `system` message,
  * consecutive function calls as one assistant message with `tool_calls`, their outputs as `tool`
@@ -83,7 +83,7 @@ export class OpenAIChatCompletionsModel extends OpenAIModelBase {
     );
     const state = new ChatStreamState();
     const malformed = (what: string) => malformedEvent(api, what);
-    for await (const chunk of stream) {
+    for await (const chunk of sdkEvents(stream, api)) {
       if (signal.aborted) break;
       emit({ type: 'raw', data: redactJson(chunk, this.secret()) });
       const text = state.add(chunk, malformed);

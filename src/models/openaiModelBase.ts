@@ -1,8 +1,8 @@
-import type OpenAI from 'openai';
 import type { Observable } from 'rxjs';
 import { InvalidArgumentError } from '../errors.js';
 import type { Model, ModelEvent, ModelRequest } from '../model.js';
 import { clientSourceFrom, type ClientSource, type SyncClientOptions } from './clientSource.js';
+import type { OpenAIClient } from './openaiClient.js';
 import type { FailureContext } from './providerErrors.js';
 import { syncDescriptorOf } from '../internal/syncDescriptorOf.js';
 
@@ -12,9 +12,10 @@ export interface OpenAIModelOptions {
   readonly model: string;
   /**
    * The client to call the API with. Without one, `new OpenAI()` is made on the model's first
-   * call (never at construction); it reads `OPENAI_API_KEY` and `OPENAI_BASE_URL`.
+   * call (never at construction); it reads `OPENAI_API_KEY` and `OPENAI_BASE_URL`. Any `OpenAI`
+   * client of `openai` 6 or 7 will do (see {@link OpenAIClient}).
    */
-  readonly client?: OpenAI;
+  readonly client?: OpenAIClient;
 }
 
 /** The kinds of OpenAI model a {@link SyncModelDescriptor} can describe. */
@@ -63,7 +64,7 @@ export abstract class OpenAIModelBase implements Model {
   abstract stream(request: ModelRequest): Observable<ModelEvent>;
 
   /** The client, made on first use when none was given. */
-  protected client(): OpenAI {
+  protected client(): OpenAIClient {
     return this.#source.get();
   }
 

@@ -1,6 +1,6 @@
-import type OpenAI from 'openai';
 import type { Model, ModelProvider } from '../model.js';
 import { ClientSource, withClientSource } from './clientSource.js';
+import type { OpenAIClient } from './openaiClient.js';
 import { OpenAIChatCompletionsModel } from './openaiChatCompletionsModel.js';
 import { OpenAIResponsesModel } from './openaiResponsesModel.js';
 
@@ -9,9 +9,10 @@ export interface OpenAIProviderOptions {
   /**
    * The client every model of this provider calls the API with. Without one, a single
    * `new OpenAI()` is made on the first call of any of its models (never before) and shared; it
-   * reads `OPENAI_API_KEY` and `OPENAI_BASE_URL`.
+   * reads `OPENAI_API_KEY` and `OPENAI_BASE_URL`. Any `OpenAI` client of `openai` 6 or 7 will do
+   * (see {@link OpenAIClient}).
    */
-  readonly client?: OpenAI;
+  readonly client?: OpenAIClient;
   /**
    * `true` (the default): model names resolve to {@link OpenAIResponsesModel}; `false`: to
    * {@link OpenAIChatCompletionsModel}, for servers that speak Chat Completions only.

@@ -13,6 +13,7 @@ import {
   toModelProviderError,
   type ApiLabel,
 } from './providerErrors.js';
+import { sdkEvents } from './sdkStream.js';
 import { responsesSettings, responsesTextFormat, responsesTool } from './settings.js';
 
 const api: ApiLabel = 'OpenAI Responses API';
@@ -83,7 +84,7 @@ export class OpenAIResponsesModel extends OpenAIModelBase {
       signal,
     });
     let completed: ModelResponse | undefined;
-    for await (const event of stream) {
+    for await (const event of sdkEvents(stream, api)) {
       if (signal.aborted) break;
       emit({ type: 'raw', data: redactJson(event, this.secret()) });
       if (!isRecord(event) || typeof event['type'] !== 'string')

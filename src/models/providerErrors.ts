@@ -1,6 +1,6 @@
-import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { AgentsError, ModelProviderError } from '../errors.js';
 import type { Usage } from '../usage.js';
+import { isHeadersLike, sdkErrorKind, type HeadersLike, type SdkApiError } from './sdkErrors.js';
 
 /**
  * Turning whatever the `openai` SDK threw into a {@link ModelProviderError}, with no trace of the
@@ -31,6 +31,9 @@ export interface FailureContext {
  * The `ModelProviderError` for `error`, thrown by the SDK (or by the stream itself) while calling
  * `api`.
  *
+ * The SDK's errors are told by their shape, not by `instanceof` (see `sdkErrors.ts`): the client
+ * may come from another copy or major of `openai` than the one this package imports.
+ *
  * - an `APIError` with an HTTP status keeps `status`, `code`, the `Retry-After` delay and the SDK
  *   error as `cause`; it is retryable for 408, 409, 429 and 5xx;
  * - an `APIError` without a status (an `error` event inside the stream, which the SDK throws) keeps
@@ -51,30 +54,34 @@ export function toModelProviderError(error: unknown, api: ApiLabel, context: Fai
   const message = (text: string): string => redact(text, secret);
   const cause = scrub(error, secret);
 
-  if (error instanceof APIConnectionTimeoutError) {
+  const kind = sdkErrorKind(error);
+  if (kind === 'timeout') {
     return new ModelProviderError({
-      message: message(`${api} request to ${where(context.baseURL)} timed out: ${error.message}`),
+      message: message(`${api} request to ${where(context.baseURL)} timed out: ${(error as Error).message}`),
       cause,
       retryable: true,
     });
   }
-  if (error instanceof APIConnectionError) {
+  if (kind === 'connection') {
     return new ModelProviderError({
-      message: message(`${api} connection failed: could not reach ${where(context.baseURL)}${reasonOf(error.cause)}.`),
+      message: message(
+        `${api} connection failed: could not reach ${where(context.baseURL)}${reasonOf(causeOf(error))}.`,
+      ),
       cause,
       retryable: true,
     });
   }
-  if (error instanceof APIError) {
-    const code = typeof error.code === 'string' ? error.code : undefined;
-    const what = error.status === undefined ? 'error' : 'request failed';
-    const retryAfterMs = retryAfterOf(error.headers as Headers | undefined);
+  if (kind === 'api') {
+    const apiError = error as SdkApiError;
+    const code = typeof apiError.code === 'string' ? apiError.code : undefined;
+    const what = apiError.status === undefined ? 'error' : 'request failed';
+    const retryAfterMs = retryAfterOf(apiError.headers);
     return new ModelProviderError({
-      message: message(`${api} ${what}: ${error.message}`),
+      message: message(`${api} ${what}: ${apiError.message}`),
       cause,
-      ...(error.status === undefined
+      ...(apiError.status === undefined
         ? { retryable: code !== undefined && retryableCodes.has(code) }
-        : { status: error.status as number }),
+        : { status: apiError.status }),
       ...(code === undefined ? {} : { code }),
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });
@@ -173,8 +180,8 @@ function reasonOf(error: unknown): string {
 }
 
 /** The delay a `retry-after-ms` or `Retry-After` header asks for, in ms (a date becomes a delay). */
-export function retryAfterOf(headers: Headers | undefined): number | undefined {
-  if (headers === undefined || typeof headers.get !== 'function') return undefined;
+export function retryAfterOf(headers: HeadersLike | undefined): number | undefined {
+  if (!isHeadersLike(headers)) return undefined;
   const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
   if (Number.isFinite(ms) && ms >= 0) return ms;
   const value = headers.get('retry-after');
@@ -208,7 +215,7 @@ function scrub(error: unknown, secret: string | undefined, depth = 0): unknown {
       clean = redact(value, secret);
     } else if (value instanceof Error) {
       scrub(value, secret, depth + 1);
-    } else if (typeof Headers !== 'undefined' && value instanceof Headers) {
+    } else if (isHeadersLike(value)) {
       const entries: [string, string][] = [];
       value.forEach((entry, name) => entries.push([name, entry]));
       if (entries.some(([, entry]) => entry.includes(secret))) {

@@ -1,12 +1,13 @@
 /**
  * What the end-to-end tests drive: the example server in a child process, started the way
- * `npm run example:server` starts it (tsx, from the built package), and Debian's Chromium through
- * playwright-core.
+ * `npm run example:server` starts it (tsx, from the built package), and Chromium (see
+ * `chromium.ts` for which) through playwright-core.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { findChromium } from './chromium.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const screenshotDir = `${root}test-output/e2e`;
@@ -84,26 +85,26 @@ function readyUrl(child: ChildProcess): Promise<string> {
 }
 
 /**
- * Debian's Chromium (`apt-get install chromium`), headless. The background-networking flags keep
- * it from dialling out, which a closed network answers by refusing connections.
+ * Chromium (`CHROMIUM_PATH`, Debian's, or the one from npm: see `chromium.ts`), headless. The
+ * background-networking flags keep it from dialling out, which a closed network answers by
+ * refusing connections.
  */
 export function launchChromium(): Promise<Browser> {
-  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(executablePath)) {
-    throw new Error(`No Chromium at ${executablePath}: install it (apt-get install chromium) or set CHROMIUM_PATH.`);
-  }
+  const binary = findChromium();
+  const flags = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ];
   return chromium.launch({
-    executablePath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    executablePath: binary.executablePath,
+    args: [...new Set([...binary.args, ...flags])],
+    ...(binary.env === undefined ? {} : { env: { ...process.env, ...binary.env } }),
   });
 }
 

@@ -254,5 +254,16 @@ describe('OpenAIChatCompletionsModel', () => {
       expect((error as ModelProviderError).code).toBe('model_crashed');
       expect((error as Error).message).toContain('The model crashed.');
     });
+
+    it('a choice that is not an object fails as a malformed event, not as a TypeError', async () => {
+      // openai 7 reads each choice's finish_reason before it yields the chunk; openai 6 yields it.
+      server.push({ events: [chunk({ content: 'Hi' }), { ...chunk({}), choices: [null] }] });
+      const { events, error } = await collect(model.stream(modelRequest()));
+      expect(textOf(events)).toBe('Hi');
+      expect(error).toBeInstanceOf(ModelProviderError);
+      expect((error as ModelProviderError).retryable).toBe(true);
+      expect((error as Error).message).toMatch(/^OpenAI Chat Completions API sent a malformed event: /);
+      expect((error as Error).message).not.toMatch(/Cannot read/);
+    });
   });
 });

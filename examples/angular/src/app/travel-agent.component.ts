@@ -73,9 +73,8 @@ type RunStatus =
           <dt>Best season</dt>
           <dd id="best-season">{{ r.bestSeason }}</dd>
           <dt>Budget per day</dt>
-          <dd id="budget">
-            {{ r.budgetPerDayEur === undefined ? '' : (r.budgetPerDayEur | currency: 'EUR' : 'symbol' : '1.0-0') }}
-          </dd>
+          <!-- the pipe gives '' while the budget has not arrived; one line, or the text has spaces -->
+          <dd id="budget">{{ r.budgetPerDayEur | currency: 'EUR' : 'symbol' : '1.0-0' }}</dd>
         </dl>
       </section>
     }
