@@ -61,11 +61,16 @@ export function responsesEvents(plan: TurnPlan, requestBody: unknown): Json[] {
   emit('response.created', { response: responseObject(plan, body, 'in_progress', [], null) });
   emit('response.in_progress', { response: responseObject(plan, body, 'in_progress', [], null) });
 
-  if (plan.text !== undefined) {
+  /** An assistant message, streamed part by part: text (`output_text`) or a refusal. */
+  const streamMessage = (deltas: readonly string[], kind: 'text' | 'refusal'): void => {
     const output_index = output.length;
     const item_id = `msg_${plan.turn}`;
-    const text = plan.text.join('');
-    const part = (value: string): Json => ({ type: 'output_text', annotations: [], logprobs: [], text: value });
+    const whole = deltas.join('');
+    const at = { item_id, output_index, content_index: 0 };
+    const part = (value: string): Json =>
+      kind === 'text'
+        ? { type: 'output_text', annotations: [], logprobs: [], text: value }
+        : { type: 'refusal', refusal: value };
     const item = (status: string, content: Json[]): Json => ({
       id: item_id,
       type: 'message',
@@ -74,40 +79,20 @@ export function responsesEvents(plan: TurnPlan, requestBody: unknown): Json[] {
       role: 'assistant',
     });
     emit('response.output_item.added', { output_index, item: item('in_progress', []) });
-    emit('response.content_part.added', { item_id, output_index, content_index: 0, part: part('') });
-    for (const delta of plan.text) {
-      emit('response.output_text.delta', { item_id, output_index, content_index: 0, delta, logprobs: [] });
+    emit('response.content_part.added', { ...at, part: part('') });
+    for (const delta of deltas) {
+      if (kind === 'text') emit('response.output_text.delta', { ...at, delta, logprobs: [] });
+      else emit('response.refusal.delta', { ...at, delta });
     }
-    emit('response.output_text.done', { item_id, output_index, content_index: 0, text, logprobs: [] });
-    emit('response.content_part.done', { item_id, output_index, content_index: 0, part: part(text) });
-    const done = item('completed', [part(text)]);
+    if (kind === 'text') emit('response.output_text.done', { ...at, text: whole, logprobs: [] });
+    else emit('response.refusal.done', { ...at, refusal: whole });
+    emit('response.content_part.done', { ...at, part: part(whole) });
+    const done = item('completed', [part(whole)]);
     emit('response.output_item.done', { output_index, item: done });
     output.push(done);
-  }
-
-  if (plan.refusal !== undefined) {
-    const output_index = output.length;
-    const item_id = `msg_${plan.turn}`;
-    const refusal = plan.refusal.join('');
-    const part = (value: string): Json => ({ type: 'refusal', refusal: value });
-    const item = (status: string, content: Json[]): Json => ({
-      id: item_id,
-      type: 'message',
-      status,
-      content,
-      role: 'assistant',
-    });
-    emit('response.output_item.added', { output_index, item: item('in_progress', []) });
-    emit('response.content_part.added', { item_id, output_index, content_index: 0, part: part('') });
-    for (const delta of plan.refusal) {
-      emit('response.refusal.delta', { item_id, output_index, content_index: 0, delta });
-    }
-    emit('response.refusal.done', { item_id, output_index, content_index: 0, refusal });
-    emit('response.content_part.done', { item_id, output_index, content_index: 0, part: part(refusal) });
-    const done = item('completed', [part(refusal)]);
-    emit('response.output_item.done', { output_index, item: done });
-    output.push(done);
-  }
+  };
+  if (plan.text !== undefined) streamMessage(plan.text, 'text');
+  if (plan.refusal !== undefined) streamMessage(plan.refusal, 'refusal');
 
   plan.toolCalls.forEach((call, index) => {
     const output_index = output.length;
