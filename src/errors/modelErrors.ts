@@ -20,7 +20,7 @@ export class ModelProviderError extends AgentsError {
    * Whether making the same call again may succeed: a connection that failed or dropped, a stream
    * that broke off, a 408, 409, 429 or 5xx status, a provider `server_error`. Not for a request the
    * provider refused (400, 401, 403, 404), nor for an incomplete response. The run's `retry` option
-   * retries only these. Default: judged from `status` ({@link isRetryableStatus}), else `false`.
+   * retries only these. Default: judged from `status` (408, 409, 429 and 5xx are), else `false`.
    */
   readonly retryable: boolean;
   /** How long the provider asked to wait before the next try (`Retry-After`, `retry-after-ms`), when it did. */

@@ -87,6 +87,8 @@ export abstract class OpenAIModelBase implements Model {
    * its options, API key included: the descriptor exists to cross to a worker, never log it.
    *
    * Used by `runSync()`; not part of the public API (its key is a module-private symbol).
+   *
+   * @internal
    */
   [syncDescriptorOf](): SyncModelDescriptor {
     return { kind: this.name, model: this.model, clientOptions: this.#source.describe() };
