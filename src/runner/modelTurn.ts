@@ -1,4 +1,4 @@
-import { concat, defer, Observable, of, switchMap } from 'rxjs';
+import { defer, Observable } from 'rxjs';
 import { MaxTurnsExceededError, ModelBehaviorError } from '../errors.js';
 import type { RunEvent } from '../events.js';
 import type { ModelRequest, ModelResponse } from '../model.js';
@@ -24,11 +24,23 @@ export function modelTurn<TContext>(state: RunState, run: RunContext<TContext>):
     const agent = run.agents.get(state.agent);
     const plan = run.plans.get(agent);
     const settings = turnSettings(agent, plan, state);
-    const started: RunEvent<unknown> = { type: 'turn-started', agent: agent.name, turn };
-    const response$ = resolveInstructions(agent, context).pipe(
-      switchMap((instructions) => streamResponse(modelRequest(plan, instructions, settings, state), turn, state, run)),
-    );
-    return concat(of(started), response$);
+    const instructions$ = resolveInstructions(agent, context);
+    // `turn-started`, then the response, passed on without an operator between them and the
+    // run: every event of the turn would cross a `concat` and a `switchMap`.
+    return new Observable<RunEvent<unknown>>((subscriber) => {
+      subscriber.next({ type: 'turn-started', agent: agent.name, turn });
+      if (subscriber.closed) return;
+      return instructions$.subscribe({
+        next: (instructions) => {
+          try {
+            streamResponse(modelRequest(plan, instructions, settings, state), turn, state, run).subscribe(subscriber);
+          } catch (error) {
+            subscriber.error(error);
+          }
+        },
+        error: (error: unknown) => subscriber.error(error),
+      });
+    });
   });
 }
 
