@@ -1,4 +1,4 @@
-import { catchError, concat, defer, Observable, of, throwError, type OperatorFunction } from 'rxjs';
+import { concat, defer, Observable, of, type OperatorFunction } from 'rxjs';
 import type { Agent } from '../agent.js';
 import { RunAbortedError } from '../errors.js';
 import type { FinalOutputEvent, RunEvent } from '../events.js';
@@ -33,9 +33,9 @@ export function createRun<TOutput, TContext>(
     const state = RunState.start(startAgent.name, input);
     const run: RunContext<TContext> = { settings, mode, agents, plans: new TurnPlans(settings) };
     const steps = runFrom(state, run) as Observable<RunEvent<TOutput>>;
-    return (settings.signal ? steps.pipe(abortOn(settings.signal)) : steps).pipe(
-      catchError((error: unknown) => throwError(() => withPartial(error, state))),
-    );
+    // Each step gives its own errors the run's `partial` (no operator between the model's deltas
+    // and the consumer: the pipeline bench counts every one).
+    return settings.signal ? steps.pipe(abortOn(settings.signal, state)) : steps;
   });
 }
 
@@ -73,10 +73,10 @@ function finalOutputEvent(state: RunState, output: unknown): FinalOutputEvent<un
  * (its model call and tools aborted) before the error is delivered, and, since the listener is
  * added before the run starts, an abort from inside an event handler stops the run there.
  */
-function abortOn<T>(signal: AbortSignal): OperatorFunction<T, T> {
+function abortOn<T>(signal: AbortSignal, state: RunState): OperatorFunction<T, T> {
   return (source) =>
     new Observable<T>((subscriber) => {
-      const abort = (): void => subscriber.error(new RunAbortedError({ cause: signal.reason }));
+      const abort = (): void => subscriber.error(withPartial(new RunAbortedError({ cause: signal.reason }), state));
       if (signal.aborted) return abort();
       signal.addEventListener('abort', abort, { once: true });
       subscriber.add(() => signal.removeEventListener('abort', abort));

@@ -1,8 +1,9 @@
-import { concat, defer, EMPTY, from, map, merge, of, tap, type Observable } from 'rxjs';
+import { catchError, concat, defer, EMPTY, from, map, merge, of, tap, throwError, type Observable } from 'rxjs';
 import type { AgentUpdatedEvent, RunEvent, ToolCallEvent } from '../events.js';
 import type { FunctionCallOutputItem } from '../items.js';
 import type { AnyTool } from '../tool.js';
 import { handoffOutput } from './handoffs.js';
+import { withPartial } from './partial.js';
 import type { PlannedHandoff, PlannedToolCall } from './nextStep.js';
 import type { RunContext } from './runContext.js';
 import type { RunState } from './runState.js';
@@ -77,5 +78,5 @@ export function toolStep<TContext>(
       return of(updated);
     });
     return concat(from(announced), merge(...executions), finish);
-  });
+  }).pipe(catchError((error: unknown) => throwError(() => withPartial(error, state))));
 }
