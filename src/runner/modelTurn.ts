@@ -1,7 +1,8 @@
 import { Observable } from 'rxjs';
 import { MaxTurnsExceededError, ModelBehaviorError } from '../errors.js';
 import type { RunEvent } from '../events.js';
-import type { ModelRequest, ModelResponse } from '../model.js';
+import type { Agent } from '../agent.js';
+import type { Model, ModelRequest, ModelResponse } from '../model.js';
 import { checkDelta, checkModelResponse } from './checkModelOutput.js';
 import { decideNextStep } from './nextStep.js';
 import { withPartial } from './partial.js';
@@ -26,25 +27,27 @@ export function modelTurn<TContext>(state: RunState, run: RunContext<TContext>):
     let turn: number;
     let request: (instructions: string | undefined) => ModelRequest;
     let instructions$: Observable<string | undefined>;
-    let agentName: string;
+    let agent: Agent<unknown, TContext>;
+    let model: Model;
     try {
       const { maxTurns, context } = run.settings;
       if (state.turn >= maxTurns) throw new MaxTurnsExceededError({ maxTurns });
       turn = ++state.turn;
-      const agent = run.agents.get(state.agent);
+      agent = run.agents.get(state.agent);
       const plan = run.plans.get(agent);
       const settings = turnSettings(agent, plan, state);
-      agentName = agent.name;
+      model = plan.model;
       request = (instructions) => modelRequest(plan, instructions, settings, state);
       instructions$ = resolveInstructions(agent, context);
     } catch (error) {
       fail(error);
       return;
     }
-    subscriber.next({ type: 'turn-started', agent: agentName, turn });
+    subscriber.next({ type: 'turn-started', agent: agent.name, turn });
     if (subscriber.closed) return;
     return instructions$.subscribe({
-      next: (instructions) => streamResponse(request(instructions), turn, state, run).subscribe(subscriber),
+      next: (instructions) =>
+        streamResponse(request(instructions), turn, agent, model, state, run).subscribe(subscriber),
       error: fail,
     });
   });
@@ -54,13 +57,13 @@ export function modelTurn<TContext>(state: RunState, run: RunContext<TContext>):
 function streamResponse<TContext>(
   request: ModelRequest,
   turn: number,
+  agent: Agent<unknown, TContext>,
+  model: Model,
   state: RunState,
   run: RunContext<TContext>,
 ): Observable<RunEvent<unknown>> {
   return new Observable<RunEvent<unknown>>((subscriber) => {
     const fail = (error: unknown): void => subscriber.error(withPartial(error, state));
-    const agent = run.agents.get(state.agent);
-    const { model } = run.plans.get(agent);
     const source = model.name;
     const agentName = agent.name;
     let response: ModelResponse | undefined;

@@ -3,7 +3,7 @@ import type { Agent } from '../agent.js';
 import { RunAbortedError } from '../errors.js';
 import type { FinalOutputEvent, RunEvent } from '../events.js';
 import type { InputItem } from '../items.js';
-import { AgentGraph } from './agentGraph.js';
+import type { AgentGraph } from './agentGraph.js';
 import { modelTurn } from './modelTurn.js';
 import { withPartial } from './partial.js';
 import type { RunContext, RunMode, RunSettings } from './runContext.js';
@@ -19,16 +19,14 @@ import { TurnPlans } from './turnRequest.js';
  * leaves the decision of what follows in the state (`state.next`), and the next step is subscribed
  * only when the one before it completes. So unsubscribing ends the step in flight (its model call
  * or its tools) and no later step ever starts: "nothing after unsubscribe" is RxJS's own teardown.
- *
- * @throws InvalidArgumentError (at once) when two agents of the run's graph share a name.
  */
 export function createRun<TOutput, TContext>(
   startAgent: Agent<TOutput, TContext>,
+  agents: AgentGraph<TContext>,
   input: readonly InputItem[],
   settings: RunSettings<TContext>,
   mode: RunMode,
 ): Observable<RunEvent<TOutput>> {
-  const agents = new AgentGraph<TContext>(startAgent);
   return defer(() => {
     const state = RunState.start(startAgent.name, input);
     const run: RunContext<TContext> = { settings, mode, agents, plans: new TurnPlans(settings) };

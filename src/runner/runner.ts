@@ -1,4 +1,4 @@
-import { filter, type Observable } from 'rxjs';
+import { filter, map, type Observable } from 'rxjs';
 import { Agent } from '../agent.js';
 import { InvalidArgumentError, NoFinalOutputError, SyncRunError, type AgentsError } from '../errors.js';
 import type { FinalOutputEvent, RunEvent } from '../events.js';
@@ -66,7 +66,7 @@ export class Runner {
     input: RunInput,
     options?: RunOptions<TContext>,
   ): Observable<RunEvent<TOutput>> {
-    return this.#createRun(agent, input, options, (policy) => asyncMode(policy, options?.scheduler));
+    return this.#createRun(agent, input, options, (policy) => asyncMode(policy, options?.scheduler)).events;
   }
 
   /**
@@ -81,12 +81,11 @@ export class Runner {
     input: RunInput,
     options?: RunOptions<TContext>,
   ): Promise<RunResult<TOutput, TContext>> {
-    const events = this.runStreamed(agent, input, options);
-    const agents = new AgentGraph<TContext>(agent);
+    const { results } = this.#createRun(agent, input, options, (policy) => asyncMode(policy, options?.scheduler));
     return new Promise((resolve, reject) => {
       let result: RunResult<TOutput, TContext> | undefined;
-      events.pipe(filter(isFinalOutput)).subscribe({
-        next: (event) => (result = runResultOf(event, agents.get(event.agent))),
+      results.subscribe({
+        next: (finished) => (result = finished),
         error: reject,
         complete: () => (result ? resolve(result) : reject(new NoFinalOutputError())),
       });
@@ -109,14 +108,13 @@ export class Runner {
     input: RunInput,
     options?: RunOptions<TContext>,
   ): RunResult<TOutput, TContext> {
-    const events = this.#createRun(agent, input, options, syncMode);
-    const agents = new AgentGraph<TContext>(agent);
+    const { results } = this.#createRun(agent, input, options, syncMode);
     let result: RunResult<TOutput, TContext> | undefined;
     let ended = false;
     // Every error that ends a run is an AgentsError (createRun wraps any other).
     let failure: AgentsError | undefined;
-    const subscription = events.pipe(filter(isFinalOutput)).subscribe({
-      next: (event) => (result = runResultOf(event, agents.get(event.agent))),
+    const subscription = results.subscribe({
+      next: (finished) => (result = finished),
       error: (error: unknown) => {
         ended = true;
         failure = error as AgentsError;
@@ -141,7 +139,7 @@ export class Runner {
     input: RunInput,
     options: RunOptions<TContext> | undefined,
     makeMode: (policy: ModelCallPolicy) => RunMode,
-  ): Observable<RunEvent<TOutput>> {
+  ): { events: Observable<RunEvent<TOutput>>; results: Observable<RunResult<TOutput, TContext>> } {
     if (!Agent.isAgent(agent)) {
       throw new InvalidArgumentError({
         argument: 'agent',
@@ -154,8 +152,10 @@ export class Runner {
       idleTimeoutMs: options?.idleTimeoutMs ?? this.config.idleTimeoutMs,
       retry: retryPolicy(options?.retry ?? this.config.retry),
     };
-    return createRun(
+    const agents = new AgentGraph<TContext>(agent);
+    const events = createRun(
       agent,
+      agents,
       items,
       {
         modelProvider: options?.modelProvider ?? this.config.modelProvider,
@@ -168,6 +168,12 @@ export class Runner {
       },
       makeMode(policy),
     );
+    // What run() and runSync() read: the final-output event, with the last agent found by name.
+    const results = events.pipe(
+      filter(isFinalOutput),
+      map((event) => runResultOf(event, agents.get(event.agent))),
+    );
+    return { events, results };
   }
 }
 
