@@ -1,6 +1,8 @@
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import type { FunctionCallItem, MessageContentPart, MessageItem, OutputItem } from '../items.js';
+import type { MessageContentPart, MessageItem, OutputItem } from '../items.js';
 import type { Usage } from '../usage.js';
+import { deltaContent, deltaReasoning } from './chatDeltaContent.js';
+import { ChatToolCalls } from './chatToolCalls.js';
 import { isOptionalString, isRecord, usageFrom, type Json } from './eventShapes.js';
 
 /**
@@ -10,37 +12,51 @@ import { isOptionalString, isRecord, usageFrom, type Json } from './eventShapes.
  * Internal to `src/models/`.
  */
 
-interface ToolCallSoFar {
-  id: string;
-  name: string;
-  arguments: string;
-}
+/** The finish reasons of a choice, as OpenAI and compatible servers send them. */
+export type ChatFinishReason = NonNullable<ChatCompletionChunk.Choice['finish_reason']>;
 
 /**
- * Accumulates the chunks of one streamed chat completion (choice 0): its text, refusal, tool
- * calls (by `index`: id and name from the first delta that has them, arguments concatenated),
- * finish reason, id and usage (from the last chunk that carries it).
+ * Accumulates the chunks of one streamed chat completion (choice 0): its text, reasoning,
+ * refusal, tool calls (see {@link ChatToolCalls}), finish reason, id and usage.
+ *
+ * Read the way the servers that speak the API send them:
+ * - The id is the first non-empty one. Azure OpenAI's first chunk is its prompt-filter chunk,
+ *   `{"id":"","choices":[],"prompt_filter_results":[…]}`, and some proxies send a placeholder
+ *   first chunk of the same shape; the real id comes with the next chunk.
+ * - `choices: []` (Azure's prompt filter, OpenAI's usage chunk, Mistral's keep-alives) and
+ *   choices without a `delta` (Azure's content-filter offsets) add nothing; fields no reader
+ *   needs (`content_filter_results`, `logprobs`, `x_groq`, `obfuscation`) pass untouched to the
+ *   `raw` events.
+ * - Text and reasoning as `chatDeltaContent.ts` reads them.
+ * - Usage from the last chunk that carries a usage object, whether its `choices` are empty
+ *   (OpenAI) or hold the finishing choice (Mistral, DeepSeek, Groq); Groq's older streams carry
+ *   it only in `x_groq.usage`. None at all gives zeros.
+ * - The categories an Azure content filter flagged (`content_filter_results.<category>.filtered`),
+ *   so that a completion it stopped can say why.
  */
 export class ChatStreamState {
   id: string | undefined;
-  finishReason: ChatCompletionChunk.Choice['finish_reason'] = null;
+  finishReason: ChatFinishReason | null = null;
   #text = '';
+  #reasoning = '';
   #refusal = '';
-  readonly #toolCalls: ToolCallSoFar[] = [];
+  readonly #toolCalls = new ChatToolCalls();
+  readonly #filtered = new Set<string>();
   #usage: Json | undefined;
 
   /**
-   * Takes in `chunk`; returns its new text, if any (`''` otherwise).
+   * Takes in `chunk`; returns its new answer text, if any (`''` otherwise).
    *
    * What is read is checked first: a chunk that is not an object, `choices` that is not a list, a
-   * choice, delta or tool call that is not an object, content, refusal, a tool call's id, name or
-   * arguments that are not strings, an `index` that is not a number. A violation throws
-   * `malformed(what)`'s error; usage that is not counts is read as zeros.
+   * choice, delta or tool call that is not an object, content that is neither a string nor a list
+   * of parts, a refusal, a tool call's id, name or arguments that are not strings, an `index` that
+   * is not a number. A violation throws `malformed(what)`'s error; usage that is not counts is read
+   * as zeros.
    */
   add(chunk: unknown, malformed: (what: string) => Error): string {
     if (!isRecord(chunk)) throw malformed('a chunk that is not an object');
-    if (this.id === undefined && typeof chunk['id'] === 'string') this.id = chunk['id'];
-    if (isRecord(chunk['usage'])) this.#usage = chunk['usage'];
+    if (this.id === undefined && typeof chunk['id'] === 'string' && chunk['id'] !== '') this.id = chunk['id'];
+    this.#takeUsage(chunk);
     const choices = chunk['choices'];
     if (choices === undefined || choices === null) return '';
     if (!Array.isArray(choices)) throw malformed('choices that are not a list');
@@ -53,61 +69,57 @@ export class ChatStreamState {
     if (choice === undefined) return '';
     const finish = choice['finish_reason'];
     if (!isOptionalString(finish)) throw malformed('a finish_reason that is not a string');
-    if (typeof finish === 'string' && finish !== '')
-      this.finishReason = finish as NonNullable<ChatCompletionChunk.Choice['finish_reason']>;
+    if (typeof finish === 'string' && finish !== '') this.finishReason = finish as ChatFinishReason;
+    this.#takeFilterResults(choice['content_filter_results']);
     const delta = choice['delta'] ?? {};
     if (!isRecord(delta)) throw malformed('a delta that is not an object');
-    const { content, refusal } = delta;
-    if (!isOptionalString(content)) throw malformed('content that is not a string');
+    const { text, reasoning } = deltaContent(delta['content'], malformed);
+    const { refusal } = delta;
     if (!isOptionalString(refusal)) throw malformed('a refusal that is not a string');
     if (typeof refusal === 'string') this.#refusal += refusal;
     const toolCalls = delta['tool_calls'] ?? [];
     if (!Array.isArray(toolCalls)) throw malformed('tool_calls that are not a list');
-    for (const call of toolCalls) this.#addToolCall(call, malformed);
-    const text = typeof content === 'string' ? content : '';
+    for (const call of toolCalls) this.#toolCalls.add(call, malformed);
+    this.#reasoning += deltaReasoning(delta) + reasoning;
     this.#text += text;
     return text;
   }
 
-  #addToolCall(delta: unknown, malformed: (what: string) => Error): void {
-    if (!isRecord(delta)) throw malformed('a tool call that is not an object');
-    const fn = delta['function'] ?? {};
-    if (!isRecord(fn)) throw malformed('a tool call whose function is not an object');
-    const { id } = delta;
-    const { name, arguments: args } = fn;
-    if (!isOptionalString(id) || !isOptionalString(name) || !isOptionalString(args))
-      throw malformed('a tool call whose id, name or arguments are not strings');
-    // Some compatible servers leave out `index`: a delta with a new id is then a new call, and one
-    // without an id continues the last call.
-    let index = delta['index'];
-    if (
-      index !== undefined &&
-      index !== null &&
-      !(typeof index === 'number' && Number.isInteger(index) && index >= 0 && index < 128)
-    ) {
-      throw malformed('a tool call whose index is not a small whole number');
+  #takeUsage(chunk: Json): void {
+    if (isRecord(chunk['usage'])) {
+      this.#usage = chunk['usage'];
+      return;
     }
-    if (typeof index !== 'number') {
-      const last = this.#toolCalls.length - 1;
-      index = id && (last < 0 || this.#toolCalls[last]?.id !== id) ? last + 1 : Math.max(last, 0);
+    const groq = chunk['x_groq'];
+    if (isRecord(groq) && isRecord(groq['usage'])) this.#usage = groq['usage'];
+  }
+
+  #takeFilterResults(results: unknown): void {
+    if (!isRecord(results)) return;
+    for (const [category, result] of Object.entries(results)) {
+      if (isRecord(result) && result['filtered'] === true) this.#filtered.add(category);
     }
-    let call = this.#toolCalls[index as number];
-    if (call === undefined) {
-      call = { id: '', name: '', arguments: '' };
-      this.#toolCalls[index as number] = call;
-    }
-    if (typeof id === 'string' && id !== '' && call.id === '') call.id = id;
-    if (typeof name === 'string' && name !== '' && call.name === '') call.name = name;
-    if (typeof args === 'string') call.arguments += args;
+  }
+
+  /** The content-filter categories the server flagged in the completion (Azure OpenAI), in order. */
+  filteredCategories(): string[] {
+    return [...this.#filtered];
   }
 
   /**
-   * The output items: an assistant message when there was text (or a refusal), then a
-   * `function_call` item per tool call, in index order. A call the server sent without an id gets
-   * `call_<index>`, so that its output can still be matched to it.
+   * The output items, in the order the Responses API gives them: a `reasoning` item when the
+   * server streamed reasoning (its text as one `reasoning_text` content part, the shape the
+   * Responses API uses for a model's raw reasoning; no id, since no server gave one), an
+   * assistant message when there was text (or a refusal), then a `function_call` item per tool
+   * call. The reasoning item is for the user to read in `newItems`: the Chat Completions model
+   * does not send it back (see `chatMessages.ts`), and it is not an item the Responses API would
+   * take as input, having no id.
    */
   output(): OutputItem[] {
     const items: OutputItem[] = [];
+    if (this.#reasoning !== '') {
+      items.push({ type: 'reasoning', summary: [], content: [{ type: 'reasoning_text', text: this.#reasoning }] });
+    }
     const content: MessageContentPart[] = [];
     if (this.#text !== '') content.push({ type: 'output_text', text: this.#text, annotations: [] });
     if (this.#refusal !== '') content.push({ type: 'refusal', refusal: this.#refusal });
@@ -115,16 +127,7 @@ export class ChatStreamState {
       const message: MessageItem = { type: 'message', role: 'assistant', content, status: 'completed' };
       items.push(message);
     }
-    this.#toolCalls.forEach((call, index) => {
-      if (call === undefined) return;
-      const item: FunctionCallItem = {
-        type: 'function_call',
-        call_id: call.id === '' ? `call_${index}` : call.id,
-        name: call.name,
-        arguments: call.arguments,
-      };
-      items.push(item);
-    });
+    items.push(...this.#toolCalls.items());
     return items;
   }
 

@@ -2,6 +2,7 @@ import type { Observable } from 'rxjs';
 import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { ModelEvent, ModelRequest, ModelResponse } from '../model.js';
 import { chatMessages } from './chatMessages.js';
+import { ModelProviderError } from '../errors.js';
 import { ChatStreamState } from './chatStreamState.js';
 import { malformedEvent } from './eventShapes.js';
 import { modelCall } from './modelCall.js';
@@ -18,11 +19,13 @@ const api: ApiLabel = 'OpenAI Chat Completions API';
  * OpenAI-compatible servers (Ollama, vLLM, llama.cpp's server, LM Studio, xAI, DeepSeek) speak.
  *
  * Each call of {@link OpenAIChatCompletionsModel.stream} is a cold Observable: the request is made
- * on subscription and aborted on unsubscription. It emits a `raw` event for every chunk, untouched
- * (a server's `reasoning_content` deltas stay there), a `text-delta` for each piece of content,
- * and, last, one `response` in the Responses API's item shapes: an assistant `message` when there
- * was text, then a `function_call` item per tool call; its id is the completion's id, its usage
- * that of the last chunk.
+ * on subscription and aborted on unsubscription. It emits a `raw` event for every chunk, untouched,
+ * a `text-delta` for each piece of answer text, and, last, one `response` in the Responses API's
+ * item shapes: a `reasoning` item when the server streamed reasoning (`reasoning_content`,
+ * `reasoning`, Mistral's thinking parts: never text), an assistant `message` when there was text,
+ * then a `function_call` item per tool call; its id is the completion's (first non-empty) id, its
+ * usage that of the last chunk that carried one. How the quirks of compatible servers are read is
+ * in `chatStreamState.ts` and the compatible-servers guide.
  *
  * The conversation is sent as chat messages: the instructions as a leading `system` message,
  * consecutive function calls as one assistant message with `tool_calls`, their outputs as `tool`
@@ -95,11 +98,35 @@ export class OpenAIChatCompletionsModel extends OpenAIModelBase {
       case 'length':
         throw incompleteError(api, 'max_output_tokens', state.usage());
       case 'content_filter':
-        throw incompleteError(api, 'content_filter', state.usage());
+        throw contentFilterError(state);
       default:
         return { ...(state.id === undefined ? {} : { id: state.id }), output: state.output(), usage: state.usage() };
     }
   }
+}
+
+/**
+ * The error for a completion that a content filter stopped (`finish_reason: 'content_filter'`:
+ * OpenAI's moderation, Azure OpenAI's content filter, some hosted servers' own).
+ *
+ * The AI SDK reports such a completion as finished, with finish reason `'content-filter'`, and
+ * leaves the caller to notice. A run has nowhere to put a finish reason, and a cut answer taken as
+ * the final output (or JSON cut short failing its schema) would hide why it is short; the
+ * Responses API reports the same stop as an incomplete response, which the Responses model makes an
+ * error of. So it is an error here too, with the same code, `'content_filter'`, carrying the
+ * usage, and not retryable: the same request would be filtered again. The message names the
+ * categories Azure flagged (`content_filter_results`), when it sent them; the text produced so far
+ * is in the run's `partial`.
+ */
+function contentFilterError(state: ChatStreamState): ModelProviderError {
+  const categories = state.filteredCategories();
+  const which = categories.length > 0 ? ` (flagged: ${categories.join(', ')})` : '';
+  return new ModelProviderError({
+    message: `${api} error: the server's content filter stopped the response${which}.`,
+    code: 'content_filter',
+    usage: state.usage(),
+    retryable: false,
+  });
 }
 
 /** The streaming request body for `model` and `request`; `undefined` fields are left out. */

@@ -203,7 +203,7 @@ describe('OpenAIChatCompletionsModel', () => {
       ]);
     });
 
-    it('xai-tool-call: one function call; reasoning_content stays in raw events', async () => {
+    it('xai-tool-call: one function call; reasoning_content is a reasoning item, kept in raw events, never text', async () => {
       const recorded = fixture('chat/xai-tool-call.jsonl');
       server.push({ events: recorded });
       const { events, error } = await collect(model.stream(modelRequest({ tools: [weatherTool] })));
@@ -211,9 +211,9 @@ describe('OpenAIChatCompletionsModel', () => {
       expect(events.filter((event) => event.type === 'text-delta')).toEqual([]);
       expect(rawOf(events)).toHaveLength(recorded.length);
       const output = responseOf(events).output;
-      expect(output).toHaveLength(1);
-      expect(output[0]).toMatchObject({ type: 'function_call', call_id: 'call_79382389', name: 'weather' });
-      expect(JSON.parse((output[0] as FunctionCallItem).arguments)).toEqual({ location: 'San Francisco' });
+      expect(output.map((item) => item.type)).toEqual(['reasoning', 'function_call']);
+      expect(output[1]).toMatchObject({ type: 'function_call', call_id: 'call_79382389', name: 'weather' });
+      expect(JSON.parse((output[1] as FunctionCallItem).arguments)).toEqual({ location: 'San Francisco' });
       expect(responseOf(events).usage).toEqual({ requests: 1, inputTokens: 307, outputTokens: 26, totalTokens: 560 });
     });
   });
