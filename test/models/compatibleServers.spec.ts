@@ -176,6 +176,15 @@ describe('reasoning fields', () => {
     expect(usage).toEqual({ requests: 1, inputTokens: 0, outputTokens: 0, totalTokens: 0 });
   });
 
+  it('vLLM in its rename: reasoning and reasoning_content both carry the same text, read once', async () => {
+    const { events, error } = await replay('vllm-reasoning-both-fields');
+    expect(error).toBeUndefined();
+    expect(textOf(events)).toBe('Hi!');
+    const { output, usage } = responseOf(events);
+    expect(reasoningOf(output)).toBe('Greet back, briefly.');
+    expect(usage).toEqual({ requests: 1, inputTokens: 12, outputTokens: 8, totalTokens: 20 });
+  });
+
   it('OpenRouter: reasoning (with reasoning_details beside it) is reasoning; usage from a last chunk that has a choice', async () => {
     const { recorded, events, error } = await replay('openrouter-reasoning');
     expect(error).toBeUndefined();
