@@ -302,3 +302,38 @@ describe('ids and endings', () => {
     expect(server?.requests).toHaveLength(1);
   });
 });
+
+describe('what stays malformed', () => {
+  const chunk = (delta: object, finish_reason: string | null = null): object => ({
+    id: 'chatcmpl-bad',
+    object: 'chat.completion.chunk',
+    created: 0,
+    model: 'm',
+    choices: [{ index: 0, delta, finish_reason }],
+  });
+
+  it.each([
+    ['content that is a number', 42, /content that is neither a string nor a list of parts/],
+    ['a content part that is not an object', ['Hi'], /a content part that is not an object/],
+    ['a text part without text', [{ type: 'text', text: 7 }], /a text content part without text/],
+  ])('%s fails as a malformed event', async (_name, content, message) => {
+    const model = await serve({ events: [chunk({ content }), chunk({}, 'stop')] });
+    const { error } = await collect(model.stream(modelRequest()));
+    expect(error).toBeInstanceOf(ModelProviderError);
+    expect((error as Error).message).toMatch(/^OpenAI Chat Completions API sent a malformed event: /);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it('parts of types it does not know (Mistral reference chunks) and reasoning that is not a string add nothing', async () => {
+    const model = await serve({
+      events: [
+        chunk({ content: [{ type: 'reference', reference_ids: [1, 2] }], reasoning: { effort: 'low' } }),
+        chunk({ content: [{ type: 'text', text: 'Cited.' }] }, 'stop'),
+      ],
+    });
+    const { events, error } = await collect(model.stream(modelRequest()));
+    expect(error).toBeUndefined();
+    expect(textOf(events)).toBe('Cited.');
+    expect(responseOf(events).output.map((item) => item.type)).toEqual(['message']);
+  });
+});
