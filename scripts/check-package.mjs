@@ -5,7 +5,8 @@
 //   - @arethetypeswrong/cli with the `esm-only` profile: rxjs-agents is ESM-only ("type":
 //     "module", no `require` condition), so CommonJS `require()` and node10 resolution are out of
 //     scope; every entry point must resolve, with types, under node16 (ESM) and bundler.
-// It also checks that the packed package.json says `"sideEffects": false`. Needs `npm run build`.
+// It also checks that the packed package.json says `"sideEffects": false`, and that each `bin`
+// is in the tarball with its `#!/usr/bin/env node` line. Needs `npm run build`.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,6 +58,21 @@ try {
     failed ||= !ok;
     console.log(
       `${ok ? '✓' : '✗'} "${field}": ${JSON.stringify(manifest[field])}${ok ? '' : ` (expected ${JSON.stringify(expected)})`}`,
+    );
+  }
+
+  console.log('\n— bin as packed');
+  for (const [name, target] of Object.entries(manifest.bin ?? {})) {
+    let head = '';
+    try {
+      head = execFileSync('tar', ['-xOzf', packed, `package/${target.replace(/^\.\//, '')}`], { encoding: 'utf8' });
+    } catch {
+      // Not in the tarball: reported below.
+    }
+    const ok = head.startsWith('#!/usr/bin/env node\n');
+    failed ||= !ok;
+    console.log(
+      `${ok ? '✓' : '✗'} ${name} → ${target}${ok ? '' : ' (missing from the tarball, or without its shebang)'}`,
     );
   }
 } finally {

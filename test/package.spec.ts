@@ -10,7 +10,7 @@
  *
  * Needs `npm run build` first (`npm test` builds before it runs the tests).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,9 +60,10 @@ beforeAll(() => {
   );
 }, 240_000);
 
+// Removing the installed project (its node_modules) can take longer than the default hook timeout.
 afterAll(() => {
   if (project) rmSync(project, { recursive: true, force: true });
-});
+}, 60_000);
 
 function runModule(source: string): string {
   const file = join(project, `check-${Math.random().toString(36).slice(2)}.mjs`);
@@ -105,6 +106,51 @@ describe('the packed package', () => {
     `);
     expect(JSON.parse(out)).toEqual([{ city: 'Lisbon' }, { city: 'Lisbon' }, { city: 'Lisbon' }]);
   });
+});
+
+describe('the packed `rxjs-agents` command', () => {
+  it('is linked as a bin with a shebang: `rxjs-agents serve --help`', () => {
+    const out = execFileSync(join(project, 'node_modules', '.bin', 'rxjs-agents'), ['serve', '--help'], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+    expect(out).toContain('Usage: rxjs-agents serve');
+  });
+
+  it('`npx rxjs-agents serve --echo --port 0` answers the openai client until it is stopped', async () => {
+    // A process group of its own, so that stopping it stops npx's children too.
+    const child = spawn('npx', ['--no', 'rxjs-agents', 'serve', '--echo', '--port', '0'], {
+      cwd: project,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let stdout = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          const found = /^OPENAI_BASE_URL=(\S+)$/m.exec(stdout)?.[1];
+          if (found !== undefined) resolve(found);
+        });
+        void exited.then(() => reject(new Error(`npx rxjs-agents serve exited: ${stderr}`)));
+      });
+      const out = runModule(`
+        import OpenAI from 'openai';
+        import { Agent, OpenAIChatCompletionsModel, OpenAIResponsesModel, run } from 'rxjs-agents';
+        const client = new OpenAI({ apiKey: 'any', baseURL: ${JSON.stringify(url)}, maxRetries: 0 });
+        const chat = await run(new Agent({ name: 'Echo', model: new OpenAIChatCompletionsModel({ model: 'm', client }) }), 'Hello, chat.');
+        const responses = await run(new Agent({ name: 'Echo', model: new OpenAIResponsesModel({ model: 'm', client }) }), 'Hello, responses.');
+        console.log(JSON.stringify([chat.finalOutput, responses.finalOutput]));
+      `);
+      expect(JSON.parse(out)).toEqual(['Hello, chat.', 'Hello, responses.']);
+    } finally {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+      await exited;
+    }
+  }, 60_000);
 });
 
 /**

@@ -54,6 +54,13 @@ export const packageExports: Readonly<Record<string, readonly string[]>> = {
     'toServerSentEvents',
   ],
   'rxjs-agents/testing': ['fakeModel', 'splitIntoDeltas'],
-  'rxjs-agents/testing/server': ['loadFixture', 'splitResponses', 'startServer', 'startServerProcess'],
+  'rxjs-agents/testing/server': [
+    'ResponderError',
+    'echo',
+    'loadFixture',
+    'splitResponses',
+    'startServer',
+    'startServerProcess',
+  ],
   'rxjs-agents/node': ['serveServerSentEvents'],
 };

@@ -1,12 +1,14 @@
 /**
- * The local OpenAI-compatible HTTP server: one scripted turn per request, in order, whichever
- * endpoint is called; every request recorded, with when its response closed and whether the client
- * left early.
+ * The local OpenAI-compatible HTTP server: one turn per request — the scripted turns in order,
+ * then a responder's answer to the request — whichever endpoint is called; every request
+ * recorded, with when its response closed and whether the client left early.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { checkScript, type ScriptedTurn, type ServerTurn } from '../script.js';
+import type { ServerTurn } from '../script.js';
+import { answersFor } from './answers.js';
+import { ResponderError } from './errors.js';
 import { errorBody, sendJson, serveTurn, type Api } from './respond.js';
 import type { LocalServer, RecordedRequest, ServerOptions } from './types.js';
 
@@ -43,20 +45,24 @@ function parseBody(text: string): { ok: boolean; body: unknown } {
 /**
  * Starts a local server that speaks the OpenAI Responses API (`POST /v1/responses`) and Chat
  * Completions (`POST /v1/chat/completions`), streamed or not, answering request k with scripted
- * turn k. When no turn is left it answers 500 (`code: 'script_exhausted'`), unknown paths 404,
- * a body that is not JSON 400 — all three with `x-should-retry: false`, so the SDK does not retry
- * them (scripted `status` faults carry only the headers the turn gives).
+ * turn k, and, once the script is used up, with what the responder (`respond`, `echo` or
+ * `fixture`) answers. When no turn is left and there is no responder it answers 500
+ * (`code: 'script_exhausted'`); unknown paths 404; a body that is not JSON 400; a responder that
+ * throws 500 (`code: 'respond_failed'`, reported by `close()`) — all with `x-should-retry: false`,
+ * so the SDK does not retry them (scripted `status` faults carry only the headers the turn gives).
  *
  * The turns are those of `fakeModel` too (`ServerTurn`), checked when given: a fault of the fake
- * model's (`error`, `stall`), an unknown field or a contradiction throws `InvalidArgumentError`.
+ * model's (`error`, `stall`), an unknown field or a contradiction throws `InvalidArgumentError`,
+ * as do two responders, or a `fixture` that cannot be read.
  *
  * Binds to `127.0.0.1` on a free port unless told otherwise.
  */
 export async function startServer(options: ServerOptions = {}): Promise<LocalServer> {
-  const turns: ScriptedTurn[] = checkScript(options.turns ?? [], 'server', 'options.turns');
+  const answers = answersFor(options);
   const requests: MutableRecord[] = [];
   const sockets = new Set<Socket>();
   let turnsTaken = 0;
+  let modelRequests = 0;
   let closing = false;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -92,17 +98,30 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
         noRetry,
       );
     }
-    const turn = turns.shift();
-    if (turn === undefined) {
+    const index = (modelRequests += 1);
+    const answer = await answers.next({
+      api: api === 'chat' ? 'chat-completions' : api,
+      index,
+      body: parsed.body,
+      headers: record.headers,
+    });
+    if (answer.kind === 'exhausted') {
       const message =
         `The rxjs-agents local server's script is exhausted: request ${requests.length} (${record.method} ${path}) ` +
-        `found no scripted turn left (${turnsTaken} were scripted). Script more with startServer({ turns }) or server.push().`;
+        `found no scripted turn left (${answer.scripted} were scripted). Script more with startServer({ turns }) or server.push(), or answer by request with startServer({ respond }).`;
       return sendJson(res, 500, errorBody(500, message, 'script_exhausted'), noRetry);
     }
+    if (answer.kind === 'failed') {
+      record.error = answer.message;
+      const message = `The rxjs-agents local server's respond function failed for model request ${index} (${record.method} ${path}): ${answer.message}`;
+      if (res.destroyed) return;
+      return sendJson(res, 500, errorBody(500, message, 'respond_failed'), noRetry);
+    }
+    if (res.destroyed) return;
     turnsTaken += 1;
     await serveTurn(res, {
       api,
-      turn,
+      turn: answer.turn,
       turnNumber: turnsTaken,
       body: parsed.body,
       onDrop: () => {
@@ -136,8 +155,9 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
   return {
     url: `http://${host}:${address.port}/v1`,
     requests,
+    errors: answers.errors,
     push(...more: ServerTurn[]): void {
-      turns.push(...checkScript(more, 'server', 'push'));
+      answers.push(more);
     },
     close(): Promise<void> {
       closed ??= new Promise<void>((resolve) => {
@@ -146,7 +166,9 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
         server.closeAllConnections();
         for (const socket of sockets) socket.destroy();
       });
-      return closed;
+      return closed.then(() => {
+        if (answers.errors.length > 0) throw new ResponderError({ errors: [...answers.errors] });
+      });
     },
   };
 }

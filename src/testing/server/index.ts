@@ -1,13 +1,24 @@
 /**
  * `rxjs-agents/testing/server` (Node only): a local OpenAI-compatible server for integration
- * tests. It answers the Responses API and Chat Completions, streamed or not, from scripted turns
- * or recorded events, and can misbehave on cue (HTTP errors, dropped sockets, stalls, bad lines).
+ * tests and offline development. It answers the Responses API and Chat Completions, streamed or
+ * not, from scripted turns, by request (`respond`, `echo`) or from recorded events, and can
+ * misbehave on cue (HTTP errors, dropped sockets, stalls, bad lines).
  */
 export { startServer } from './httpServer.js';
 export { startServerProcess } from './serverProcess.js';
-export type { ServerProcess } from './serverProcess.js';
+export type { ServerProcess, ServerProcessOptions } from './serverProcess.js';
+export { echo } from './echo.js';
+export { ResponderError } from './errors.js';
 export { loadFixture, splitResponses } from './fixtures.js';
-export type { LocalServer, RecordedRequest, ServerOptions } from './types.js';
+export type {
+  ChatServerRequest,
+  OfferedTool,
+  ResponsesServerRequest,
+  SentToolOutput,
+  ServerApi,
+  ServerRequest,
+} from './request.js';
+export type { LocalServer, RecordedRequest, Responder, ServerOptions } from './types.js';
 export type {
   HttpFaults,
   ModelFaults,

@@ -6,9 +6,19 @@
 import type { ServerTurn } from '../script.js';
 import type { RecordedRequest } from './types.js';
 
+/** The serializable options of `startServer`, as they cross to the child (fixtures as absolute paths). */
+export interface ChildServerOptions {
+  readonly turns?: readonly ServerTurn[];
+  readonly echo?: boolean;
+  readonly fixture?: readonly string[];
+  readonly delayMs?: number;
+  readonly port?: number;
+  readonly host?: string;
+}
+
 /** Parent → child. */
 export type ParentMessage =
-  | { readonly type: 'start'; readonly turns: readonly ServerTurn[] }
+  | { readonly type: 'start'; readonly options: ChildServerOptions }
   | { readonly type: 'requests'; readonly id: number }
   | { readonly type: 'close' };
 
@@ -16,7 +26,9 @@ export type ParentMessage =
 export type ChildMessage =
   | { readonly type: 'ready'; readonly url: string }
   | { readonly type: 'requests'; readonly id: number; readonly requests: RecordedRequest[] }
-  | { readonly type: 'failed'; readonly message: string };
+  | { readonly type: 'failed'; readonly message: string }
+  /** The server closed; `errors` are the messages of what its responder threw. */
+  | { readonly type: 'closed'; readonly errors: readonly string[] };
 
 /** Moves a record's times from one process's `performance.now()` clock to another's. */
 export function shiftTimes(request: RecordedRequest, by: number): RecordedRequest {

@@ -5,10 +5,25 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { shiftTimes, type ChildMessage, type ParentMessage } from './protocol.js';
-import type { ServerTurn } from '../script.js';
-import type { RecordedRequest } from './types.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { answersFor } from './answers.js';
+import { ResponderError } from './errors.js';
+import { shiftTimes, type ChildMessage, type ChildServerOptions, type ParentMessage } from './protocol.js';
+import type { RecordedRequest, ServerOptions } from './types.js';
+
+/**
+ * Options of `startServerProcess`: those of `startServer` that can cross to another process as
+ * data — `turns` (plain JSON), `echo`, `fixture` (paths), `delayMs`, `port`, `host`. Not
+ * `respond`: a function cannot be sent to the child, so giving one throws `InvalidArgumentError`;
+ * answer by request in the child with `fixture` or `echo`, or use `startServer` where the calling
+ * thread does not block.
+ */
+export interface ServerProcessOptions extends Omit<ServerOptions, 'respond'> {
+  /** Not available here (a function cannot cross to the child process); see `startServer`. */
+  readonly respond?: never;
+}
 
 /** A local server running in a child process. */
 export interface ServerProcess {
@@ -16,7 +31,10 @@ export interface ServerProcess {
   readonly url: string;
   /** The requests so far, with times on this process's `performance.now()` clock. */
   requests(): Promise<RecordedRequest[]>;
-  /** Closes the server and waits for the child process to exit. */
+  /**
+   * Closes the server and waits for the child process to exit. Rejects, then, with a
+   * `ResponderError` (of the messages) when the child's responder failed for any request.
+   */
   close(): Promise<void>;
 }
 
@@ -45,11 +63,43 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
+function toPath(file: string | URL): string {
+  return file instanceof URL ? fileURLToPath(file) : resolve(file);
+}
+
+/**
+ * The options as data for the child, checked here first (the same checks as `startServer`'s, so a
+ * mistake throws `InvalidArgumentError` in the caller, not in the other process).
+ */
+function childOptions(options: ServerProcessOptions): ChildServerOptions {
+  if ((options as ServerOptions).respond !== undefined) {
+    throw new InvalidArgumentError({
+      argument: 'options.respond',
+      message:
+        'startServerProcess cannot take a function: it cannot cross to the child process. ' +
+        'Use turns, echo or fixture here, or startServer({ respond }) where the calling thread does not block.',
+    });
+  }
+  answersFor(options);
+  const { fixture } = options;
+  const files = fixture === undefined ? undefined : Array.isArray(fixture) ? fixture : [fixture as string | URL];
+  return {
+    ...(options.turns === undefined ? {} : { turns: options.turns }),
+    ...(options.echo === undefined ? {} : { echo: options.echo }),
+    ...(files === undefined ? {} : { fixture: files.map(toPath) }),
+    ...(options.delayMs === undefined ? {} : { delayMs: options.delayMs }),
+    ...(options.port === undefined ? {} : { port: options.port }),
+    ...(options.host === undefined ? {} : { host: options.host }),
+  };
+}
+
 /**
  * Starts the local server (`startServer`) in a child process forked with `node:child_process`,
- * scripted with `turns`, and talks to it over IPC. The turns must be plain JSON data.
+ * and talks to it over IPC. It takes `startServer`'s options that are data (see
+ * {@link ServerProcessOptions}): scripted `turns` (plain JSON), `echo`, `fixture`; not `respond`.
  */
-export async function startServerProcess(options: { turns: readonly ServerTurn[] }): Promise<ServerProcess> {
+export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
+  const start = childOptions(options);
   const { path, execArgv } = childEntry();
   const child = fork(path, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
   const send = (message: ParentMessage): void => {
@@ -70,11 +120,15 @@ export async function startServerProcess(options: { turns: readonly ServerTurn[]
       then();
     };
     child.on('message', onMessage).on('exit', onExit).on('error', onError);
-    send({ type: 'start', turns: options.turns });
+    send({ type: 'start', options: start });
   });
 
   let nextId = 0;
   let closing: Promise<void> | undefined;
+  let responderErrors: readonly string[] = [];
+  child.on('message', (message: ChildMessage) => {
+    if (message.type === 'closed') responderErrors = message.errors;
+  });
   return {
     url,
     requests(): Promise<RecordedRequest[]> {
@@ -103,6 +157,7 @@ export async function startServerProcess(options: { turns: readonly ServerTurn[]
         const timer = setTimeout(() => child.kill('SIGKILL'), exitGraceMs);
         await exit;
         clearTimeout(timer);
+        if (responderErrors.length > 0) throw new ResponderError({ errors: responderErrors });
       })();
       return closing;
     },
