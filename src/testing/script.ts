@@ -92,6 +92,11 @@ export interface HttpFaults {
   readonly stallAfter?: number;
   /** After this many events, send a `data: {not json` line, then carry on. */
   readonly badLineAfter?: number;
+  /**
+   * After this many events (at least 1), send the last of them again and again until the client
+   * leaves, as a broken proxy or a model caught in a loop does: a stream that never ends.
+   */
+  readonly endlessAfter?: number;
 }
 
 /**
@@ -118,6 +123,7 @@ const httpFaultKeys = [
   'dropAfter',
   'stallAfter',
   'badLineAfter',
+  'endlessAfter',
 ] as const satisfies readonly (keyof HttpFaults)[];
 
 /**

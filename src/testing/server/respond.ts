@@ -143,6 +143,12 @@ export async function serveTurn(res: ServerResponse, request: TurnRequest): Prom
     if (turn.badLineAfter === sent) await write(res, 'data: {not json\n\n');
     if (turn.dropAfter === sent) return drop();
     if (turn.stallAfter === sent) return;
+    if (turn.endlessAfter === sent && sent > 0) {
+      // Each write waits for the socket, so a client that stops reading pauses this loop.
+      const again = encode(api, events[sent - 1]);
+      while (!res.destroyed) await write(res, again);
+      return;
+    }
     if (sent < events.length) await write(res, encode(api, events[sent]));
   }
   if (res.destroyed) return;
