@@ -155,7 +155,6 @@ export function guardModelCall(
   tools: GuardTools = {},
 ): Observable<ModelCallEvent> {
   const { idleTimeoutMs } = policy;
-  const attempt =
-    idleTimeoutMs === undefined ? call : () => call().pipe(idleTimeout<ModelEvent>(idleTimeoutMs, tools.scheduler));
+  const attempt = idleTimeoutMs === undefined ? call : () => call().pipe(idleTimeout(idleTimeoutMs, tools.scheduler));
   return retryModelCall(attempt, policy.retry, tools);
 }
