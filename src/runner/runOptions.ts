@@ -58,7 +58,9 @@ export interface RunOptions<TContext = unknown> {
   readonly toolErrors?: ToolErrorPolicy;
   /**
    * The longest a model call may go without sending anything, in ms (default: the runner's, no
-   * limit). Waiting for the first event counts, the `openai` SDK's own retries included. When it
+   * limit). Waiting for the first event counts, the `openai` SDK's own retries included. Bytes
+   * count, not whole events: a large event still arriving keeps the call alive (for the OpenAI
+   * models; a custom model proves itself alive by its events, or by `progress` events). When it
    * passes, the call is aborted (its connection closed) and fails with `ModelTimeoutError`, which
    * `retry` retries. In `runSync()` it is applied on the worker thread that makes the call.
    */
