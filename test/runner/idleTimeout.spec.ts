@@ -15,29 +15,25 @@ const values: Record<string, ModelEvent> = {
 
 describe('idleTimeout', () => {
   it('counts progress (bytes of an event still arriving) as activity, and emits no progress event', () => {
-    marbles(({ cold, expectObservable, expectSubscriptions, scheduler }) => {
+    marbles(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold<ModelEvent>('-r--p--p--p--R|', values);
-      expectObservable(source.pipe(idleTimeout(4, scheduler))).toBe('-r-----------R|', values);
+      expectObservable(source.pipe(idleTimeout(4))).toBe('-r-----------R|', values);
       expectSubscriptions(source.subscriptions).toBe('^-------------!');
     });
   });
 
   it('fails a call that goes silent, progress included, and unsubscribes it', () => {
-    marbles(({ cold, expectObservable, expectSubscriptions, scheduler }) => {
+    marbles(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold<ModelEvent>('-r--p-------R|', values);
-      expectObservable(source.pipe(idleTimeout(4, scheduler))).toBe(
-        '-r------#',
-        values,
-        new ModelTimeoutError({ timeoutMs: 4 }),
-      );
+      expectObservable(source.pipe(idleTimeout(4))).toBe('-r------#', values, new ModelTimeoutError({ timeoutMs: 4 }));
       expectSubscriptions(source.subscriptions).toBe('^-------!');
     });
   });
 
   it('early unsubscription ends the source and its timer', () => {
-    marbles(({ cold, expectObservable, expectSubscriptions, scheduler }) => {
+    marbles(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold<ModelEvent>('-r--p---', values);
-      expectObservable(source.pipe(idleTimeout(10, scheduler)), '^--!').toBe('-r-', values);
+      expectObservable(source.pipe(idleTimeout(10)), '^--!').toBe('-r-', values);
       expectSubscriptions(source.subscriptions).toBe('^--!');
     });
   });
