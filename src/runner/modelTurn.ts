@@ -92,6 +92,8 @@ function streamResponse<TContext>(
     }
     const subscription = call$.subscribe({
       next: (event) => {
+        // A synchronous model goes on emitting into a turn that failed before its teardown ran.
+        if (subscriber.closed) return;
         try {
           switch (event.type) {
             case 'text-delta': {
