@@ -3,8 +3,13 @@
  * APIs against the local server: the run fails at once with an error that says what arrived, is
  * not retried, and never quotes the API key.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { Agent, ModelProviderError, Runner } from '../../src/index.js';
+import { chatChunks, chatId } from '../../src/testing/server/chatEvents.js';
+import { responsesEvents, responsesId } from '../../src/testing/server/responsesEvents.js';
+import { planTurn } from '../../src/testing/server/script.js';
 import { useLocalServer } from '../helpers/localServer.js';
 import { apiKey, apis, clientFor, outcomeOf, useKeyWatch, type Api } from './helpers.js';
 
@@ -65,12 +70,25 @@ describe.each(apis)('a 200 that is not a stream over $name', (api: Api) => {
     expectNoKey(outcome);
   });
 
-  it('a stream with no content type is still read as a stream', async () => {
-    const { url } = await serve({ text: 'Still a stream.' });
-    const agent = new Agent({ name: 'Assistant', model: api.model(clientFor(url)) });
-    // The local server sends text/event-stream; a server that leaves it out is covered by
-    // isEventStreamType's benefit of the doubt, and this run proves the stream path is intact.
-    const result = await runner.run(agent, 'Hello');
-    expect(result.finalOutput).toBe('Still a stream.');
+  it('a stream sent with no content type is still read as a stream, as the SDK reads it', async () => {
+    const events =
+      api.name === 'Responses'
+        ? responsesEvents(planTurn({ text: 'Still a stream.' }, 1, responsesId), {})
+        : chatChunks(planTurn({ text: 'Still a stream.' }, 1, chatId), { stream_options: { include_usage: true } });
+    const body = events.map((event) => `data: ${JSON.stringify(event)}\n\n`).join('') + 'data: [DONE]\n\n';
+    const server = createServer((_request, response) => {
+      response.removeHeader('content-type');
+      response.writeHead(200).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+      const agent = new Agent({ name: 'Assistant', model: api.model(clientFor(url)) });
+      const result = await runner.run(agent, 'Hello');
+      expect(result.finalOutput).toBe('Still a stream.');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
