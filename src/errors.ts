@@ -7,6 +7,7 @@ export {
   InvalidArgumentError,
   MaxTurnsExceededError,
   NoFinalOutputError,
+  OutputLimitExceededError,
   RunAbortedError,
   SyncRunError,
 } from './errors/runErrors.js';

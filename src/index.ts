@@ -85,6 +85,7 @@ export {
   ModelProviderError,
   ModelRefusalError,
   NoFinalOutputError,
+  OutputLimitExceededError,
   RunAbortedError,
   SyncRunError,
   ToolCallError,

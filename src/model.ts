@@ -57,7 +57,13 @@ export type ModelEvent =
   /** A new piece of assistant text. */
   | { readonly type: 'text-delta'; readonly delta: string }
   /** The finished response: exactly one, last. */
-  | { readonly type: 'response'; readonly response: ModelResponse };
+  | { readonly type: 'response'; readonly response: ModelResponse }
+  /**
+   * Bytes of the response arrived, which may not yet complete an event (a large
+   * `response.completed` still arriving): the connection is alive. The run's `idleTimeoutMs`
+   * counts it as activity; it is never a run event. A custom model need not emit it.
+   */
+  | { readonly type: 'progress' };
 
 /**
  * A language model, as the runner sees it.

@@ -19,6 +19,7 @@ export const packageExports: Readonly<Record<string, readonly string[]>> = {
     'OpenAIChatCompletionsModel',
     'OpenAIProvider',
     'OpenAIResponsesModel',
+    'OutputLimitExceededError',
     'RemoteRunError',
     'RunAbortedError',
     'Runner',

@@ -95,3 +95,32 @@ export class SyncRunError extends AgentsError {
     return AgentsError.hasMarker(error, syncRunMarker);
   }
 }
+
+const outputLimitMarker = 'rxjs-agents.error.OutputLimitExceededError';
+const outputLimitSymbol = Symbol.for(outputLimitMarker);
+
+/**
+ * One model response streamed more text than the run's `maxOutputCharacters` allows: the call was
+ * stopped (its request aborted, its socket closed) and the run failed. It guards against a server
+ * that streams without end (a broken proxy, a self-hosted model in a loop), which would otherwise
+ * grow the run's text until the process runs out of memory or strings. Not retryable; `partial`
+ * holds the text streamed up to the limit.
+ */
+export class OutputLimitExceededError extends AgentsError {
+  private readonly [outputLimitSymbol] = true;
+  /** The run's `maxOutputCharacters`. */
+  readonly maxOutputCharacters: number;
+
+  constructor({ maxOutputCharacters, cause }: AgentsErrorOptions & { maxOutputCharacters: number }) {
+    super({
+      message: `The model streamed more than maxOutputCharacters (${maxOutputCharacters}) characters of text in one response; the call was stopped.`,
+      cause,
+    });
+    this.maxOutputCharacters = maxOutputCharacters;
+  }
+
+  /** Whether `error` is an `OutputLimitExceededError` (or a subclass), from this or another copy of the package. */
+  static override isInstance(error: unknown): error is OutputLimitExceededError {
+    return AgentsError.hasMarker(error, outputLimitMarker);
+  }
+}

@@ -2,6 +2,7 @@ import { Observable } from 'rxjs';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { AgentsError, InvalidArgumentError, RunAbortedError } from '../errors.js';
 import type { RunEvent } from '../events.js';
+import { bodyStart, isEventStreamType } from '../internal/bodyStart.js';
 import { EventStreamError, RemoteRunError } from './errors.js';
 
 /**
@@ -27,7 +28,10 @@ import { EventStreamError, RemoteRunError } from './errors.js';
  *   `RemoteRunError` whose `name` and `message` are the remote error's.
  * - The stream ending after a `final-output` completes the Observable; ending without one (and
  *   without an `error` frame) errors with `EventStreamError`: the connection was lost.
- * - A status other than 2xx errors with `EventStreamError` whose `status` is that status.
+ * - A status other than 2xx errors with `EventStreamError` whose `status` is that status; so does
+ *   a response whose content type is not `text/event-stream` (a proxy's HTML page, a JSON body),
+ *   its message quoting the start of the body. A response with no content type is read as a
+ *   stream.
  *
  * Browser-safe: it uses `fetch`, `TextDecoder` and the response body's reader, nothing of Node.
  *
@@ -117,6 +121,16 @@ export function fromServerSentEvents<T = unknown>(
           message:
             `fromServerSentEvents(): the server answered ${`${answer.status} ${answer.statusText}`.trim()} ` +
             'instead of an event stream.',
+          status: answer.status,
+        });
+      }
+      const contentType = answer.headers.get('content-type');
+      if (!isEventStreamType(contentType)) {
+        const began = await bodyStart(answer.body);
+        throw new EventStreamError({
+          message:
+            `fromServerSentEvents(): the server answered ${answer.status} with content-type ${JSON.stringify(contentType)}, ` +
+            `not an event stream (text/event-stream); ${began}.`,
           status: answer.status,
         });
       }

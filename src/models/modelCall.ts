@@ -34,7 +34,14 @@ export function modelCall(
       },
       (error: unknown) => {
         if (signal.aborted) return;
-        subscriber.error(fail(error));
+        // Never a rejection of its own: one thrown here would be unhandled, and end the process.
+        let failure: unknown = error;
+        try {
+          failure = fail(error);
+        } catch {
+          // The error as it came.
+        }
+        subscriber.error(failure);
       },
     );
     return () => controller.abort();

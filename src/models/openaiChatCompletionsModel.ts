@@ -8,7 +8,7 @@ import { malformedEvent } from './eventShapes.js';
 import { modelCall } from './modelCall.js';
 import { OpenAIModelBase, type OpenAIModelOptions } from './openaiModelBase.js';
 import { endedEarlyError, incompleteError, redactJson, toModelProviderError, type ApiLabel } from './providerErrors.js';
-import { sdkEvents } from './sdkStream.js';
+import { openSdkStream, sdkEvents } from './sdkStream.js';
 import { chatResponseFormat, chatSettings, chatTool } from './settings.js';
 
 const api: ApiLabel = 'OpenAI Chat Completions API';
@@ -80,9 +80,13 @@ export class OpenAIChatCompletionsModel extends OpenAIModelBase {
   }
 
   async #call(request: ModelRequest, signal: AbortSignal, emit: (event: ModelEvent) => void): Promise<ModelResponse> {
-    const stream: AsyncIterable<unknown> = await this.client().chat.completions.create(
-      chatParams(this.model, request),
-      { signal },
+    const stream = await openSdkStream(
+      this.client().chat.completions.create(chatParams(this.model, request), { signal }),
+      {
+        api,
+        secret: () => this.secret(),
+        onBytes: () => emit({ type: 'progress' }),
+      },
     );
     const state = new ChatStreamState();
     const malformed = (what: string) => malformedEvent(api, what);

@@ -13,7 +13,7 @@ import {
   toModelProviderError,
   type ApiLabel,
 } from './providerErrors.js';
-import { sdkEvents } from './sdkStream.js';
+import { openSdkStream, sdkEvents } from './sdkStream.js';
 import { responsesSettings, responsesTextFormat, responsesTool } from './settings.js';
 
 const api: ApiLabel = 'OpenAI Responses API';
@@ -80,9 +80,10 @@ export class OpenAIResponsesModel extends OpenAIModelBase {
   }
 
   async #call(request: ModelRequest, signal: AbortSignal, emit: (event: ModelEvent) => void): Promise<ModelResponse> {
-    const stream: AsyncIterable<unknown> = await this.client().responses.create(responsesParams(this.model, request), {
-      signal,
-    });
+    const stream = await openSdkStream(
+      this.client().responses.create(responsesParams(this.model, request), { signal }),
+      { api, secret: () => this.secret(), onBytes: () => emit({ type: 'progress' }) },
+    );
     let completed: ModelResponse | undefined;
     for await (const event of sdkEvents(stream, api)) {
       if (signal.aborted) break;

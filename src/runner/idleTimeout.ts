@@ -1,30 +1,54 @@
-import { asyncScheduler, throwError, timeout, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, Observable, type MonoTypeOperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import { ModelTimeoutError } from '../errors.js';
+import type { ModelEvent } from '../model.js';
 
 /**
- * Fails a model call that goes quiet: when no event arrives for `timeoutMs` — after subscribing
- * (waiting for the first event, the `openai` SDK's own retries included) or after the last event —
- * the call is unsubscribed (which aborts its request and closes its socket), and the stream errors
- * with a {@link ModelTimeoutError}.
+ * Fails a model call that goes quiet: when nothing arrives for `timeoutMs` — after subscribing
+ * (waiting for the first event, the `openai` SDK's own retries included) or after the last thing
+ * that arrived — the call is unsubscribed (which aborts its request and closes its socket), and
+ * the stream errors with a {@link ModelTimeoutError}.
  *
- * <span class="informal">`timeout({ each })` with our error: every event, `raw` ones included,
- * proves the connection alive.</span>
+ * <span class="informal">`timeout({ each })` with our error, where bytes count: every event,
+ * `raw` ones included, and every `progress` event (bytes of an event still arriving, which the
+ * OpenAI models emit per chunk read) proves the connection alive. `progress` events go no
+ * further: they only feed the timer.</span>
  *
  * ```text
- * source:             -a-b---------c-|
- * idleTimeout(4):     -a-b----#           # ModelTimeoutError(4)
+ * source:             -a-p-p-p--------c-|      p: progress (bytes of c arriving)
+ * idleTimeout(4):     -a---------#             # ModelTimeoutError(4)
  * ```
  *
  * Internal to the runner: it applies the run's `idleTimeoutMs` to every model call.
  *
- * @param timeoutMs The longest wait for the next event, in ms; `undefined` means no limit.
+ * @param timeoutMs The longest wait for the next event or bytes, in ms; `undefined` means no limit.
  * @param scheduler Where the timer runs (default `asyncScheduler`; a `TestScheduler` in tests).
- * @returns An operator that mirrors the call, or fails it with `ModelTimeoutError`.
+ * @returns An operator that mirrors the call without its `progress` events, or fails it with
+ *   `ModelTimeoutError`.
  */
-export function idleTimeout<T>(
+export function idleTimeout(
   timeoutMs: number | undefined,
   scheduler: SchedulerLike = asyncScheduler,
-): MonoTypeOperatorFunction<T> {
+): MonoTypeOperatorFunction<ModelEvent> {
   if (timeoutMs === undefined) return (source) => source;
-  return timeout({ each: timeoutMs, scheduler, with: () => throwError(() => new ModelTimeoutError({ timeoutMs })) });
+  return (source) =>
+    new Observable<ModelEvent>((subscriber) => {
+      let timer: Subscription | undefined;
+      const arm = (): void => {
+        timer?.unsubscribe();
+        timer = scheduler.schedule(() => subscriber.error(new ModelTimeoutError({ timeoutMs })), timeoutMs);
+      };
+      arm();
+      const subscription = source.subscribe({
+        next: (event) => {
+          arm();
+          if (event?.type !== 'progress') subscriber.next(event);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+      return () => {
+        timer?.unsubscribe();
+        subscription.unsubscribe();
+      };
+    });
 }

@@ -1,5 +1,5 @@
-import { Observable } from 'rxjs';
-import { MaxTurnsExceededError, ModelBehaviorError } from '../errors.js';
+import { Observable, type Subscriber } from 'rxjs';
+import { MaxTurnsExceededError, ModelBehaviorError, OutputLimitExceededError } from '../errors.js';
 import type { RunEvent } from '../events.js';
 import type { Agent } from '../agent.js';
 import type { Model, ModelRequest, ModelResponse } from '../model.js';
@@ -23,7 +23,7 @@ export function modelTurn<TContext>(state: RunState, run: RunContext<TContext>):
   // turn reaches the run with no operator between (a `concat` and a `switchMap` here cost ~8% of
   // a streamed run's own time in the pipeline bench). So errors get the run's `partial` here.
   return new Observable<RunEvent<unknown>>((subscriber) => {
-    const fail = (error: unknown): void => subscriber.error(withPartial(error, state));
+    const fail = failRun(subscriber, state);
     let turn: number;
     let request: (instructions: string | undefined) => ModelRequest;
     let instructions$: Observable<string | undefined>;
@@ -46,8 +46,16 @@ export function modelTurn<TContext>(state: RunState, run: RunContext<TContext>):
     subscriber.next({ type: 'turn-started', agent: agent.name, turn });
     if (subscriber.closed) return;
     return instructions$.subscribe({
-      next: (instructions) =>
-        streamResponse(request(instructions), turn, agent, model, state, run).subscribe(subscriber),
+      next: (instructions) => {
+        let turnRequest: ModelRequest;
+        try {
+          turnRequest = request(instructions);
+        } catch (error) {
+          fail(error);
+          return;
+        }
+        streamResponse(turnRequest, turn, agent, model, state, run).subscribe(subscriber);
+      },
       error: fail,
     });
   });
@@ -63,14 +71,17 @@ function streamResponse<TContext>(
   run: RunContext<TContext>,
 ): Observable<RunEvent<unknown>> {
   return new Observable<RunEvent<unknown>>((subscriber) => {
-    const fail = (error: unknown): void => subscriber.error(withPartial(error, state));
+    const fail = failRun(subscriber, state);
     const source = model.name;
     const agentName = agent.name;
+    const { maxOutputCharacters } = run.settings;
     let response: ModelResponse | undefined;
     // The run's text before this turn: a restarted attempt's deltas are dropped back to it.
     const textBefore = state.text.length;
-    // Our handlers' own errors (a malformed delta or response, an answer that fails its schema)
-    // fail the run: RxJS would only report an error thrown inside an observer's callback.
+    // Every handler below catches what it throws (a malformed delta or response, an answer that
+    // fails its schema, an event that is not an object, a string past V8's limit) and fails the
+    // run with it: RxJS would only report an error thrown inside an observer's callback as
+    // unhandled, which ends a Node process.
     let call$: ReturnType<typeof run.mode.callModel>;
     try {
       call$ = run.mode.callModel(model, request);
@@ -81,63 +92,68 @@ function streamResponse<TContext>(
     }
     const subscription = call$.subscribe({
       next: (event) => {
-        switch (event.type) {
-          case 'text-delta': {
-            let delta: string;
-            try {
-              delta = checkDelta(event.delta, source);
-            } catch (error) {
-              fail(error);
-              return;
+        // A synchronous model goes on emitting into a turn that failed before its teardown ran.
+        if (subscriber.closed) return;
+        try {
+          switch (event.type) {
+            case 'text-delta': {
+              const delta = checkDelta(event.delta, source);
+              // Checked before the delta joins the text: `partial.text` is what was emitted, and
+              // failing unsubscribes the call, which aborts its request.
+              if (state.text.length - textBefore + delta.length > maxOutputCharacters) {
+                fail(new OutputLimitExceededError({ maxOutputCharacters }));
+                return;
+              }
+              state.text.append(delta);
+              subscriber.next({ type: 'text-delta', agent: agentName, turn, delta });
+              break;
             }
-            state.text.append(delta);
-            subscriber.next({ type: 'text-delta', agent: agentName, turn, delta });
-            break;
+            case 'raw':
+              subscriber.next({ type: 'raw', agent: agentName, turn, source, data: event.data });
+              break;
+            case 'response':
+              response = event.response;
+              break;
+            case 'restart':
+              state.text.truncate(textBefore);
+              response = undefined;
+              subscriber.next({
+                type: 'turn-restarted',
+                agent: agentName,
+                turn,
+                reason: event.reason,
+                attempt: event.attempt,
+              });
+              break;
           }
-          case 'raw':
-            subscriber.next({ type: 'raw', agent: agentName, turn, source, data: event.data });
-            break;
-          case 'response':
-            response = event.response;
-            break;
-          case 'restart':
-            state.text.truncate(textBefore);
-            response = undefined;
-            subscriber.next({
-              type: 'turn-restarted',
-              agent: agentName,
-              turn,
-              reason: event.reason,
-              attempt: event.attempt,
-            });
-            break;
+        } catch (error) {
+          fail(error);
         }
       },
       error: (error: unknown) => {
-        state.recordFailedCall(error);
+        try {
+          state.recordFailedCall(error);
+        } catch {
+          // Usage that cannot be read is not added; the call's own error still ends the run.
+        }
         fail(error);
       },
       complete: () => {
-        if (response === undefined) {
-          fail(new ModelBehaviorError({ message: `Model '${source}' completed its stream without a response event.` }));
-          return;
-        }
-        let checked: ModelResponse;
         try {
-          checked = checkModelResponse(response, source);
-        } catch (error) {
-          fail(error);
-          return;
-        }
-        state.recordResponse(checked);
-        subscriber.next({
-          type: 'turn-completed',
-          agent: agentName,
-          turn,
-          ...(checked.id === undefined ? {} : { responseId: checked.id }),
-          usage: checked.usage,
-        });
-        try {
+          if (response === undefined) {
+            throw new ModelBehaviorError({
+              message: `Model '${source}' completed its stream without a response event.`,
+            });
+          }
+          const checked = checkModelResponse(response, source);
+          state.recordResponse(checked);
+          subscriber.next({
+            type: 'turn-completed',
+            agent: agentName,
+            turn,
+            ...(checked.id === undefined ? {} : { responseId: checked.id }),
+            usage: checked.usage,
+          });
           state.next = decideNextStep(agent, checked);
         } catch (error) {
           fail(error);
@@ -148,4 +164,20 @@ function streamResponse<TContext>(
     });
     return subscription;
   });
+}
+
+/**
+ * How a step fails the run: with the error, given the run's `partial`. It never throws: should
+ * reading the partial fail too (the text past what a string can hold), the error goes as it is.
+ */
+function failRun(subscriber: Subscriber<RunEvent<unknown>>, state: RunState): (error: unknown) => void {
+  return (error) => {
+    let failure: unknown = error;
+    try {
+      failure = withPartial(error, state);
+    } catch {
+      // The error without its partial is still the run's error.
+    }
+    subscriber.error(failure);
+  };
 }

@@ -112,21 +112,28 @@ export function retryModelCall(
       attempts.add(
         call().subscribe({
           next: (event) => {
-            if (event.type === 'text-delta') output = true;
+            // `?.`: a custom model's event that is not an object goes on, for the turn to reject.
+            if (event?.type === 'text-delta') output = true;
             subscriber.next(event);
           },
           error: (error: unknown) => {
-            const retry = attempt; // the number of the retry that would follow
-            const delay =
-              retry <= policy.maxRetries && isRetryable(error) && (!output || policy.afterOutput)
-                ? backoffDelay(policy, retry, random, retryAfterOf(error))
-                : undefined;
-            if (delay === undefined || subscriber.closed) {
+            // Reading a custom model's error (its `retryable`, `message`) may throw: the error
+            // then ends the call as it is, rather than as an unhandled one.
+            try {
+              const retry = attempt; // the number of the retry that would follow
+              const delay =
+                retry <= policy.maxRetries && isRetryable(error) && (!output || policy.afterOutput)
+                  ? backoffDelay(policy, retry, random, retryAfterOf(error))
+                  : undefined;
+              if (delay === undefined || subscriber.closed) {
+                subscriber.error(error);
+                return;
+              }
+              if (output) subscriber.next({ type: 'restart', attempt: attempt + 1, reason: eventError(error) });
+              attempts.add(scheduler.schedule(start, delay));
+            } catch {
               subscriber.error(error);
-              return;
             }
-            if (output) subscriber.next({ type: 'restart', attempt: attempt + 1, reason: eventError(error) });
-            attempts.add(scheduler.schedule(start, delay));
           },
           complete: () => subscriber.complete(),
         }),
@@ -148,7 +155,6 @@ export function guardModelCall(
   tools: GuardTools = {},
 ): Observable<ModelCallEvent> {
   const { idleTimeoutMs } = policy;
-  const attempt =
-    idleTimeoutMs === undefined ? call : () => call().pipe(idleTimeout<ModelEvent>(idleTimeoutMs, tools.scheduler));
+  const attempt = idleTimeoutMs === undefined ? call : () => call().pipe(idleTimeout(idleTimeoutMs, tools.scheduler));
   return retryModelCall(attempt, policy.retry, tools);
 }

@@ -18,6 +18,8 @@ export interface RunSettings<TContext> {
   readonly toolErrors: ToolErrorPolicy;
   readonly context: TContext;
   readonly signal: AbortSignal | undefined;
+  /** The most characters of text one model response may stream (`maxOutputCharacters`). */
+  readonly maxOutputCharacters: number;
 }
 
 /**

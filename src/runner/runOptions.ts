@@ -58,13 +58,23 @@ export interface RunOptions<TContext = unknown> {
   readonly toolErrors?: ToolErrorPolicy;
   /**
    * The longest a model call may go without sending anything, in ms (default: the runner's, no
-   * limit). Waiting for the first event counts, the `openai` SDK's own retries included. When it
+   * limit). Waiting for the first event counts, the `openai` SDK's own retries included. Bytes
+   * count, not whole events: a large event still arriving keeps the call alive (for the OpenAI
+   * models; a custom model proves itself alive by its events, or by `progress` events). When it
    * passes, the call is aborted (its connection closed) and fails with `ModelTimeoutError`, which
    * `retry` retries. In `runSync()` it is applied on the worker thread that makes the call.
    */
   readonly idleTimeoutMs?: number;
   /** Retry failed model calls (default: the runner's, off); see {@link RetryOptions}. */
   readonly retry?: RetryOptions;
+  /**
+   * The most characters of text one model response may stream (default: the runner's,
+   * {@link defaultMaxOutputCharacters}, 1,000,000). Past it, the call is stopped (its request
+   * aborted, its socket closed) and the run fails with `OutputLimitExceededError`, whose `partial`
+   * holds the text streamed so far. It bounds what a server that streams without end can make the
+   * process hold.
+   */
+  readonly maxOutputCharacters?: number;
   /**
    * Where the run's timers run — retry backoff, `idleTimeoutMs`, tools' `timeoutMs` (default
    * `asyncScheduler`): a `TestScheduler` runs them in virtual time. `runSync()` ignores it: its
@@ -89,7 +99,20 @@ export interface RunnerConfig {
   readonly idleTimeoutMs?: number;
   /** The default `retry` of runs (default: off). */
   readonly retry?: RetryOptions;
+  /** The default `maxOutputCharacters` of runs (default {@link defaultMaxOutputCharacters}). */
+  readonly maxOutputCharacters?: number;
 }
+
+/**
+ * The default `maxOutputCharacters`: 1,000,000 characters of text in one model response.
+ *
+ * Generous: today's largest output limits are 128k tokens (about 4 characters each, so ~512k
+ * characters), and a real answer is far shorter; a million leaves twice that. Bounded: a run's
+ * text is kept whole for `partial` (and the Chat Completions model keeps its own copy), so a
+ * million characters cost a few MB per turn — where an endless stream would otherwise grow until
+ * V8's string limit (~536 million characters) or the heap ends the process.
+ */
+export const defaultMaxOutputCharacters = 1_000_000;
 
 /** A bad value as an error message shows it: a number as written, anything else as JSON. */
 function shown(value: unknown): string {
@@ -137,6 +160,18 @@ export function checkIdleTimeout(idleTimeoutMs: unknown, argument: string): void
     throw new InvalidArgumentError({
       argument,
       message: `idleTimeoutMs must be a number of milliseconds greater than 0 (at most ${maxTimerMs}); got ${shown(idleTimeoutMs)}.`,
+    });
+  }
+}
+
+export function checkMaxOutputCharacters(maxOutputCharacters: unknown, argument: string): void {
+  if (
+    maxOutputCharacters !== undefined &&
+    !(typeof maxOutputCharacters === 'number' && Number.isSafeInteger(maxOutputCharacters) && maxOutputCharacters >= 1)
+  ) {
+    throw new InvalidArgumentError({
+      argument,
+      message: `maxOutputCharacters must be a whole number of at least 1; got ${shown(maxOutputCharacters)}.`,
     });
   }
 }
@@ -223,6 +258,7 @@ export function checkSharedRunSettings(settings: RunOptions<unknown> | RunnerCon
   checkModelProvider(settings.modelProvider, `${prefix}modelProvider`);
   checkIdleTimeout(settings.idleTimeoutMs, `${prefix}idleTimeoutMs`);
   checkRetry(settings.retry, `${prefix}retry`);
+  checkMaxOutputCharacters(settings.maxOutputCharacters, `${prefix}maxOutputCharacters`);
 }
 
 /** Checks run options where they are given, naming the field that is wrong. */

@@ -10,6 +10,7 @@ import { toInputItems, type RunInput } from './runInput.js';
 import {
   checkRunOptions,
   checkSharedRunSettings,
+  defaultMaxOutputCharacters,
   retryPolicy,
   type RunnerConfig,
   type RunOptions,
@@ -165,6 +166,8 @@ export class Runner {
         toolErrors: options?.toolErrors ?? this.config.toolErrors ?? 'report',
         context: options?.context as TContext,
         signal: options?.signal,
+        maxOutputCharacters:
+          options?.maxOutputCharacters ?? this.config.maxOutputCharacters ?? defaultMaxOutputCharacters,
       },
       makeMode(policy),
     );

@@ -82,7 +82,11 @@ export interface HttpFaults {
   readonly status?: number;
   /** Extra response headers with `status` (e.g. `{ 'retry-after': '1' }`). */
   readonly headers?: Readonly<Record<string, string>>;
-  /** The body sent with `status`; default an OpenAI-style `{ error: { message, type, code } }`. */
+  /**
+   * The body sent with `status`; default an OpenAI-style `{ error: { message, type, code } }`. A
+   * string is sent as it is (an HTML page, an empty body: give its `content-type` in `headers`),
+   * anything else as JSON.
+   */
   readonly body?: unknown;
   /** Wait this long between events (not before the first). */
   readonly delayMs?: number;
@@ -92,6 +96,16 @@ export interface HttpFaults {
   readonly stallAfter?: number;
   /** After this many events, send a `data: {not json` line, then carry on. */
   readonly badLineAfter?: number;
+  /**
+   * After this many events (at least 1), send the last of them again and again until the client
+   * leaves, as a broken proxy or a model caught in a loop does: a stream that never ends.
+   */
+  readonly endlessAfter?: number;
+  /**
+   * Send each event slowly: `bytes` bytes at a time, `everyMs` apart, as a slow link or a large
+   * event still arriving does (for an idle timeout that must count bytes, not events).
+   */
+  readonly trickle?: { readonly bytes: number; readonly everyMs: number };
 }
 
 /**
@@ -118,6 +132,8 @@ const httpFaultKeys = [
   'dropAfter',
   'stallAfter',
   'badLineAfter',
+  'endlessAfter',
+  'trickle',
 ] as const satisfies readonly (keyof HttpFaults)[];
 
 /**
@@ -161,6 +177,17 @@ export function checkScript<TEvent>(
         (key) => turn[key] !== undefined,
       );
       if (beside.length > 0) fail(`\`events\` are played as they are: drop ${beside.join(', ')}.`);
+    }
+    if (turn.trickle !== undefined) {
+      const { bytes, everyMs } = turn.trickle as Partial<{ bytes: unknown; everyMs: unknown }>;
+      if (
+        typeof bytes !== 'number' ||
+        !Number.isInteger(bytes) ||
+        bytes < 1 ||
+        typeof everyMs !== 'number' ||
+        everyMs < 0
+      )
+        fail('`trickle` is { bytes, everyMs }: a whole number of bytes of at least 1, and milliseconds of 0 or more.');
     }
     if (consumer === 'fakeModel') {
       if (turn.error !== undefined && turn.stall !== undefined)

@@ -44,6 +44,12 @@ const handlers: Record<string, (request: IncomingMessage, response: ServerRespon
   '/cut': (_request, response) =>
     response.writeHead(200, sseHeaders).end(sampleRunEvents.slice(0, 5).map(frame).join('')),
   '/malformed': (_request, response) => response.writeHead(200, sseHeaders).end('event: raw\ndata: {not json\n\n'),
+  '/html': (_request, response) =>
+    response
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .end(`<!DOCTYPE html><html><head><title>Sign in</title></head><body>${'x'.repeat(1000)}</body></html>`),
+  '/json': (_request, response) =>
+    response.writeHead(200, { 'content-type': 'application/json' }).end('{"output":"not streamed"}'),
   '/hang': (request, response) => {
     response.writeHead(200, sseHeaders);
     response.write(frame(sampleRunEvents[0]!));
@@ -103,6 +109,24 @@ function chunkedResponse(chunks: readonly Uint8Array[]): Response {
 }
 
 describe('fromServerSentEvents', () => {
+  it.each([
+    ["a proxy's HTML page", '/html', 'text/html; charset=utf-8', '"<!DOCTYPE html><html><head><title>Sign in'],
+    ['a JSON body', '/json', 'application/json', '{\\"output\\":\\"not streamed\\"}'],
+  ])(
+    'a 200 that is not an event stream (%s) errors with EventStreamError naming its content type and first bytes',
+    async (_name, path, type, start) => {
+      const error = await errorOf(fromServerSentEvents(`${base}${path}`));
+      expect(EventStreamError.isInstance(error)).toBe(true);
+      expect((error as EventStreamError).status).toBe(200);
+      const { message } = error as EventStreamError;
+      expect(message).toContain(`content-type ${JSON.stringify(type)}`);
+      expect(message).toContain('not an event stream');
+      expect(message).toContain(start);
+      // The first 200 bytes at most, not the whole page.
+      expect(message).not.toContain('x'.repeat(300));
+    },
+  );
+
   it('reads the run events of a URL, deep-equal, and completes after final-output', async () => {
     const received = await lastValueFrom(fromServerSentEvents<string>(`${base}/ok`).pipe(toArray()));
     expect(received).toEqual(sampleRunEvents);

@@ -56,7 +56,7 @@ function wait(res: ServerResponse, ms: number): Promise<void> {
  * Writes a chunk and resolves once it is handed to the socket (or the response closed), so a
  * `dropAfter` that follows destroys the socket only after the events before it went out.
  */
-function write(res: ServerResponse, text: string): Promise<void> {
+function write(res: ServerResponse, text: string | Uint8Array): Promise<void> {
   if (res.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {
@@ -66,6 +66,16 @@ function write(res: ServerResponse, text: string): Promise<void> {
     res.on('close', done);
     res.write(text, done);
   });
+}
+
+/** Writes `text` whole, or, with a `trickle` fault, `bytes` at a time, `everyMs` apart. */
+async function send(res: ServerResponse, text: string, trickle: ScriptedTurn['trickle']): Promise<void> {
+  if (trickle === undefined) return write(res, text);
+  const bytes = Buffer.from(text);
+  for (let start = 0; start < bytes.length && !res.destroyed; start += trickle.bytes) {
+    if (start > 0) await wait(res, trickle.everyMs);
+    await write(res, bytes.subarray(start, start + trickle.bytes));
+  }
 }
 
 function encode(api: Api, event: unknown): string {
@@ -91,6 +101,15 @@ export async function serveTurn(res: ServerResponse, request: TurnRequest): Prom
   const { api, turn, body } = request;
   if (turn.status !== undefined) {
     const message = `Scripted HTTP ${turn.status} from the rxjs-agents local server (turn ${request.turnNumber}).`;
+    if (typeof turn.body === 'string') {
+      res.writeHead(turn.status, {
+        'content-type': 'text/plain; charset=utf-8',
+        'content-length': Buffer.byteLength(turn.body),
+        ...turn.headers,
+      });
+      res.end(turn.body);
+      return;
+    }
     sendJson(res, turn.status, turn.body ?? errorBody(turn.status, message), { ...turn.headers });
     return;
   }
@@ -143,7 +162,13 @@ export async function serveTurn(res: ServerResponse, request: TurnRequest): Prom
     if (turn.badLineAfter === sent) await write(res, 'data: {not json\n\n');
     if (turn.dropAfter === sent) return drop();
     if (turn.stallAfter === sent) return;
-    if (sent < events.length) await write(res, encode(api, events[sent]));
+    if (turn.endlessAfter === sent && sent > 0) {
+      // Each write waits for the socket, so a client that stops reading pauses this loop.
+      const again = encode(api, events[sent - 1]);
+      while (!res.destroyed) await write(res, again);
+      return;
+    }
+    if (sent < events.length) await send(res, encode(api, events[sent]), turn.trickle);
   }
   if (res.destroyed) return;
   if (api === 'chat') await write(res, 'data: [DONE]\n\n');
