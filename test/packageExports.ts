@@ -35,6 +35,8 @@ export const packageExports: Readonly<Record<string, readonly string[]>> = {
     'isTool',
     'messageRefusal',
     'messageText',
+    'nextPausable',
+    'pauseSource',
     'run',
     'runStreamed',
     'runSync',

@@ -74,17 +74,22 @@ export class OpenAIResponsesModel extends OpenAIModelBase {
    */
   stream(request: ModelRequest): Observable<ModelEvent> {
     return modelCall(
-      (signal, emit) => this.#call(request, signal, emit),
+      (signal, emit, ready) => this.#call(request, signal, emit, ready),
       (error) => toModelProviderError(error, api, this.failureContext()),
     );
   }
 
-  async #call(request: ModelRequest, signal: AbortSignal, emit: (event: ModelEvent) => void): Promise<ModelResponse> {
+  async #call(
+    request: ModelRequest,
+    signal: AbortSignal,
+    emit: (event: ModelEvent) => void,
+    ready: () => Promise<void> | undefined,
+  ): Promise<ModelResponse> {
     const stream: AsyncIterable<unknown> = await this.client().responses.create(responsesParams(this.model, request), {
       signal,
     });
     let completed: ModelResponse | undefined;
-    for await (const event of sdkEvents(stream, api)) {
+    for await (const event of sdkEvents(stream, api, ready)) {
       if (signal.aborted) break;
       emit({ type: 'raw', data: redactJson(event, this.secret()) });
       if (!isRecord(event) || typeof event['type'] !== 'string')
