@@ -81,12 +81,9 @@ describe.each([
       }),
     );
     response.on('data', (chunk: Buffer) => (received += chunk.length));
-    const t0 = performance.now();
-    const timer = setInterval(() => console.log(Math.round(performance.now() - t0), deltas, model!.writtenBytes), 250);
 
     const stalledDeltas = await settled(() => deltas, cap.deltas);
     const stalledWritten = await settled(() => model!.writtenBytes, cap.bytes);
-    console.log({ stalledDeltas, stalledWritten, t: performance.now() });
     expect(stalledDeltas).toBeGreaterThan(0);
     expect(stalledDeltas).toBeLessThanOrEqual(model.written);
     const receivedWhileStalled = received;
@@ -95,8 +92,6 @@ describe.each([
     response.resume();
     await until(() => model!.writtenBytes > stalledWritten + 4 * 2 ** 20 && deltas > stalledDeltas + 4_000, 10_000);
     expect(received).toBeGreaterThan(receivedWhileStalled);
-    console.log('resumed', performance.now() - t0);
-    clearInterval(timer);
 
     // And leaving still ends the run (a paused run is no exception).
     response.pause();
