@@ -9,8 +9,12 @@ export function checkHighWaterMark(value: unknown, argument: string): number {
   if (value === Infinity || (typeof value === 'number' && Number.isInteger(value) && value >= 1)) return value;
   throw new InvalidArgumentError({
     argument,
-    message: `expected a whole number of values of at least 1 (or Infinity, never to pause the source), got ${
-      typeof value === 'string' ? JSON.stringify(value) : String(value)
-    }.`,
+    message: `expected a whole number of values of at least 1 (or Infinity, never to pause the source), got ${shown(value)}.`,
   });
+}
+
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  return typeof value;
 }

@@ -82,6 +82,8 @@ function iterate<T>(source: Observable<T>, highWaterMark: number): AsyncIterator
     if (end === undefined) return undefined;
     const ending = end;
     finish();
+    // The source's own error, whatever it is: the loop throws what the source threw.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     return ending.error ? Promise.reject(ending.reason) : Promise.resolve(done());
   };
 

@@ -7,9 +7,12 @@
 import { createServer, get, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
-import { filter, tap } from 'rxjs';
+import { filter, finalize, tap, type Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Agent } from '../../src/agent.js';
+import type { RunEvent } from '../../src/events.js';
+import { toAsyncIterable } from '../../src/interop/toAsyncIterable.js';
+import { toReadableStream } from '../../src/interop/toReadableStream.js';
 import { OpenAIChatCompletionsModel, OpenAIResponsesModel } from '../../src/models/index.js';
 import { serveServerSentEvents } from '../../src/node/index.js';
 import { Runner } from '../../src/runner/runner.js';
@@ -98,5 +101,46 @@ describe.each([
     await settled(() => model!.writtenBytes, cap.bytes);
     response.destroy();
     await until(() => runEnded, 5_000);
+  });
+});
+
+/** A reader of a run's events through one of the adapters. */
+interface RunReader {
+  read(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+describe.each([
+  [
+    'toReadableStream',
+    (events: Observable<RunEvent<string>>): RunReader => {
+      const reader = toReadableStream(events).getReader();
+      return { read: async () => void (await reader.read()), stop: () => reader.cancel() };
+    },
+  ],
+  [
+    'toAsyncIterable',
+    (events: Observable<RunEvent<string>>): RunReader => {
+      const iterator = toAsyncIterable(events)[Symbol.asyncIterator]();
+      return { read: async () => void (await iterator.next()), stop: async () => void (await iterator.return?.()) };
+    },
+  ],
+] as const)('%s of a run whose reader stops reading', (_adapter, open) => {
+  it('stops reading the endless model stream while stalled, goes on when read, and ends on cancel', async () => {
+    model = await startEndlessModelServer();
+    const client = new OpenAI({ apiKey: 'sk-test', baseURL: model.url, maxRetries: 0 });
+    const agent = new Agent({ name: 'Endless', model: new OpenAIResponsesModel({ model: 'endless', client }) });
+    let runEnded = false;
+    const reader = open(new Runner().runStreamed(agent, 'Talk forever.').pipe(finalize(() => (runEnded = true))));
+
+    await reader.read();
+    const stalled = await settled(() => model!.writtenBytes, cap.bytes);
+
+    for (let i = 0; i < 20_000; i += 1) await reader.read();
+    expect(model.writtenBytes).toBeGreaterThan(stalled);
+    await settled(() => model!.writtenBytes, stalled + cap.bytes);
+
+    await reader.stop();
+    expect(runEnded).toBe(true);
   });
 });
