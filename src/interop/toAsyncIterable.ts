@@ -106,7 +106,8 @@ function iterate<T>(source: Observable<T>, highWaterMark: number): AsyncIterator
 
   return {
     next() {
-      if (subscription === undefined) {
+      // Not after return(): an iterator that was closed before its first next() starts no run.
+      if (subscription === undefined && !finished) {
         subscription = source.subscribe({
           next: (value) => {
             queue.push(value);

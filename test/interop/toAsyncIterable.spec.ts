@@ -94,6 +94,14 @@ describe('toAsyncIterable: backpressure and cost', () => {
     expect(await iterator.next()).toEqual({ done: true, value: undefined });
   });
 
+  it('starts no run for an iterator closed before its first next()', async () => {
+    const run = counted(of(1));
+    const iterator = toAsyncIterable(run.source)[Symbol.asyncIterator]();
+    await iterator.return?.();
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+    expect(run.subscribed()).toBe(0);
+  });
+
   it('checks highWaterMark where it is given', () => {
     for (const highWaterMark of [0, -1, 1.5, NaN]) {
       expect(() => toAsyncIterable(of(1), { highWaterMark })).toThrow(
