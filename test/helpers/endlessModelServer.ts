@@ -15,6 +15,8 @@ export interface EndlessModelServer {
   readonly written: number;
   /** The bytes of the stream written so far, over every request. */
   readonly writtenBytes: number;
+  /** How many responses are streaming now (a client that leaves closes its own). */
+  readonly open: number;
   close(): Promise<void>;
 }
 
@@ -47,10 +49,13 @@ function chatFrame(): string {
 export async function startEndlessModelServer(): Promise<EndlessModelServer> {
   let written = 0;
   let writtenBytes = 0;
+  let open = 0;
   const sockets = new Set<Socket>();
 
   const stream = (path: string, response: ServerResponse): void => {
     const chat = path.endsWith('/chat/completions');
+    open += 1;
+    response.once('close', () => (open -= 1));
     response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
     if (!chat) {
       const created = { type: 'response.created', sequence_number: 0, response: { id: 'resp_endless' } };
@@ -88,6 +93,9 @@ export async function startEndlessModelServer(): Promise<EndlessModelServer> {
     },
     get writtenBytes() {
       return writtenBytes;
+    },
+    get open() {
+      return open;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -99,8 +99,10 @@ describe.each([
     // And leaving still ends the run (a paused run is no exception).
     response.pause();
     await settled(() => model!.writtenBytes, cap.bytes);
+    expect(model.open).toBe(1);
     response.destroy();
     await until(() => runEnded, 5_000);
+    await until(() => model!.open === 0, 5_000); // the paused model call was aborted, not left waiting
   });
 });
 
@@ -140,7 +142,9 @@ describe.each([
     expect(model.writtenBytes).toBeGreaterThan(stalled);
     await settled(() => model!.writtenBytes, stalled + cap.bytes);
 
+    expect(model.open).toBe(1);
     await reader.stop();
     expect(runEnded).toBe(true);
+    await until(() => model!.open === 0, 5_000); // the paused model call was aborted, not left waiting
   });
 });
