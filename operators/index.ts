@@ -7,3 +7,4 @@ export { partialOutput } from './partialOutput.js';
 export { toFinalOutput } from './toFinalOutput.js';
 export { toRunResult } from './toRunResult.js';
 export { toServerSentEvents } from './toServerSentEvents.js';
+export type { ToServerSentEventsOptions } from './toServerSentEvents.js';

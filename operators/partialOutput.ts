@@ -13,6 +13,17 @@ import { jsonEqual } from '../src/internal/jsonEqual.js';
 const allowPartial = Allow.STR | Allow.ARR | Allow.OBJ | Allow.NULL | Allow.BOOL;
 
 /**
+ * How much re-parsing a long answer may cost: the text is parsed again once it has grown by at
+ * least 1/`parseBudget` of its length since the last parse. Each parse of a text of length L then
+ * follows at least L/`parseBudget` new characters, so all the parses of an answer of n characters
+ * read at most `parseBudget` × n characters: linear, where parsing after every delta is quadratic
+ * (an 80 kB answer in 4-character deltas: 20,000 parses of up to 80 kB). An answer of up to
+ * `parseBudget` deltas' worth of text is parsed after every delta; a longer one every few deltas,
+ * the partial then appearing in steps of about 3% of the text.
+ */
+const parseBudget = 32;
+
+/**
  * Emits the structured answer of a run as it streams: a deep-partial object that grows with each
  * text delta, and last the validated final output.
  *
@@ -24,9 +35,13 @@ const allowPartial = Allow.STR | Allow.ARR | Allow.OBJ | Allow.NULL | Allow.BOOL
  * partialOutput:  -x---y---z-----|    x {city:'Os'}  y {city:'Oslo'}  z {city:'Oslo',days:3} (f equals z: not repeated)
  * ```
  *
- * After each `text-delta`, the text of the current turn is parsed with
+ * After a `text-delta`, the text of the current turn is parsed with
  * [partial-json](https://github.com/promplate/partial-json-parser-js); the object is emitted when it
- * differs (deeply) from the previous emission. At `final-output` the event's `output` — parsed and
+ * differs (deeply) from the previous emission. So that a long answer costs linear time, not
+ * quadratic, a text is parsed again only once it has grown by 1/32 of its length since the last
+ * parse: every delta for short answers, every few deltas for long ones (about 3% of the text
+ * apart); the turn's whole text is parsed at `turn-completed` and before a source error, so no
+ * delta is left out of the last partial. At `final-output` the event's `output` — parsed and
  * validated by the run, so possibly transformed by the schema — is emitted unless it deep-equals
  * the last partial, and the Observable completes. So the last value is always the final output,
  * or a partial deep-equal to it.
@@ -76,6 +91,8 @@ export function partialOutput<T>(): OperatorFunction<RunEvent<T>, DeepPartial<T>
     new Observable<DeepPartial<T>>((subscriber) => {
       let turn: number | undefined;
       let text = '';
+      /** The length of `text` when it was last parsed. */
+      let parsed = 0;
       let hasLast = false;
       let last: unknown;
 
@@ -88,20 +105,31 @@ export function partialOutput<T>(): OperatorFunction<RunEvent<T>, DeepPartial<T>
         subscriber.next(value as DeepPartial<T>);
       };
 
+      /** Parses the turn's text, unless it has not grown since the last parse. */
+      const parse = (): void => {
+        if (text.length === parsed) return;
+        parsed = text.length;
+        if (!startsAnObject(text)) return;
+        const partial = parsePartial(text);
+        if (partial !== undefined) emit(partial);
+      };
+
       return source.subscribe({
         next: (event) => {
           if (event.type === 'text-delta') {
             if (event.turn !== turn) {
               turn = event.turn;
               text = '';
+              parsed = 0;
             }
             text += event.delta;
-            if (!text.trimStart().startsWith('{')) return;
-            const partial = parsePartial(text);
-            if (partial !== undefined) emit(partial);
+            if ((text.length - parsed) * parseBudget >= text.length) parse();
           } else if (event.type === 'turn-restarted' && event.turn === turn) {
             // The attempt is retried from its start: its text so far no longer counts.
             text = '';
+            parsed = 0;
+          } else if (event.type === 'turn-completed' && event.turn === turn) {
+            parse();
           } else if (event.type === 'final-output') {
             if (!isObject(event.output)) {
               subscriber.error(
@@ -117,13 +145,26 @@ export function partialOutput<T>(): OperatorFunction<RunEvent<T>, DeepPartial<T>
             subscriber.complete();
           }
         },
-        error: (error: unknown) => subscriber.error(error),
+        error: (error: unknown) => {
+          parse();
+          subscriber.error(error);
+        },
         complete: () =>
           subscriber.error(
             new NoFinalOutputError({ message: 'partialOutput(): the run completed without a final output.' }),
           ),
       });
     });
+}
+
+/** Whether the first character that is not white space is `{` (read without copying the text). */
+function startsAnObject(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i];
+    if (char === '{') return true;
+    if (char !== ' ' && char !== '\n' && char !== '\r' && char !== '\t') return false;
+  }
+  return false;
 }
 
 /** The object the text holds so far, or `undefined` when it is not (yet) a JSON object. */

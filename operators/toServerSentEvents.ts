@@ -1,5 +1,18 @@
 import { catchError, map, of, type OperatorFunction } from 'rxjs';
+import { InvalidArgumentError } from '../src/errors.js';
 import type { RunEvent } from '../src/events.js';
+
+/** The options of {@link toServerSentEvents}. */
+export interface ToServerSentEventsOptions {
+  /**
+   * What the `error` frame says of the error that ended the run: its public message. Default: a
+   * generic message that names the error's class only, `The run failed (<name>).` — an error's own
+   * message may hold a tool's internal URL, a host name or a file path, and the frame reaches a
+   * browser. Return `error.message` for the errors you know to be safe to show. When it throws or
+   * returns something else than a string, the default is sent.
+   */
+  readonly errorMessage?: (error: unknown) => string;
+}
 
 /**
  * Encodes each run event as one server-sent-event frame, and an error as a last `error` frame.
@@ -18,22 +31,34 @@ import type { RunEvent } from '../src/events.js';
  *
  * **Errors complete the stream.** When the source errors, the operator emits one last frame,
  * `event: error\ndata: {"name":"…","message":"…"}\n\n`, and then *completes* instead of erroring,
- * so a server ends the response cleanly and the client learns what went wrong. Only the error's
- * `name` and `message` are sent: never its stack, its `cause` or its `partial` (the run's text and
- * items), which may hold what a client must not see. A value without a string `message` is sent
- * as name `'Error'` and its `String()`. An event that cannot be encoded (a `BigInt`, a cycle in `raw`
- * data) ends the stream the same way. A browser `EventSource` also dispatches its own connection
- * errors as `error`: listen with `fromServerSentEvents()`, or tell them apart by `event.data`.
+ * so a server ends the response cleanly and the client learns what went wrong: its
+ * `fromServerSentEvents()` errors with a `RemoteRunError` of the same `name`.
+ *
+ * **What the frame tells.** `name` is the error's class name (`'ToolCallError'`,
+ * `'ModelProviderError'`; `'Error'` for a thrown value without a plain identifier as its name);
+ * `message` is, by default, only `The run failed (<name>).`: an error's own message can hold what
+ * a browser must not see (a tool's failure quotes an internal URL, a connection error names a
+ * host). Give `errorMessage` to decide what each error says. Never sent: the stack, `cause`,
+ * `partial` (the run's text and items), `status`, `code`. An event that cannot be encoded (a
+ * `BigInt`, a cycle in `raw` data) ends the stream the same way. The events themselves are sent
+ * as they are — a `tool-output`'s `error` is what the model was shown; see the Node servers guide
+ * for removing it. A browser `EventSource` also dispatches its own connection errors as `error`:
+ * listen with `fromServerSentEvents()`, or tell them apart by `event.data`.
  *
  * ## Example
  *
  * ```ts
- * import { runStreamed, toReadableStream } from 'rxjs-agents';
+ * import { MaxTurnsExceededError, runStreamed, toReadableStream } from 'rxjs-agents';
  * import { toServerSentEvents } from 'rxjs-agents/operators';
  *
  * // A fetch-style handler (Deno, Bun, Cloudflare Workers, a Next.js route):
  * export function GET(): Response {
- *   const frames$ = runStreamed(agent, 'Recommend one destination.').pipe(toServerSentEvents());
+ *   const frames$ = runStreamed(agent, 'Recommend one destination.').pipe(
+ *     toServerSentEvents({
+ *       // this error's message is ours and safe to show; anything else stays generic
+ *       errorMessage: (error) => (MaxTurnsExceededError.isInstance(error) ? error.message : 'Something went wrong.'),
+ *     }),
+ *   );
  *   const body = toReadableStream(frames$).pipeThrough(new TextEncoderStream());
  *   return new Response(body, { headers: { 'content-type': 'text/event-stream; charset=utf-8' } });
  * }
@@ -41,31 +66,58 @@ import type { RunEvent } from '../src/events.js';
  *
  * @see `fromServerSentEvents` (in `rxjs-agents`), the client half; `serveServerSentEvents` (in `rxjs-agents/node`), which serves a run with it.
  *
+ * @param options `errorMessage`: what an `error` frame says of an error.
  * @returns A function that returns an Observable of SSE frames, one per event, that completes
  * after an `error` frame when the source errors.
+ * @throws InvalidArgumentError when `errorMessage` is given and is not a function.
  */
-export function toServerSentEvents(): OperatorFunction<RunEvent<unknown>, string> {
+export function toServerSentEvents(
+  options: ToServerSentEventsOptions = {},
+): OperatorFunction<RunEvent<unknown>, string> {
+  const errorMessage: unknown = (options as Partial<ToServerSentEventsOptions> | undefined)?.errorMessage;
+  if (errorMessage !== undefined && typeof errorMessage !== 'function') {
+    throw new InvalidArgumentError({
+      argument: 'options.errorMessage',
+      message: `expected a function from an error to its public message, got ${typeof errorMessage}.`,
+    });
+  }
+  const publicMessage = (errorMessage as ToServerSentEventsOptions['errorMessage']) ?? genericMessage;
   return (source) =>
     source.pipe(
       map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`),
-      catchError((error: unknown) => of(errorFrame(error))),
+      catchError((error: unknown) => of(errorFrame(error, publicMessage))),
     );
 }
 
-function errorFrame(error: unknown): string {
-  const { name, message } = describeError(error);
+function errorFrame(error: unknown, publicMessage: (error: unknown) => string): string {
+  const name = nameOf(error);
+  let message: unknown;
+  try {
+    message = publicMessage(error);
+  } catch {
+    message = undefined;
+  }
+  if (typeof message !== 'string') message = genericMessage(error);
   return `event: error\ndata: ${JSON.stringify({ name, message })}\n\n`;
 }
 
-/** The error's `name` and `message` when it has them (an `Error` from any realm), else its text. */
-function describeError(error: unknown): { name: string; message: string } {
-  if (typeof error === 'object' && error !== null) {
-    const { name, message } = error as { name?: unknown; message?: unknown };
-    if (typeof message === 'string') return { name: typeof name === 'string' ? name : 'Error', message };
-  }
+/** `The run failed (<name>).`: says which kind of error, and nothing the error holds. */
+function genericMessage(error: unknown): string {
+  return `The run failed (${nameOf(error)}).`;
+}
+
+/**
+ * The error's `name` when it is a plain identifier of at most 64 characters (a class name: an
+ * `Error` from any realm, our errors, `RemoteRunError` passing on a remote name), else `'Error'`:
+ * a name that is not one is as free-form as a message.
+ */
+function nameOf(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return 'Error';
+  let name: unknown;
   try {
-    return { name: 'Error', message: String(error) };
+    name = (error as { name?: unknown }).name;
   } catch {
-    return { name: 'Error', message: 'Unknown error' };
+    return 'Error';
   }
+  return typeof name === 'string' && /^[A-Za-z_$][\w$]{0,63}$/.test(name) ? name : 'Error';
 }

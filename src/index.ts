@@ -74,7 +74,10 @@ export type { DeepPartial } from './deepPartial.js';
 
 export { fromServerSentEvents } from './interop/fromServerSentEvents.js';
 export { toAsyncIterable } from './interop/toAsyncIterable.js';
+export type { ToAsyncIterableOptions } from './interop/toAsyncIterable.js';
 export { toReadableStream } from './interop/toReadableStream.js';
+export type { ToReadableStreamOptions } from './interop/toReadableStream.js';
+export { nextPausable, pauseSource } from './backpressure.js';
 export { EventStreamError, RemoteRunError } from './interop/errors.js';
 
 export {

@@ -36,6 +36,8 @@ export const packageExports: Readonly<Record<string, readonly string[]>> = {
     'isTool',
     'messageRefusal',
     'messageText',
+    'nextPausable',
+    'pauseSource',
     'run',
     'runStreamed',
     'runSync',

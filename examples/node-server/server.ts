@@ -18,11 +18,23 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { filter } from 'rxjs';
-import { runStreamed } from 'rxjs-agents';
+import { ModelProviderError, runStreamed } from 'rxjs-agents';
 import { serveServerSentEvents } from 'rxjs-agents/node';
 import { startServer, type LocalServer, type ServerTurn } from 'rxjs-agents/testing/server';
 import { serveStatic, type StaticMount } from './staticFiles.js';
 import { createModel, createTravelAgent, offlineAnswers, type TravelAgent } from './travelAgent.js';
+
+/**
+ * What the page is told of a failed run: the model service's HTTP status, which is safe to show
+ * and helps; for anything else, only that it failed. Errors' own messages stay in the server's
+ * logs: a tool's error may name an internal host, a connection error the provider's base URL.
+ */
+function publicErrorMessage(error: unknown): string {
+  if (ModelProviderError.isInstance(error) && error.status !== undefined) {
+    return `The model service answered HTTP ${error.status}. Please try again.`;
+  }
+  return 'Something went wrong on the server.';
+}
 
 export interface ExampleServerOptions {
   /** Default 0: any free port. */
@@ -96,7 +108,9 @@ export async function startExampleServer(options: ExampleServerOptions = {}): Pr
     // closed tab), serveServerSentEvents unsubscribes, which aborts the model call. The provider's
     // raw events stay on the server: they are most of the bytes, and they echo the request (the
     // agent's instructions among it), which a browser has no business reading.
-    serveServerSentEvents(res, runStreamed(agent, question).pipe(filter((event) => event.type !== 'raw')));
+    serveServerSentEvents(res, runStreamed(agent, question).pipe(filter((event) => event.type !== 'raw')), {
+      errorMessage: publicErrorMessage,
+    });
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -1,5 +1,17 @@
-import type { Observable } from 'rxjs';
-import { eachValueFrom } from 'rxjs-for-await';
+import type { Observable, Subscription } from 'rxjs';
+import { pauseSource } from '../backpressure.js';
+import { Queue } from '../internal/queue.js';
+import { Room } from '../internal/room.js';
+import { checkHighWaterMark } from './highWaterMark.js';
+
+/** The options of {@link toAsyncIterable}. */
+export interface ToAsyncIterableOptions {
+  /**
+   * How many values may wait for the loop before the source is asked to pause (default 16).
+   * A whole number ≥ 1, or `Infinity` never to ask.
+   */
+  readonly highWaterMark?: number;
+}
 
 /**
  * An `AsyncIterable` of the Observable's values, for `for await … of`.
@@ -13,12 +25,12 @@ import { eachValueFrom } from 'rxjs-for-await';
  *   aborts the run's model call.
  * - **Errors** are thrown from the loop after every value emitted before them.
  *
- * **Buffering.** RxJS has no backpressure: the source emits when the model sends, whatever the
- * loop's pace. Built on rxjs-for-await's `eachValueFrom`, which keeps every value emitted and not
- * yet taken by the loop in an array with no bound: with a loop body slower than the model, it holds
- * all the values not yet taken, up to the whole run (one entry per event, a reference, not a copy).
- * Nothing is dropped. To hold less, reduce the stream first (`filterTextDeltas()`,
- * `bufferTokens()`, `ofType()`).
+ * **Backpressure.** Values the loop has not taken yet wait in a queue. When it holds
+ * `highWaterMark` values, the source is asked to pause until the loop takes one (`pauseSource()`):
+ * a run's OpenAI model then stops reading its HTTP response, so a slow loop body slows the
+ * model's socket instead of filling memory. A source that cannot pause (a timer, a `fakeModel`,
+ * `bufferTokens({ timeSpan })` in between) goes on emitting, and the queue holds every value not
+ * yet taken — nothing is dropped. Taking a value is O(1), so a backlog drains in linear time.
  *
  * ## Example
  *
@@ -32,10 +44,96 @@ import { eachValueFrom } from 'rxjs-for-await';
  * ```
  *
  * @see {@link toReadableStream}
+ * @see {@link pauseSource}
  *
  * @param source The Observable to iterate; subscribed once per loop.
+ * @param options `highWaterMark`: how many values wait before the source is asked to pause.
  * @returns An `AsyncIterable` of the source's values.
+ * @throws InvalidArgumentError when `highWaterMark` is not a whole number ≥ 1 or `Infinity`.
  */
-export function toAsyncIterable<T>(source: Observable<T>): AsyncIterable<T> {
-  return { [Symbol.asyncIterator]: () => eachValueFrom(source) };
+export function toAsyncIterable<T>(source: Observable<T>, options: ToAsyncIterableOptions = {}): AsyncIterable<T> {
+  const highWaterMark = checkHighWaterMark(options.highWaterMark, 'options.highWaterMark');
+  return { [Symbol.asyncIterator]: () => iterate(source, highWaterMark) };
+}
+
+/** One loop over `source`: one subscription, made at the first `next()`. */
+function iterate<T>(source: Observable<T>, highWaterMark: number): AsyncIterator<T> {
+  const queue = new Queue<T>();
+  const room = new Room();
+  let end: { readonly error: boolean; readonly reason?: unknown } | undefined;
+  let subscription: Subscription | undefined;
+  let finished = false;
+  /** The `next()` calls waiting for a value, in order (a loop has one; a caller may make several). */
+  const waiting = new Queue<{
+    readonly resolve: (result: IteratorResult<T>) => void;
+    readonly reject: (reason: unknown) => void;
+  }>();
+
+  const done = (): IteratorResult<T> => ({ done: true, value: undefined });
+
+  /** The next result, when there is one now: a value, the end, or the error (thrown once). */
+  const take = (): Promise<IteratorResult<T>> | undefined => {
+    if (finished) return Promise.resolve(done());
+    if (queue.length > 0) {
+      const value = queue.shift();
+      if (queue.length < highWaterMark) room.open();
+      return Promise.resolve({ done: false, value });
+    }
+    if (end === undefined) return undefined;
+    const ending = end;
+    finish();
+    // The source's own error, whatever it is: the loop throws what the source threw.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+    return ending.error ? Promise.reject(ending.reason) : Promise.resolve(done());
+  };
+
+  const wake = (): void => {
+    while (waiting.length > 0) {
+      const result = take();
+      if (result === undefined) return;
+      const { resolve, reject } = waiting.shift();
+      result.then(resolve, reject);
+    }
+  };
+
+  const finish = (): void => {
+    finished = true;
+    end ??= { error: false };
+    queue.clear();
+    subscription?.unsubscribe();
+    room.open();
+  };
+
+  return {
+    next() {
+      // Not after return(): an iterator that was closed before its first next() starts no run.
+      if (subscription === undefined && !finished) {
+        subscription = source.subscribe({
+          next: (value) => {
+            queue.push(value);
+            wake();
+            if (queue.length >= highWaterMark) pauseSource(room.whenOpen());
+          },
+          error: (reason: unknown) => {
+            end = { error: true, reason };
+            wake();
+          },
+          complete: () => {
+            end = { error: false };
+            wake();
+          },
+        });
+      }
+      if (waiting.length === 0) {
+        const result = take();
+        if (result !== undefined) return result;
+      }
+      return new Promise<IteratorResult<T>>((resolve, reject) => waiting.push({ resolve, reject }));
+    },
+    return() {
+      finish();
+      while (waiting.length > 0) waiting.shift().resolve(done());
+      return Promise.resolve(done());
+    },
+  };
 }

@@ -1,4 +1,17 @@
 import type { Observable, Subscription } from 'rxjs';
+import { pauseSource } from '../backpressure.js';
+import { Queue } from '../internal/queue.js';
+import { Room } from '../internal/room.js';
+import { checkHighWaterMark } from './highWaterMark.js';
+
+/** The options of {@link toReadableStream}. */
+export interface ToReadableStreamOptions {
+  /**
+   * How many values may wait for the reader before the source is asked to pause (default 16).
+   * A whole number ≥ 1, or `Infinity` never to ask.
+   */
+  readonly highWaterMark?: number;
+}
 
 /**
  * A `ReadableStream` of the Observable's values: for `Response` bodies, `pipeTo`/`pipeThrough`,
@@ -15,14 +28,14 @@ import type { Observable, Subscription } from 'rxjs';
  * - **Errors** reach the reader after every value emitted before them: the error does not
  *   overtake them, as a plain `controller.error()` would.
  *
- * **Buffering.** RxJS has no backpressure: the source emits when the model sends, whatever the
- * reader's pace. Every value emitted and not yet read waits in a queue inside this function — the
- * stream's own queue stays empty (`highWaterMark: 0`, `desiredSize` is 0) — and that queue has no
- * bound: with a reader slower than the model, it holds all the values not yet read, up to the
- * whole run (one entry per event: a reference to the event, not a copy; for a run, roughly one
- * `raw` and one `text-delta` per token). Values are taken from the queue one per read, in order.
- * If that is too much, reduce the stream before it gets here (`filterTextDeltas()`,
- * `bufferTokens()`, `ofType()`); nothing is ever dropped silently.
+ * **Backpressure.** Values the reader has not taken yet wait in a queue inside this function (the
+ * stream's own queue stays empty: `highWaterMark: 0`, one value per `pull`). When that queue holds
+ * `highWaterMark` values, the source is asked to pause until the reader takes one
+ * (`pauseSource()`): a run's OpenAI model then stops reading its HTTP response, so the model's
+ * socket waits for the reader and memory stays bounded (`highWaterMark` plus the few events of one
+ * model event). A source that cannot pause (a timer, a `fakeModel`, `bufferTokens({ timeSpan })`
+ * in between) goes on emitting, and the queue holds every value not yet read — nothing is ever
+ * dropped. Taking a value from the queue is O(1), so a backlog drains in linear time.
  *
  * ## Example
  *
@@ -37,12 +50,17 @@ import type { Observable, Subscription } from 'rxjs';
  * ```
  *
  * @see {@link toAsyncIterable}
+ * @see {@link pauseSource}
  *
  * @param source The Observable to read; subscribed once, on the first read.
+ * @param options `highWaterMark`: how many values wait before the source is asked to pause.
  * @returns A `ReadableStream` of the source's values.
+ * @throws InvalidArgumentError when `highWaterMark` is not a whole number ≥ 1 or `Infinity`.
  */
-export function toReadableStream<T>(source: Observable<T>): ReadableStream<T> {
-  const queue: T[] = [];
+export function toReadableStream<T>(source: Observable<T>, options: ToReadableStreamOptions = {}): ReadableStream<T> {
+  const highWaterMark = checkHighWaterMark(options.highWaterMark, 'options.highWaterMark');
+  const queue = new Queue<T>();
+  const room = new Room();
   let end: { readonly error: boolean; readonly reason?: unknown } | undefined;
   let subscription: Subscription | undefined;
   /** Set while a `pull` waits for a value: it is resolved by the next value or by the end. */
@@ -51,6 +69,7 @@ export function toReadableStream<T>(source: Observable<T>): ReadableStream<T> {
   const deliver = (controller: ReadableStreamDefaultController<T>): boolean => {
     if (queue.length > 0) {
       controller.enqueue(queue.shift());
+      if (queue.length < highWaterMark) room.open();
       return true;
     }
     if (end === undefined) return false;
@@ -76,6 +95,7 @@ export function toReadableStream<T>(source: Observable<T>): ReadableStream<T> {
             next: (value) => {
               queue.push(value);
               wake();
+              if (queue.length >= highWaterMark) pauseSource(room.whenOpen());
             },
             error: (reason: unknown) => {
               end = { error: true, reason };
@@ -93,8 +113,9 @@ export function toReadableStream<T>(source: Observable<T>): ReadableStream<T> {
         });
       },
       cancel() {
-        queue.length = 0;
+        queue.clear();
         subscription?.unsubscribe();
+        room.open();
         waiting?.resolve();
         waiting = undefined;
       },

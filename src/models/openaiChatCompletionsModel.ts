@@ -74,12 +74,17 @@ export class OpenAIChatCompletionsModel extends OpenAIModelBase {
    */
   stream(request: ModelRequest): Observable<ModelEvent> {
     return modelCall(
-      (signal, emit) => this.#call(request, signal, emit),
+      (signal, emit, ready) => this.#call(request, signal, emit, ready),
       (error) => toModelProviderError(error, api, this.failureContext()),
     );
   }
 
-  async #call(request: ModelRequest, signal: AbortSignal, emit: (event: ModelEvent) => void): Promise<ModelResponse> {
+  async #call(
+    request: ModelRequest,
+    signal: AbortSignal,
+    emit: (event: ModelEvent) => void,
+    ready: () => Promise<void> | undefined,
+  ): Promise<ModelResponse> {
     const stream = await openSdkStream(
       this.client().chat.completions.create(chatParams(this.model, request), { signal }),
       {
@@ -90,7 +95,7 @@ export class OpenAIChatCompletionsModel extends OpenAIModelBase {
     );
     const state = new ChatStreamState();
     const malformed = (what: string) => malformedEvent(api, what);
-    for await (const chunk of sdkEvents(stream, api)) {
+    for await (const chunk of sdkEvents(stream, api, ready)) {
       if (signal.aborted) break;
       emit({ type: 'raw', data: redactJson(chunk, this.secret()) });
       const text = state.add(chunk, malformed);

@@ -74,18 +74,23 @@ export class OpenAIResponsesModel extends OpenAIModelBase {
    */
   stream(request: ModelRequest): Observable<ModelEvent> {
     return modelCall(
-      (signal, emit) => this.#call(request, signal, emit),
+      (signal, emit, ready) => this.#call(request, signal, emit, ready),
       (error) => toModelProviderError(error, api, this.failureContext()),
     );
   }
 
-  async #call(request: ModelRequest, signal: AbortSignal, emit: (event: ModelEvent) => void): Promise<ModelResponse> {
+  async #call(
+    request: ModelRequest,
+    signal: AbortSignal,
+    emit: (event: ModelEvent) => void,
+    ready: () => Promise<void> | undefined,
+  ): Promise<ModelResponse> {
     const stream = await openSdkStream(
       this.client().responses.create(responsesParams(this.model, request), { signal }),
       { api, secret: () => this.secret(), onBytes: () => emit({ type: 'progress' }) },
     );
     let completed: ModelResponse | undefined;
-    for await (const event of sdkEvents(stream, api)) {
+    for await (const event of sdkEvents(stream, api, ready)) {
       if (signal.aborted) break;
       emit({ type: 'raw', data: redactJson(event, this.secret()) });
       if (!isRecord(event) || typeof event['type'] !== 'string')
@@ -149,6 +154,17 @@ function stringOr(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/**
+ * Whether the Responses API takes `item` back as input. A reasoning item read from a Chat
+ * Completions server (DeepSeek's `reasoning_content`, Mistral's thinking parts) has no `id`, which
+ * the Responses API requires of reasoning items (it answers 400): such an item stays in the
+ * history, and is left out when a Responses model is given that history (a handoff between agents
+ * on the two APIs).
+ */
+function sendableToResponses(item: { readonly type: string }): boolean {
+  return item.type !== 'reasoning' || typeof (item as { readonly id?: unknown }).id === 'string';
+}
+
 /** The streaming request body for `model` and `request`; `undefined` fields are left out. */
 export function responsesParams(model: string, request: ModelRequest): ResponseCreateParamsStreaming {
   const hasTools = request.tools.length > 0;
@@ -156,7 +172,7 @@ export function responsesParams(model: string, request: ModelRequest): ResponseC
     model,
     ...(request.instructions === undefined ? {} : { instructions: request.instructions }),
     // The items already have the Responses API's input shapes; provider items pass through as they came.
-    input: request.input as unknown as ResponseInput,
+    input: request.input.filter(sendableToResponses) as unknown as ResponseInput,
     ...(hasTools ? { tools: request.tools.map(responsesTool) } : {}),
     ...(request.outputSchema === undefined ? {} : { text: responsesTextFormat(request.outputSchema) }),
     ...responsesSettings(request.settings, hasTools),

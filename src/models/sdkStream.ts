@@ -19,13 +19,22 @@ import type { ApiLabel } from './providerErrors.js';
  * iterator throws is translated, and only a language `TypeError` (no `cause`): a body that breaks
  * off is undici's `TypeError('terminated')` with the socket error as `cause`, and stays a broken
  * connection. Leaving early returns the SDK's iterator, which aborts its request.
+ *
+ * `ready` (backpressure, see `modelCall`) is asked before each event is read: while what it
+ * returns is pending, the SDK's body is not read, so the socket fills and the server waits.
  */
-export async function* sdkEvents(stream: AsyncIterable<unknown>, api: ApiLabel): AsyncGenerator<unknown> {
+export async function* sdkEvents(
+  stream: AsyncIterable<unknown>,
+  api: ApiLabel,
+  ready?: () => Promise<void> | undefined,
+): AsyncGenerator<unknown> {
   const iterator = stream[Symbol.asyncIterator]();
   let finished = false;
   try {
     for (;;) {
       let result: IteratorResult<unknown>;
+      const paused = ready?.();
+      if (paused !== undefined) await paused;
       try {
         result = await iterator.next();
       } catch (error) {

@@ -1,1 +1,2 @@
 export { serveServerSentEvents } from './serveServerSentEvents.js';
+export type { ServeServerSentEventsOptions } from './serveServerSentEvents.js';

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { Subscription, type Observable } from 'rxjs';
-import { toServerSentEvents } from '../../operators/toServerSentEvents.js';
+import { toServerSentEvents, type ToServerSentEventsOptions } from '../../operators/toServerSentEvents.js';
+import { pauseSource } from '../backpressure.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { RunEvent } from '../events.js';
 
@@ -12,26 +13,37 @@ const eventStreamHeaders = {
   'x-accel-buffering': 'no',
 } as const;
 
+/** The options of {@link serveServerSentEvents}. */
+export type ServeServerSentEventsOptions = ToServerSentEventsOptions;
+
 /**
  * Serves a run's events as server-sent events on a Node HTTP response, and ties the run's life to
- * the client's connection.
+ * the client's connection and to the client's pace.
  *
  * <span class="informal">The server half of `fromServerSentEvents()`: subscribe, write, end — and
- * when the client goes away, unsubscribe, which aborts the model call.</span>
+ * when the client goes away, unsubscribe, which aborts the model call; when it reads slowly,
+ * pause the model.</span>
  *
  * Named *serve* rather than *write* or *pipe* because it does all that serving an event stream
  * takes, not only the writing: it sends status 200 with `content-type: text/event-stream;
  * charset=utf-8`, `cache-control: no-cache, no-transform`, `connection: keep-alive` and
  * `x-accel-buffering: no` (so nginx does not hold frames back), flushes the headers at once,
  * subscribes to `events`, writes each one as a frame (`toServerSentEvents()`), and ends the
- * response when the run completes. A run that errors ends with an `error` frame holding the error's
- * name and message only, and then the response ends normally (see `toServerSentEvents()`).
+ * response when the run completes. A run that errors ends with an `error` frame, and then the
+ * response ends normally: the frame holds the error's class name and, unless `errorMessage` says
+ * otherwise, a generic message (see `toServerSentEvents()`).
  *
  * When the response closes before it ended — the client closed the tab, `fetch` was aborted,
  * `fromServerSentEvents()` was unsubscribed — the run is unsubscribed: its HTTP request to the
  * model is aborted and its tools are signalled. A response already destroyed when called starts
- * no run. Writes do not wait for the socket (`response.write()` buffers in Node when the client
- * reads slowly; a run's events are small).
+ * no run.
+ *
+ * **Backpressure.** When `response.write()` returns `false` (the client reads slower than the
+ * model writes), the run is asked to pause until the response's `drain` (`pauseSource()`): its
+ * OpenAI model stops reading the model's HTTP response, whose socket then fills, and the model
+ * server waits. So a stalled client holds the server's memory to the response's buffer and a few
+ * events, not the whole answer. Events that reach the response outside a pausable delivery (after
+ * a timer, such as `bufferTokens({ timeSpan })`) are still written, and buffered by Node.
  *
  * ## Example
  *
@@ -50,13 +62,20 @@ const eventStreamHeaders = {
  *
  * @param response The response to serve on; its headers must not have been sent yet.
  * @param events The run's events; subscribed once, now.
+ * @param options `errorMessage`: what the `error` frame says of an error (see `toServerSentEvents()`).
  * @returns The subscription to `events`: unsubscribe it to stop the run and leave the response
  * open for you to end.
+ * @throws InvalidArgumentError when the headers were sent already, or `errorMessage` is not a function.
  */
-export function serveServerSentEvents(response: ServerResponse, events: Observable<RunEvent<unknown>>): Subscription {
+export function serveServerSentEvents(
+  response: ServerResponse,
+  events: Observable<RunEvent<unknown>>,
+  options: ServeServerSentEventsOptions = {},
+): Subscription {
   if (response.headersSent) {
     throw new InvalidArgumentError({ argument: 'response', message: 'its headers were already sent.' });
   }
+  const frames = toServerSentEvents(options);
   if (response.destroyed || response.writableEnded) return Subscription.EMPTY;
 
   response.writeHead(200, eventStreamHeaders);
@@ -66,9 +85,24 @@ export function serveServerSentEvents(response: ServerResponse, events: Observab
   const onClose = (): void => subscription.unsubscribe();
   response.once('close', onClose);
   subscription.add(() => response.off('close', onClose));
+  let drained: Promise<void> | undefined;
+  /** The next `drain` (or `close`: a closed response drains nothing, and the run is ending). */
+  const whenDrained = (): Promise<void> =>
+    (drained ??= new Promise<void>((resolve) => {
+      const done = (): void => {
+        response.off('drain', done);
+        response.off('close', done);
+        drained = undefined;
+        resolve();
+      };
+      response.on('drain', done);
+      response.on('close', done);
+    }));
   subscription.add(
-    events.pipe(toServerSentEvents()).subscribe({
-      next: (frame) => response.write(frame),
+    events.pipe(frames).subscribe({
+      next: (frame) => {
+        if (!response.write(frame)) pauseSource(whenDrained());
+      },
       complete: () => response.end(),
     }),
   );

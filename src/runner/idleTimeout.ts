@@ -1,4 +1,5 @@
 import { asyncScheduler, Observable, type MonoTypeOperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { nextPausable, pauseSource } from '../backpressure.js';
 import { ModelTimeoutError } from '../errors.js';
 import type { ModelEvent } from '../model.js';
 
@@ -11,7 +12,8 @@ import type { ModelEvent } from '../model.js';
  * <span class="informal">`timeout({ each })` with our error, where bytes count: every event,
  * `raw` ones included, and every `progress` event (bytes of an event still arriving, which the
  * OpenAI models emit per chunk read) proves the connection alive. `progress` events go no
- * further: they only feed the timer.</span>
+ * further: they only feed the timer. While a consumer has paused the call (`pauseSource`), the
+ * timer stops: a slow reader is not a silent server.</span>
  *
  * ```text
  * source:             -a-p-p-p--------c-|      p: progress (bytes of c arriving)
@@ -41,7 +43,17 @@ export function idleTimeout(
       const subscription = source.subscribe({
         next: (event) => {
           arm();
-          if (event?.type !== 'progress') subscriber.next(event);
+          if (event?.type === 'progress') return;
+          // A consumer that asks to pause (backpressure) makes the call wait, not go quiet: the
+          // timer stops until it is ready, and the wait is passed on to the model that delivers.
+          const paused = nextPausable(subscriber, event);
+          if (paused === undefined) return;
+          timer?.unsubscribe();
+          timer = undefined;
+          pauseSource(paused);
+          void paused.then(() => {
+            if (!subscriber.closed && timer === undefined) arm();
+          });
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),

@@ -1,8 +1,10 @@
-import { concat, NEVER, of, throwError } from 'rxjs';
+import { concat, NEVER, of, range, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { toAsyncIterable } from '../../src/interop/toAsyncIterable.js';
 import { counted } from '../helpers/counted.js';
 import { sampleRun, sampleRunEvents } from '../helpers/sampleRunEvents.js';
+import { growthRatio } from '../helpers/growth.js';
+import { pausableCounter, settledMicrotasks } from '../helpers/pausable.js';
 import { nextMacrotask } from '../helpers/waiting.js';
 
 describe('toAsyncIterable', () => {
@@ -63,5 +65,57 @@ describe('toAsyncIterable', () => {
     };
     await expect(loop()).rejects.toThrow('stop at 1');
     expect(run.tornDown()).toBe(1);
+  });
+});
+
+describe('toAsyncIterable: backpressure and cost', () => {
+  it('asks a pausable source to pause once highWaterMark values wait, and to go on when they are taken', async () => {
+    const pausable = pausableCounter();
+    const iterator = toAsyncIterable(pausable.source, { highWaterMark: 4 })[Symbol.asyncIterator]();
+    expect(await iterator.next()).toEqual({ done: false, value: 0 });
+    await settledMicrotasks();
+    // Taken once, then stalled: the source produced the value taken and highWaterMark more, and waits.
+    expect(pausable.produced()).toBe(5);
+    for (let i = 1; i <= 10; i += 1) expect(await iterator.next()).toEqual({ done: false, value: i });
+    await settledMicrotasks();
+    expect(pausable.produced()).toBe(15);
+    await iterator.return?.();
+    await settledMicrotasks();
+    expect(pausable.running()).toBe(false);
+  });
+
+  it('answers next() calls made without waiting, in order', async () => {
+    const iterator = toAsyncIterable(concat(of(1, 2), NEVER))[Symbol.asyncIterator]();
+    const [a, b, c] = [iterator.next(), iterator.next(), iterator.next()];
+    expect(await a).toEqual({ done: false, value: 1 });
+    expect(await b).toEqual({ done: false, value: 2 });
+    await iterator.return?.();
+    expect(await c).toEqual({ done: true, value: undefined });
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('starts no run for an iterator closed before its first next()', async () => {
+    const run = counted(of(1));
+    const iterator = toAsyncIterable(run.source)[Symbol.asyncIterator]();
+    await iterator.return?.();
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+    expect(run.subscribed()).toBe(0);
+  });
+
+  it('checks highWaterMark where it is given', () => {
+    for (const highWaterMark of [0, -1, 1.5, NaN]) {
+      expect(() => toAsyncIterable(of(1), { highWaterMark })).toThrow(
+        expect.objectContaining({ argument: 'options.highWaterMark' }),
+      );
+    }
+  });
+
+  it('drains a backlog in linear time: the cost of 10n values is far less than 100 times that of n', async () => {
+    const drain = async (n: number): Promise<void> => {
+      let count = 0;
+      for await (const _ of toAsyncIterable(range(0, n))) count += 1;
+      expect(count).toBe(n);
+    };
+    expect(await growthRatio(drain, 20_000)).toBeLessThan(25);
   });
 });

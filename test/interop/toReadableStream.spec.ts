@@ -5,6 +5,8 @@ import { fromServerSentEvents } from '../../src/interop/fromServerSentEvents.js'
 import { toReadableStream } from '../../src/interop/toReadableStream.js';
 import { counted } from '../helpers/counted.js';
 import { sampleRun, sampleRunEvents } from '../helpers/sampleRunEvents.js';
+import { growthRatio } from '../helpers/growth.js';
+import { pausableCounter, settledMicrotasks } from '../helpers/pausable.js';
 import { nextMacrotask } from '../helpers/waiting.js';
 
 /** Reads to the end; a `slow` reader lets the event loop turn before each read. */
@@ -82,5 +84,51 @@ describe('toReadableStream', () => {
     const body = toReadableStream(sampleRun(1).pipe(toServerSentEvents())).pipeThrough(new TextEncoderStream());
     const response = new Response(body, { headers: { 'content-type': 'text/event-stream' } });
     expect(await lastValueFrom(fromServerSentEvents<string>(response).pipe(toArray()))).toEqual(sampleRunEvents);
+  });
+});
+
+describe('toReadableStream: backpressure and cost', () => {
+  it('asks a pausable source to pause once highWaterMark values wait, and to go on when they are read', async () => {
+    const pausable = pausableCounter();
+    const reader = toReadableStream(pausable.source, { highWaterMark: 4 }).getReader();
+    expect((await reader.read()).value).toBe(0);
+    await settledMicrotasks();
+    // Read once, then stalled: the source produced the value read and highWaterMark more, and waits.
+    expect(pausable.produced()).toBe(5);
+    for (let i = 1; i <= 10; i += 1) expect((await reader.read()).value).toBe(i);
+    await settledMicrotasks();
+    expect(pausable.produced()).toBe(15);
+    await reader.cancel();
+    await settledMicrotasks();
+    expect(pausable.running()).toBe(false);
+  });
+
+  it('never pauses with highWaterMark Infinity, and checks highWaterMark where it is given', async () => {
+    const pausable = pausableCounter(100);
+    const reader = toReadableStream(pausable.source, { highWaterMark: Infinity }).getReader();
+    await reader.read();
+    await settledMicrotasks();
+    expect(pausable.produced()).toBe(100);
+    await reader.cancel();
+    for (const highWaterMark of [0, -1, 1.5, NaN, '16' as unknown as number]) {
+      expect(() => toReadableStream(of(1), { highWaterMark })).toThrow(
+        expect.objectContaining({ argument: 'options.highWaterMark' }),
+      );
+    }
+  });
+
+  it('drains a backlog in linear time: the cost of 10n values is far less than 100 times that of n', async () => {
+    const drain = async (n: number): Promise<void> => {
+      const stream = toReadableStream(range(0, n));
+      const reader = stream.getReader();
+      let count = 0;
+      for (;;) {
+        const { done } = await reader.read();
+        if (done) break;
+        count += 1;
+      }
+      expect(count).toBe(n);
+    };
+    expect(await growthRatio(drain, 20_000)).toBeLessThan(25);
   });
 });

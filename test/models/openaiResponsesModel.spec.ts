@@ -79,6 +79,14 @@ describe('OpenAIResponsesModel', () => {
     expect(server.requests[0]?.body).toEqual({ model: 'gpt-test', instructions: 'Be brief.', input, stream: true });
   });
 
+  it('leaves out reasoning items without an id (read from a Chat Completions server), which the Responses API refuses', async () => {
+    server.push({ text: 'ok' });
+    const user = { type: 'message' as const, role: 'user' as const, content: 'Hello' };
+    const fromChat = { type: 'reasoning', summary: [], content: [{ type: 'reasoning_text', text: 'Hmm.' }] };
+    await collect(model.stream(modelRequest({ input: [user, fromChat] })));
+    expect((server.requests[0]?.body as { input?: unknown }).input).toEqual([user]);
+  });
+
   it('leaves out tool_choice and parallel_tool_calls when there are no tools', async () => {
     server.push({ text: 'ok' });
     await collect(model.stream(modelRequest({ settings: { toolChoice: 'required', parallelToolCalls: false } })));

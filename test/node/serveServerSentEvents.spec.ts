@@ -40,12 +40,16 @@ let base: string;
 
 beforeAll(async () => {
   server = createServer((request, response) => {
-    const route = routes[request.url ?? ''];
+    const publicErrors = request.url === '/error-public';
+    const route = routes[publicErrors ? '/error' : (request.url ?? '')];
     if (route === undefined) {
       response.writeHead(404).end();
       return;
     }
-    serveServerSentEvents(response, tracked(route()));
+    // '/error-public' is '/error' served with an errorMessage that shows our own error's message.
+    const errorMessage = (error: unknown): string =>
+      MaxTurnsExceededError.isInstance(error) ? error.message : 'Something went wrong.';
+    serveServerSentEvents(response, tracked(route()), publicErrors ? { errorMessage } : {});
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -80,23 +84,45 @@ describe('serveServerSentEvents + fromServerSentEvents over loopback HTTP', () =
     expect(frames[0]).toBe(`event: raw\ndata: ${JSON.stringify(sampleRunEvents[0])}`);
   });
 
-  it("errors the client with the server error's name and message, after the events before it", async () => {
-    const received: RunEvent<string>[] = [];
-    const error = await new Promise<unknown>((resolve, reject) => {
-      fromServerSentEvents<string>(`${base}/error`).subscribe({
-        next: (event) => received.push(event),
-        error: resolve,
-        complete: () => reject(new Error('completed instead of erroring')),
-      });
-    });
+  it("errors the client with the server error's name and a generic message, after the events before it", async () => {
+    const { received, error } = await failedRun('/error');
     expect(received).toEqual(sampleRunEvents.slice(0, 4));
     expect(error).toBeInstanceOf(RemoteRunError);
     expect(AgentsError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({
       name: 'MaxTurnsExceededError',
+      message: 'The run failed (MaxTurnsExceededError).',
+    });
+  });
+
+  it('sends the message errorMessage makes of the error', async () => {
+    const { received, error } = await failedRun('/error-public');
+    expect(received).toEqual(sampleRunEvents.slice(0, 4));
+    expect(error).toBeInstanceOf(RemoteRunError);
+    expect(error).toMatchObject({
+      name: 'MaxTurnsExceededError',
       message: new MaxTurnsExceededError({ maxTurns: 3 }).message,
     });
   });
+
+  it('throws InvalidArgumentError at the call when errorMessage is not a function', () => {
+    const response = { headersSent: false } as ServerResponse;
+    expect(() => serveServerSentEvents(response, of(), { errorMessage: 'no' as unknown as () => string })).toThrow(
+      expect.objectContaining({ argument: 'options.errorMessage' }),
+    );
+  });
+
+  async function failedRun(path: string): Promise<{ received: RunEvent<string>[]; error: unknown }> {
+    const received: RunEvent<string>[] = [];
+    const error = await new Promise<unknown>((resolve, reject) => {
+      fromServerSentEvents<string>(`${base}${path}`).subscribe({
+        next: (event) => received.push(event),
+        error: resolve,
+        complete: () => reject(new Error('completed instead of erroring')),
+      });
+    });
+    return { received, error };
+  }
 
   it('unsubscribes the server-side run when the client unsubscribes', async () => {
     const before = { ...runs };

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
-import { lastValueFrom, of, toArray } from 'rxjs';
+import { concat, lastValueFrom, of, throwError, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { partialOutput } from '../../operators/partialOutput.js';
 import { ModelBehaviorError, NoFinalOutputError } from '../../src/errors.js';
 import type { RunEvent } from '../../src/events.js';
+import { growthRatio } from '../helpers/growth.js';
 import { marbles } from '../helpers/marbles.js';
 import { noRunItems } from '../helpers/runEvents.js';
 
@@ -253,5 +254,50 @@ describe('partialOutput', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("costs linear time in the answer's length: 10 times the text costs far less than 100 times as much", async () => {
+    type Answer = { items: string[] };
+    /** An answer of about `n` characters, in 4-character deltas, and how many partials it gave. */
+    const stream = async (n: number): Promise<void> => {
+      const items = Array.from({ length: Math.ceil(n / 12) }, (_, i) => `item ${String(i).padStart(3, '0')}`);
+      const json = JSON.stringify({ items });
+      const pieces = json.match(/.{1,4}/gs) ?? [];
+      const values = await lastValueFrom(
+        of(...structuredRun<Answer>(pieces, { items })).pipe(partialOutput(), toArray()),
+      );
+      expect(values.at(-1)).toEqual({ items });
+    };
+    expect(await growthRatio(stream, 4_000)).toBeLessThan(25);
+  });
+
+  it('parses a long answer every few deltas, and all of its text at turn-completed', async () => {
+    type Answer = { story: string };
+    const story = 'once upon a time '.repeat(400); // 6,800 characters, 1,700 deltas
+    const pieces = JSON.stringify({ story }).match(/.{1,4}/gs) ?? [];
+    const values: unknown[] = [];
+    const source = of(...pieces.map((piece) => delta<Answer>(piece)), turnCompleted<Answer>());
+    // No final-output: the source completes without one, after the partials.
+    source.pipe(partialOutput()).subscribe({ next: (value) => values.push(value), error: () => undefined });
+    expect(values.length).toBeGreaterThan(100); // short texts after every delta, long ones in steps
+    expect(values.length).toBeLessThan(pieces.length / 2);
+    expect(values.every((value) => isPartialOf(value, { story }))).toBe(true);
+    expect(values.at(-1)).toEqual({ story }); // parsed whole at turn-completed
+  });
+
+  it('parses all of the text before passing on a source error', () => {
+    type Answer = { story: string };
+    const story = 'x'.repeat(4_000);
+    const pieces = `{"story":"${story}`.match(/.{1,4}/gs) ?? [];
+    const values: unknown[] = [];
+    let failed: unknown;
+    concat(
+      of(...pieces.map((piece) => delta<Answer>(piece))),
+      throwError(() => new Error('connection lost')),
+    )
+      .pipe(partialOutput())
+      .subscribe({ next: (value) => values.push(value), error: (error: unknown) => (failed = error) });
+    expect(values.at(-1)).toEqual({ story });
+    expect(failed).toEqual(new Error('connection lost'));
   });
 });

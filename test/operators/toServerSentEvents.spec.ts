@@ -1,7 +1,7 @@
 import { of, throwError, concat } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { toServerSentEvents } from '../../operators/toServerSentEvents.js';
-import { AgentsError, ModelProviderError } from '../../src/errors.js';
+import { AgentsError, InvalidArgumentError, ModelProviderError, ToolCallError } from '../../src/errors.js';
 import type { RunEvent } from '../../src/events.js';
 import { marbles } from '../helpers/marbles.js';
 import { noRunItems } from '../helpers/runEvents.js';
@@ -39,10 +39,10 @@ describe('toServerSentEvents', () => {
   );
 
   it(
-    'turns an error into a last error frame with name and message only, then completes',
+    'turns an error into a last error frame with its class name and a generic message, then completes',
     marbles((m) => {
       const error = new ModelProviderError({
-        message: 'Rate limit reached for gpt-4.1-mini',
+        message: 'connect ECONNREFUSED http://inventory.internal:8080/v1 (/srv/app/tools/stock.ts)',
         status: 429,
         code: 'rate_limit_exceeded',
         cause: new Error('secret sk-123'),
@@ -51,17 +51,69 @@ describe('toServerSentEvents', () => {
       const source = m.cold('-d-#', events, error);
       m.expect(source.pipe(toServerSentEvents())).toBeObservable('-x-(e|)', {
         x: frames.x,
-        e: 'event: error\ndata: {"name":"ModelProviderError","message":"Rate limit reached for gpt-4.1-mini"}\n\n',
+        e: 'event: error\ndata: {"name":"ModelProviderError","message":"The run failed (ModelProviderError)."}\n\n',
       });
     }),
   );
 
   it(
-    'sends a thrown value that is not an Error as name Error and its text',
+    'says what errorMessage makes of the error, and nothing else of it',
     marbles((m) => {
-      const source = m.cold<RunEvent>('#', undefined, 'socket hang up');
+      const error = new ToolCallError({
+        toolName: 'stock',
+        callId: 'call_1',
+        message: 'GET http://inventory.internal/items failed',
+      });
+      const seen: unknown[] = [];
+      const errorMessage = (thrown: unknown): string => {
+        seen.push(thrown);
+        return 'The stock service is unavailable.';
+      };
+      m.expect(m.cold('-d-#', events, error).pipe(toServerSentEvents({ errorMessage }))).toBeObservable('-x-(e|)', {
+        x: frames.x,
+        e: 'event: error\ndata: {"name":"ToolCallError","message":"The stock service is unavailable."}\n\n',
+      });
+      m.flush();
+      expect(seen).toEqual([error]);
+    }),
+  );
+
+  it('sends the generic message when errorMessage throws or returns something else than a string', () => {
+    const frameOf = (errorMessage: (error: unknown) => string): string[] => {
+      const out: string[] = [];
+      throwError(() => new RangeError('/etc/secret'))
+        .pipe(toServerSentEvents({ errorMessage }))
+        .subscribe((frame) => out.push(frame));
+      return out;
+    };
+    const generic = ['event: error\ndata: {"name":"RangeError","message":"The run failed (RangeError)."}\n\n'];
+    expect(
+      frameOf(() => {
+        throw new Error('oops');
+      }),
+    ).toEqual(generic);
+    expect(frameOf(() => undefined as unknown as string)).toEqual(generic);
+  });
+
+  it('throws InvalidArgumentError at the call when errorMessage is not a function', () => {
+    expect(() => toServerSentEvents({ errorMessage: 'hidden' as unknown as () => string })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => toServerSentEvents({ errorMessage: 'hidden' as unknown as () => string })).toThrow(
+      'options.errorMessage',
+    );
+  });
+
+  it(
+    'sends a thrown value that is not an Error as name Error, and a name that is no identifier as Error',
+    marbles((m) => {
+      const source = m.cold<RunEvent>('#', undefined, 'socket hang up at 10.0.0.7');
       m.expect(source.pipe(toServerSentEvents())).toBeObservable('(e|)', {
-        e: 'event: error\ndata: {"name":"Error","message":"socket hang up"}\n\n',
+        e: 'event: error\ndata: {"name":"Error","message":"The run failed (Error)."}\n\n',
+      });
+      const named = Object.assign(new Error('x'), { name: 'failed at http://10.0.0.7/' });
+      m.expect(m.cold<RunEvent>('#', undefined, named).pipe(toServerSentEvents())).toBeObservable('(e|)', {
+        e: 'event: error\ndata: {"name":"Error","message":"The run failed (Error)."}\n\n',
       });
     }),
   );
@@ -71,7 +123,7 @@ describe('toServerSentEvents', () => {
     const out: string[] = [];
     let completed = false;
     of(events.d, raw, events.f)
-      .pipe(toServerSentEvents())
+      .pipe(toServerSentEvents({ errorMessage: (error) => (error as Error).message }))
       .subscribe({ next: (frame) => out.push(frame), complete: () => (completed = true) });
     expect(out).toHaveLength(2);
     expect(out[1]).toMatch(/^event: error\ndata: \{"name":"TypeError","message":".*BigInt.*"\}\n\n$/);
@@ -97,6 +149,9 @@ describe('toServerSentEvents', () => {
     )
       .pipe(toServerSentEvents())
       .subscribe((frame) => out.push(frame));
-    expect(out).toEqual([frames.y, 'event: error\ndata: {"name":"AgentsError","message":"boom"}\n\n']);
+    expect(out).toEqual([
+      frames.y,
+      'event: error\ndata: {"name":"AgentsError","message":"The run failed (AgentsError)."}\n\n',
+    ]);
   });
 });

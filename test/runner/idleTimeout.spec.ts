@@ -1,4 +1,6 @@
-import { describe, it } from 'vitest';
+import { Subject } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { nextPausable, pauseSource } from '../../src/backpressure.js';
 import { ModelTimeoutError } from '../../src/errors.js';
 import type { ModelEvent } from '../../src/model.js';
 import { idleTimeout } from '../../src/runner/idleTimeout.js';
@@ -36,5 +38,26 @@ describe('idleTimeout', () => {
       expectObservable(source.pipe(idleTimeout(10)), '^--!').toBe('-r-', values);
       expectSubscriptions(source.subscriptions).toBe('^--!');
     });
+  });
+});
+
+describe('idleTimeout under backpressure', () => {
+  it('stops its timer while a consumer has paused the call, passes the pause on, and starts it again after', async () => {
+    const source = new Subject<ModelEvent>();
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const failures: unknown[] = [];
+    source.pipe(idleTimeout(30)).subscribe({
+      next: () => pauseSource(released),
+      error: (error: unknown) => failures.push(error),
+    });
+    const paused = nextPausable(source, { type: 'raw', data: {} });
+    expect(paused).toBeInstanceOf(Promise);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(failures).toEqual([]);
+    release();
+    await paused;
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(failures).toEqual([new ModelTimeoutError({ timeoutMs: 30 })]);
   });
 });
