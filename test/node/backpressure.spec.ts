@@ -43,6 +43,9 @@ async function settled(count: () => number, bound: number): Promise<number> {
   }
 }
 
+/** An endless answer passes any default bound on a response's text: this one is far off. */
+const endlessRunner = (): Runner => new Runner({ maxOutputCharacters: 2 ** 28 });
+
 let model: EndlessModelServer | undefined;
 let app: Server | undefined;
 afterEach(async () => {
@@ -64,10 +67,12 @@ describe.each([
     let deltas = 0;
     let runEnded = false;
     app = createServer((_request, response) => {
-      const run$ = new Runner().runStreamed(agent, 'Talk forever.').pipe(
-        filter((event) => event.type !== 'raw'),
-        tap({ next: (event) => (deltas += event.type === 'text-delta' ? 1 : 0), finalize: () => (runEnded = true) }),
-      );
+      const run$ = endlessRunner()
+        .runStreamed(agent, 'Talk forever.')
+        .pipe(
+          filter((event) => event.type !== 'raw'),
+          tap({ next: (event) => (deltas += event.type === 'text-delta' ? 1 : 0), finalize: () => (runEnded = true) }),
+        );
       serveServerSentEvents(response, run$);
     });
     await new Promise<void>((resolve) => app!.listen(0, '127.0.0.1', resolve));
@@ -133,7 +138,11 @@ describe.each([
     const client = new OpenAI({ apiKey: 'sk-test', baseURL: model.url, maxRetries: 0 });
     const agent = new Agent({ name: 'Endless', model: new OpenAIResponsesModel({ model: 'endless', client }) });
     let runEnded = false;
-    const reader = open(new Runner().runStreamed(agent, 'Talk forever.').pipe(finalize(() => (runEnded = true))));
+    const reader = open(
+      endlessRunner()
+        .runStreamed(agent, 'Talk forever.')
+        .pipe(finalize(() => (runEnded = true))),
+    );
 
     await reader.read();
     const stalled = await settled(() => model!.writtenBytes, cap.bytes);
