@@ -4,7 +4,8 @@ import type { Model, ModelRequest } from '../../model.js';
 import type { SyncModelDescriptor } from '../../models/openaiModelBase.js';
 import type { ModelCallEvent, ModelCallPolicy } from '../retryModelCall.js';
 import { syncDescriptorOf } from '../../internal/syncDescriptorOf.js';
-import { rebuildError } from './syncCallError.js';
+import { isInThreadServer } from './inThreadServers.js';
+import { rebuildError, type SyncCallError } from './syncCallError.js';
 import { callOnWorker, canCallOnWorker } from './workerLink.js';
 
 /** A model whose calls a worker thread can make for it: it describes itself as plain data. */
@@ -16,6 +17,13 @@ function isBridgeable(model: Model): model is BridgeableModel {
   return typeof (model as Partial<BridgeableModel>)[syncDescriptorOf] === 'function';
 }
 
+/** `OPENAI_BASE_URL`, which a client made without options reads (on the worker too). */
+function environmentBaseURL(): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const value = env?.['OPENAI_BASE_URL'];
+  return value === undefined || value === '' ? undefined : value;
+}
+
 /**
  * One model call as `runSync()` makes it, when `model` is an OpenAI model: the call, with the
  * run's idle timeout and retries, is carried out on a worker thread while the calling thread
@@ -24,7 +32,8 @@ function isBridgeable(model: Model): model is BridgeableModel {
  * synchronously).
  *
  * A worker that dies or falls silent, or an event that cannot be copied back, fails the call with
- * a `SyncRunError`: the calling thread never waits for a reply that cannot come.
+ * a `SyncRunError`: the calling thread never waits for a reply that cannot come. So does a base
+ * URL that points at a local server listening on this very thread (`inThreadServers.ts`), at once.
  */
 export function bridgedModelCall(
   model: Model,
@@ -41,9 +50,22 @@ export function bridgedModelCall(
       );
       return;
     }
-    let error;
+    const descriptor = model[syncDescriptorOf]();
+    const baseURL = descriptor.clientOptions.baseURL ?? environmentBaseURL();
+    if (baseURL !== undefined && isInThreadServer(baseURL)) {
+      subscriber.error(
+        new SyncRunError({
+          message:
+            `runSync() was pointed at ${baseURL}, a local server started with startServer() on this same thread: ` +
+            `runSync() blocks this thread, so the server could never answer. Start it with startServerProcess() ` +
+            `(rxjs-agents/testing/server), which runs it in a child process, or use run().`,
+        }),
+      );
+      return;
+    }
+    let error: SyncCallError | undefined;
     try {
-      error = callOnWorker({ descriptor: model[syncDescriptorOf](), request, policy }, ({ events }) => {
+      error = callOnWorker({ descriptor, request, policy }, ({ events }) => {
         for (const event of events) {
           if (subscriber.closed) return false;
           subscriber.next(event);

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { noteInThreadServer } from '../../runner/sync/inThreadServers.js';
 import { checkScript, type ScriptedTurn, type ServerTurn } from '../script.js';
 import { errorBody, sendJson, serveTurn, type Api } from './respond.js';
 import type { LocalServer, RecordedRequest, ServerOptions } from './types.js';
@@ -132,6 +133,8 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closed: Promise<void> | undefined;
+  // So that runSync() refuses to call it from this thread, which it would block (see inThreadServers.ts).
+  const forget = noteInThreadServer(address.address, address.port);
 
   return {
     url: `http://${host}:${address.port}/v1`,
@@ -142,6 +145,7 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
     close(): Promise<void> {
       closed ??= new Promise<void>((resolve) => {
         closing = true;
+        forget();
         server.close(() => resolve());
         server.closeAllConnections();
         for (const socket of sockets) socket.destroy();
