@@ -16,6 +16,7 @@ import {
   type RunOptions,
 } from './runOptions.js';
 import { runResultOf, type RunResult } from './runResult.js';
+import { refuseAsyncTools } from './sync/asyncTools.js';
 import { syncMode } from './sync/syncMode.js';
 import type { ModelCallPolicy } from './retryModelCall.js';
 
@@ -110,6 +111,7 @@ export class Runner {
     options?: RunOptions<TContext>,
   ): RunResult<TOutput, TContext> {
     const { results } = this.#createRun(agent, input, options, syncMode);
+    refuseAsyncTools(agent);
     let result: RunResult<TOutput, TContext> | undefined;
     let ended = false;
     // Every error that ends a run is an AgentsError (createRun wraps any other).

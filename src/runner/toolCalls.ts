@@ -153,6 +153,8 @@ export function runToolCall<TContext>(
     try {
       result$ = setup.toolResult(result, call.name);
     } catch (error) {
+      // The mode refused the result (runSync() and a Promise): tell the tool to stop.
+      controller.abort(error);
       fail(error, error instanceof Error ? error.message : String(error));
       return teardown;
     }

@@ -13,7 +13,9 @@ import { bridgedModelCall } from './syncBridge.js';
  *   while this thread blocks ({@link bridgedModelCall});
  * - any other model must answer synchronously, so no idle timeout applies to it (it cannot go
  *   quiet without blocking the thread); its retries wait by blocking the thread;
- * - tools must answer synchronously (a Promise fails the run with `SyncRunError`), and their
+ * - tools must answer synchronously (a Promise fails the run with `SyncRunError`, its tool's
+ *   signal is aborted and its rejection handled; an `async function` is refused before the first
+ *   model call, by `refuseAsyncTools`), and their
  *   `timeoutMs` is not applied: nothing could interrupt a synchronous tool.
  */
 export function syncMode(policy: ModelCallPolicy): RunMode {
@@ -24,8 +26,14 @@ export function syncMode(policy: ModelCallPolicy): RunMode {
     toolScheduler: undefined,
     toolResult: (result, toolName) => {
       if (isPromiseLike(result)) {
+        // The run fails now; the Promise is left to settle on its own. Whatever it settles to is
+        // ignored, and a rejection must not become the process's unhandled rejection: the
+        // SyncRunError below is what the user sees. (The tool's signal is aborted by the caller.)
+        result.then(undefined, () => undefined);
         throw new SyncRunError({
-          message: `Tool '${toolName}' returned a Promise, but runSync() needs synchronous tools. Use run() for asynchronous tools.`,
+          message:
+            `Tool '${toolName}' returned a Promise, but runSync() needs synchronous tools. Use run() for asynchronous tools. ` +
+            `The tool's signal was aborted, and whatever its Promise settles to is ignored.`,
         });
       }
       return toolResultOf(result);

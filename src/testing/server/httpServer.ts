@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { noteInThreadServer } from '../../runner/sync/inThreadServers.js';
 import type { ServerTurn } from '../script.js';
 import { answersFor } from './answers.js';
 import { ResponderError } from './errors.js';
@@ -151,6 +152,8 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closed: Promise<void> | undefined;
+  // So that runSync() refuses to call it from this thread, which it would block (see inThreadServers.ts).
+  const forget = noteInThreadServer(address.address, address.port);
 
   return {
     url: `http://${host}:${address.port}/v1`,
@@ -162,6 +165,7 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
     close(): Promise<void> {
       closed ??= new Promise<void>((resolve) => {
         closing = true;
+        forget();
         server.close(() => resolve());
         server.closeAllConnections();
         for (const socket of sockets) socket.destroy();
