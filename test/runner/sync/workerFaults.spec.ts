@@ -49,7 +49,8 @@ describe('runSync when its worker cannot answer', () => {
     setModelWorkerLimits({ maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 });
     const server = await startRawSseProcess({ bigDeltas: 3_000, bigDeltaChars: 64 * 1024 });
     closers.push(() => server.close());
-    const error = thrown(() => runSync(agentOn(server.url), 'Hi'));
+    // 190 MB of text: past the default maxOutputCharacters, which would stop the call first.
+    const error = thrown(() => runSync(agentOn(server.url), 'Hi', { maxOutputCharacters: 2 ** 29 }));
     expect(error).toBeInstanceOf(SyncRunError);
     expect((error as Error).message).toMatch(/worker thread, which makes the model's HTTP calls, died/);
     expect((error as Error).message).toMatch(/ERR_WORKER_OUT_OF_MEMORY/);
