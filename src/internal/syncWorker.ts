@@ -95,6 +95,8 @@ function startCall({ id, descriptor, request, policy }: CallMessage): void {
   call.add(
     guardModelCall(() => model.stream(request), policy).subscribe({
       next: (event) => {
+        // Bytes arriving (`progress`) only feed the idle timer, applied here: the caller has no use for them.
+        if (event.type === 'progress') return;
         pending.push(event);
         if (pending.length >= chunkEvents) flush();
         else if (!flushScheduled) {
