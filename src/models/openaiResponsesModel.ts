@@ -117,7 +117,7 @@ export class OpenAIResponsesModel extends OpenAIModelBase {
       case 'error':
         throw providerReportedError(
           api,
-          { code: stringOr(event['code']), message: stringOr(event['message']) },
+          { code: event['code'], message: stringOr(event['message']) },
           this.secret(),
         );
       case 'response.failed': {
@@ -125,7 +125,7 @@ export class OpenAIResponsesModel extends OpenAIModelBase {
         const details = isRecord(error) ? error : {};
         throw providerReportedError(
           api,
-          { code: stringOr(details['code']), message: stringOr(details['message']) ?? 'the response failed.' },
+          { code: details['code'], message: stringOr(details['message']) ?? 'the response failed.' },
           this.secret(),
         );
       }
