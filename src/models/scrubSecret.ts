@@ -124,7 +124,8 @@ function slotsOf(node: object, secret: string | undefined): Slot[] {
     // An accessor is read only for `stack`, which some engines define as one: other getters may
     // have effects, and `util.inspect` shows them as `[Getter]` without calling them.
     if (!('value' in descriptor) && key !== 'stack') continue;
-    const value = 'value' in descriptor ? descriptor.value : tryOr(() => Reflect.get(node, key), undefined);
+    const value: unknown =
+      'value' in descriptor ? (descriptor.value as unknown) : tryOr((): unknown => Reflect.get(node, key), undefined);
     slots.push({ value, replace: (next) => put(node, key, next, descriptor) });
   }
   return slots;
@@ -148,7 +149,12 @@ function rename(node: object, key: string, secret: string): string {
 function put(node: object, key: string | symbol, value: unknown, was: PropertyDescriptor): void {
   try {
     if (was.configurable) {
-      Object.defineProperty(node, key, { value, writable: true, configurable: true, enumerable: was.enumerable ?? false });
+      Object.defineProperty(node, key, {
+        value,
+        writable: true,
+        configurable: true,
+        enumerable: was.enumerable ?? false,
+      });
     } else if (was.writable) {
       Reflect.set(node, key, value);
     }
