@@ -2,6 +2,7 @@ import { AgentsError, isRetryableStatus, ModelProviderError } from '../errors.js
 import type { Usage } from '../usage.js';
 import { isHeadersLike, sdkErrorKind, type HeadersLike, type SdkApiError } from './sdkErrors.js';
 import { redact, scrubSecret } from './scrubSecret.js';
+import { describeThrown } from '../internal/describeThrown.js';
 
 /**
  * Turning whatever the `openai` SDK threw into a {@link ModelProviderError}, with no trace of the
@@ -90,7 +91,7 @@ export function toModelProviderError(error: unknown, api: ApiLabel, context: Fai
       retryable: true,
     });
   }
-  const text = error instanceof Error ? error.message : String(error);
+  const text = describeThrown(error);
   return new ModelProviderError({
     message: message(
       `${api} stream failed: the connection broke off before the response completed (${text}${reasonOf(causeOf(error))}).`,
