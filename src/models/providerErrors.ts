@@ -164,6 +164,27 @@ export function incompleteError(api: ApiLabel, reason: string | undefined, usage
   });
 }
 
+/**
+ * The error for a client that could not be made because no API key was given: `new OpenAI()`
+ * found no `OPENAI_API_KEY` (the SDK's "Missing credentials" `OpenAIError`, or openai 6's
+ * "The OPENAI_API_KEY environment variable is missing or empty"). No request was made and none
+ * would get further: code `'missing_api_key'`, not retryable, so `retry` fails at once. Returns
+ * `undefined` for any other error of the constructor.
+ */
+export function missingApiKeyError(error: unknown): ModelProviderError | undefined {
+  const text = error instanceof Error ? error.message : '';
+  if (!/Missing credentials|OPENAI_API_KEY environment variable is missing/i.test(text)) return undefined;
+  return new ModelProviderError({
+    message:
+      'No OpenAI API key: the OPENAI_API_KEY environment variable is not set. Set it, or pass a client made with ' +
+      "a key: `new OpenAIResponsesModel({ model: 'gpt-4.1-mini', client: new OpenAI({ apiKey }) })` for one model, " +
+      'or `new Runner({ modelProvider: new OpenAIProvider({ client: new OpenAI({ apiKey }) }) })` for model names.',
+    code: 'missing_api_key',
+    retryable: false,
+    cause: error,
+  });
+}
+
 /** The error for a stream that ended before the response was complete. */
 export function endedEarlyError(api: ApiLabel): ModelProviderError {
   return new ModelProviderError({
