@@ -11,6 +11,7 @@ import {
   OpenAIProvider,
   OpenAIResponsesModel,
   run,
+  runSync,
   type Model,
 } from '../../src/index.js';
 import { defer } from 'rxjs';
@@ -69,6 +70,19 @@ describe('no API key', () => {
     const error = await run(new Agent({ name: 'A', model: counted }), 'Hello', { retry }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'missing_api_key', retryable: false });
     expect(calls).toBe(1);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('runSync() throws the same error, from its worker thread', async () => {
+    const { url, requests } = await serve({ text: 'never' });
+    process.env['OPENAI_BASE_URL'] = url;
+    let error: unknown;
+    try {
+      runSync(new Agent({ name: 'A', model: 'gpt-4.1-mini' }), 'Hello', { retry });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({ name: 'ModelProviderError', code: 'missing_api_key', retryable: false });
     expect(requests).toHaveLength(0);
   });
 
