@@ -1,6 +1,7 @@
 import { Observable } from 'rxjs';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { AgentsError, InvalidArgumentError, RunAbortedError } from '../errors.js';
+import { onAbort } from '../internal/onAbort.js';
 import type { RunEvent } from '../events.js';
 import { bodyStart, isEventStreamType } from '../internal/bodyStart.js';
 import { EventStreamError, RemoteRunError } from './errors.js';
@@ -66,6 +67,7 @@ export function fromServerSentEvents<T = unknown>(
     const userSignal = init?.signal ?? undefined;
     const abortFromUser = (): void => controller.abort(userSignal?.reason);
     let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    let stopListening: (() => void) | undefined;
 
     let response: Promise<Response>;
     if (isUrl) {
@@ -73,7 +75,8 @@ export function fromServerSentEvents<T = unknown>(
         subscriber.error(new RunAbortedError({ cause: userSignal.reason }));
         return;
       }
-      userSignal?.addEventListener('abort', abortFromUser, { once: true });
+      // One listener per signal however many streams share it (see onAbort).
+      stopListening = userSignal ? onAbort(userSignal, abortFromUser) : undefined;
       response = fetch(input, { ...init, signal: controller.signal });
     } else {
       if (responseTaken || input.bodyUsed) {
@@ -168,7 +171,7 @@ export function fromServerSentEvents<T = unknown>(
     });
 
     return () => {
-      userSignal?.removeEventListener('abort', abortFromUser);
+      stopListening?.();
       controller.abort();
       reader?.cancel().catch(() => undefined);
     };

@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import type { OpenAIClient } from './openaiClient.js';
+import { missingApiKeyError } from './providerErrors.js';
 import { isHeadersLike } from './sdkErrors.js';
 
 /**
@@ -56,7 +57,14 @@ export class ClientSource {
   static lazy(options: SyncClientOptions = {}): ClientSource {
     const copy = cloneOptions(options);
     return new ClientSource(
-      () => new OpenAI(cloneOptions(copy)),
+      () => {
+        try {
+          return new OpenAI(cloneOptions(copy));
+        } catch (error) {
+          // No key: say so, not retryable, rather than a retryable "connection broke off".
+          throw missingApiKeyError(error) ?? error;
+        }
+      },
       () => cloneOptions(copy),
     );
   }

@@ -121,17 +121,13 @@ export class OpenAIResponsesModel extends OpenAIModelBase {
         return { ...(id === undefined ? {} : { id }), output, usage: responsesUsage(response) };
       }
       case 'error':
-        throw providerReportedError(
-          api,
-          { code: stringOr(event['code']), message: stringOr(event['message']) },
-          this.secret(),
-        );
+        throw providerReportedError(api, { code: event['code'], message: stringOr(event['message']) }, this.secret());
       case 'response.failed': {
         const error = isRecord(event['response']) ? event['response']['error'] : undefined;
         const details = isRecord(error) ? error : {};
         throw providerReportedError(
           api,
-          { code: stringOr(details['code']), message: stringOr(details['message']) ?? 'the response failed.' },
+          { code: details['code'], message: stringOr(details['message']) ?? 'the response failed.' },
           this.secret(),
         );
       }

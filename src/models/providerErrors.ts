@@ -1,6 +1,8 @@
-import { AgentsError, ModelProviderError } from '../errors.js';
+import { AgentsError, isRetryableStatus, ModelProviderError } from '../errors.js';
 import type { Usage } from '../usage.js';
 import { isHeadersLike, sdkErrorKind, type HeadersLike, type SdkApiError } from './sdkErrors.js';
+import { redact, scrubSecret } from './scrubSecret.js';
+import { describeThrown } from '../internal/describeThrown.js';
 
 /**
  * Turning whatever the `openai` SDK threw into a {@link ModelProviderError}, with no trace of the
@@ -12,14 +14,7 @@ import { isHeadersLike, sdkErrorKind, type HeadersLike, type SdkApiError } from 
 /** Which API a failure came from; it opens every message. */
 export type ApiLabel = 'OpenAI Responses API' | 'OpenAI Chat Completions API';
 
-/** What replaces the API key if a message ever contains it. */
-const redacted = '[redacted]';
-
-/** `text` with every occurrence of `secret` replaced; short or absent secrets leave it as it is. */
-export function redact(text: string, secret: string | undefined): string {
-  if (secret === undefined || secret.length < 4) return text;
-  return text.split(secret).join(redacted);
-}
+export { redact };
 
 /** What a failing call knows besides the error: the API key to keep out, the base URL to name. */
 export interface FailureContext {
@@ -52,7 +47,7 @@ export function toModelProviderError(error: unknown, api: ApiLabel, context: Fai
   if (AgentsError.isInstance(error)) return error;
   const { secret } = context;
   const message = (text: string): string => redact(text, secret);
-  const cause = scrub(error, secret);
+  const cause = scrubSecret(error, secret);
 
   const kind = sdkErrorKind(error);
   if (kind === 'timeout') {
@@ -73,16 +68,19 @@ export function toModelProviderError(error: unknown, api: ApiLabel, context: Fai
   }
   if (kind === 'api') {
     const apiError = error as SdkApiError;
-    const code = typeof apiError.code === 'string' ? apiError.code : undefined;
-    const what = apiError.status === undefined ? 'error' : 'request failed';
     const retryAfterMs = retryAfterOf(apiError.headers);
-    return new ModelProviderError({
-      message: message(`${api} ${what}: ${apiError.message}`),
+    if (apiError.status !== undefined) {
+      const { code } = codeFields(apiError.code);
+      return new ModelProviderError({
+        message: message(`${api} request failed: ${apiError.message}`),
+        cause,
+        status: apiError.status,
+        ...(code === undefined ? {} : { code }),
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      });
+    }
+    return providerReportedError(api, { code: apiError.code, message: apiError.message }, secret, {
       cause,
-      ...(apiError.status === undefined
-        ? { retryable: code !== undefined && retryableCodes.has(code) }
-        : { status: apiError.status }),
-      ...(code === undefined ? {} : { code }),
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });
   }
@@ -93,7 +91,7 @@ export function toModelProviderError(error: unknown, api: ApiLabel, context: Fai
       retryable: true,
     });
   }
-  const text = error instanceof Error ? error.message : String(error);
+  const text = describeThrown(error);
   return new ModelProviderError({
     message: message(
       `${api} stream failed: the connection broke off before the response completed (${text}${reasonOf(causeOf(error))}).`,
@@ -112,19 +110,44 @@ const retryableCodes = new Set([
   'overloaded',
 ]);
 
-/** A failure the provider reported inside a stream (an `error` event, a failed response). */
+/**
+ * A failure the provider reported inside a stream: an `error` event or chunk (which the SDK throws
+ * as an `APIError` without a status), a failed response.
+ *
+ * Its `code` is OpenAI's string (`'server_error'`: retryable for the codes in `retryableCodes`),
+ * or, from OpenRouter and other compatible servers, the HTTP status as a number
+ * (`{"error":{"code":502,"message":"…"}}`), which becomes the error's `status` (and its `code`, as
+ * a string) and decides `retryable` as a status does: 408, 409, 429 and 5xx are, other 4xx not.
+ */
 export function providerReportedError(
   api: ApiLabel,
-  details: { code?: string | null | undefined; message?: string | null | undefined },
+  details: { code?: unknown; message?: string | null | undefined },
   secret?: string,
+  extra: { cause?: unknown; retryAfterMs?: number } = {},
 ): ModelProviderError {
-  const code = details.code ?? undefined;
+  const { status, code } = codeFields(details.code);
   const text = details.message ?? (code === undefined ? 'the provider reported an error' : code);
   return new ModelProviderError({
-    message: redact(`${api} error: ${text}`, secret),
-    retryable: code !== undefined && retryableCodes.has(code),
+    message: redact(`${api} error${status === undefined ? '' : ` ${status}`}: ${text}`, secret),
+    ...(status === undefined
+      ? { retryable: code !== undefined && retryableCodes.has(code) }
+      : { status, retryable: isRetryableStatus(status) }),
     ...(code === undefined ? {} : { code }),
+    ...extra,
   });
+}
+
+/**
+ * The `status` and `code` an error's `code` field gives: a string is the code; a whole number from
+ * 100 to 599 is an HTTP status (OpenRouter's codes), kept as the code too in string form; anything
+ * else is neither.
+ */
+function codeFields(code: unknown): { status?: number; code?: string } {
+  if (typeof code === 'string') return code === '' ? {} : { code };
+  if (typeof code === 'number' && Number.isInteger(code) && code >= 100 && code <= 599) {
+    return { status: code, code: String(code) };
+  }
+  return {};
 }
 
 /**
@@ -138,6 +161,27 @@ export function incompleteError(api: ApiLabel, reason: string | undefined, usage
     code,
     usage,
     retryable: false,
+  });
+}
+
+/**
+ * The error for a client that could not be made because no API key was given: `new OpenAI()`
+ * found no `OPENAI_API_KEY` (the SDK's "Missing credentials" `OpenAIError`, or openai 6's
+ * "The OPENAI_API_KEY environment variable is missing or empty"). No request was made and none
+ * would get further: code `'missing_api_key'`, not retryable, so `retry` fails at once. Returns
+ * `undefined` for any other error of the constructor.
+ */
+export function missingApiKeyError(error: unknown): ModelProviderError | undefined {
+  const text = error instanceof Error ? error.message : '';
+  if (!/Missing credentials|OPENAI_API_KEY environment variable is missing/i.test(text)) return undefined;
+  return new ModelProviderError({
+    message:
+      'No OpenAI API key: the OPENAI_API_KEY environment variable is not set. Set it, or pass a client made with ' +
+      "a key: `new OpenAIResponsesModel({ model: 'gpt-4.1-mini', client: new OpenAI({ apiKey }) })` for one model, " +
+      'or `new Runner({ modelProvider: new OpenAIProvider({ client: new OpenAI({ apiKey }) }) })` for model names.',
+    code: 'missing_api_key',
+    retryable: false,
+    cause: error,
   });
 }
 
@@ -190,49 +234,6 @@ export function retryAfterOf(headers: HeadersLike | undefined): number | undefin
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-/**
- * `error` with `secret` removed from its message, stack, body and headers, and from its causes',
- * in place (it is the SDK's error, about to become the `cause` of ours): printing our error with
- * its causes, as `console.error` and `util.inspect` do, must not show the key.
- */
-function scrub(error: unknown, secret: string | undefined, depth = 0): unknown {
-  if (secret === undefined || secret.length < 4 || typeof error !== 'object' || error === null || depth > 8)
-    return error;
-  for (const key of Reflect.ownKeys(error)) {
-    if (typeof key !== 'string') continue;
-    const descriptor = Object.getOwnPropertyDescriptor(error, key);
-    if (descriptor === undefined || !(descriptor.configurable || descriptor.writable)) continue;
-    let value: unknown;
-    try {
-      value = Reflect.get(error, key); // `stack` may be an accessor
-    } catch {
-      continue;
-    }
-    let clean = value;
-    if (typeof value === 'string') {
-      clean = redact(value, secret);
-    } else if (value instanceof Error) {
-      scrub(value, secret, depth + 1);
-    } else if (isHeadersLike(value)) {
-      const entries: [string, string][] = [];
-      value.forEach((entry, name) => entries.push([name, entry]));
-      if (entries.some(([, entry]) => entry.includes(secret))) {
-        clean = new Headers(entries.map(([name, entry]): [string, string] => [name, redact(entry, secret)]));
-      }
-    } else if (typeof value === 'object' && value !== null) {
-      clean = redactJson(value, secret);
-    }
-    if (clean === value) continue;
-    Object.defineProperty(error, key, {
-      value: clean,
-      writable: true,
-      configurable: true,
-      enumerable: descriptor.enumerable ?? false,
-    });
-  }
-  return error;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { AgentsError } from '../errors.js';
+import { describeThrown } from '../internal/describeThrown.js';
 import type { RunState } from './runState.js';
 
 /**
@@ -13,7 +14,7 @@ export function withPartial(error: unknown, state: RunState): AgentsError {
   const ours = AgentsError.isInstance(error)
     ? error
     : new AgentsError({
-        message: `The run failed: ${error instanceof Error ? error.message : String(error)}`,
+        message: `The run failed: ${describeThrown(error)}`,
         cause: error,
       });
   ours.partial ??= state.partial();

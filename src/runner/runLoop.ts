@@ -4,6 +4,7 @@ import { RunAbortedError } from '../errors.js';
 import type { FinalOutputEvent, RunEvent } from '../events.js';
 import type { InputItem } from '../items.js';
 import type { AgentGraph } from './agentGraph.js';
+import { onAbort } from '../internal/onAbort.js';
 import { modelTurn } from './modelTurn.js';
 import { withPartial } from './partial.js';
 import type { RunContext, RunMode, RunSettings } from './runContext.js';
@@ -76,8 +77,8 @@ function abortOn<T>(signal: AbortSignal, state: RunState): OperatorFunction<T, T
     new Observable<T>((subscriber) => {
       const abort = (): void => subscriber.error(withPartial(new RunAbortedError({ cause: signal.reason }), state));
       if (signal.aborted) return abort();
-      signal.addEventListener('abort', abort, { once: true });
-      subscriber.add(() => signal.removeEventListener('abort', abort));
+      // One listener per signal, shared by every run on it (see onAbort): no warning at 11 runs.
+      subscriber.add(onAbort(signal, abort));
       return source.subscribe(subscriber);
     });
 }

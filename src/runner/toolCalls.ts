@@ -6,6 +6,7 @@ import type { FunctionCallItem } from '../items.js';
 import type { AnyTool } from '../tool.js';
 import type { ToolErrorPolicy } from './runOptions.js';
 import { eventError } from './eventError.js';
+import { describeThrown } from '../internal/describeThrown.js';
 
 /**
  * `JSON.parse` that drops every `__proto__` key: arguments come from the model, and an own
@@ -29,14 +30,15 @@ export function parseArguments(raw: string): unknown {
 export function toolOutputText(output: unknown): string {
   if (typeof output === 'string') return output;
   if (output === undefined) return '';
-  // A value JSON cannot express (a function, a cycle) is sent as whatever String() makes of it.
+  // A value JSON cannot express (a function, a cycle, a throwing toJSON) is sent as whatever
+  // describeThrown makes of it, which never throws (a null-prototype object has no toString).
   try {
-    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the last resort, on purpose
-    return JSON.stringify(output) ?? String(output);
+    const json = JSON.stringify(output) as string | undefined;
+    if (json !== undefined) return json;
   } catch {
-    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the last resort, on purpose
-    return String(output);
+    // described below
   }
+  return describeThrown(output);
 }
 
 /** One finished call: the event to emit and the text the model gets back. */
@@ -111,7 +113,7 @@ export function runToolCall<TContext>(
     try {
       args = parseJson(call.arguments === '' ? '{}' : call.arguments);
     } catch (error) {
-      fail(error, `the arguments are not valid JSON: ${(error as Error).message}`);
+      fail(error, `the arguments are not valid JSON: ${describeThrown(error)}`);
       return;
     }
     const parsed = tool.parameters.safeParse(args);
@@ -145,7 +147,7 @@ export function runToolCall<TContext>(
         callId: call.call_id,
       });
     } catch (error) {
-      fail(error, error instanceof Error ? error.message : String(error));
+      fail(error, describeThrown(error));
       return teardown;
     }
 
@@ -155,12 +157,12 @@ export function runToolCall<TContext>(
     } catch (error) {
       // The mode refused the result (runSync() and a Promise): tell the tool to stop.
       controller.abort(error);
-      fail(error, error instanceof Error ? error.message : String(error));
+      fail(error, describeThrown(error));
       return teardown;
     }
     const subscription = result$.subscribe({
       next: succeed,
-      error: (error: unknown) => fail(error, error instanceof Error ? error.message : String(error)),
+      error: (error: unknown) => fail(error, describeThrown(error)),
     });
     return () => {
       subscription.unsubscribe();

@@ -141,6 +141,117 @@ describe.each(apis)('the API key over $name', (api: Api) => {
   });
 });
 
+/**
+ * What a custom `fetch` (a proxy agent, a corporate wrapper) may throw, each holding the key in a
+ * place the SDK keeps as our error's cause chain: every shape must be scrubbed, however deep.
+ */
+const thrownShapes: [string, () => unknown][] = [
+  [
+    'an AggregateError, the key in one of its errors',
+    () =>
+      new AggregateError(
+        [new Error('connect ECONNREFUSED ::1:443'), new Error(`proxy refused Bearer ${apiKey}`)],
+        'fetch failed',
+      ),
+  ],
+  [
+    'a cause chain 40 deep, the key at its end',
+    () => {
+      let error = new Error(`upstream said: invalid key ${apiKey}`);
+      for (let depth = 0; depth < 40; depth += 1) error = new Error(`layer ${depth}`, { cause: error });
+      return error;
+    },
+  ],
+  [
+    'request headers in a Map',
+    () => Object.assign(new Error('fetch failed'), { headers: new Map([['authorization', `Bearer ${apiKey}`]]) }),
+  ],
+  [
+    'a Map nested in plain data, the key as a Map key too',
+    () =>
+      Object.assign(new Error('fetch failed'), {
+        request: {
+          url: 'https://api.example',
+          headers: new Map([
+            [apiKey, 'x'],
+            ['authorization', `Bearer ${apiKey}`],
+          ]),
+        },
+      }),
+  ],
+  [
+    'a Set, a symbol-keyed property and a property named after the key',
+    () =>
+      Object.assign(new Error('fetch failed'), {
+        tried: new Set([`Bearer ${apiKey}`]),
+        [Symbol('request')]: { authorization: `Bearer ${apiKey}` },
+        [apiKey]: true,
+      }),
+  ],
+  [
+    'an immutable Headers of a Response',
+    () => Object.assign(new Error('fetch failed'), { response: new Response('', { headers: { 'x-echo': apiKey } }) }),
+  ],
+  [
+    'a cycle: an error that is its own cause, its errors holding itself',
+    () => {
+      const error = new AggregateError([], `bad key ${apiKey}`);
+      Object.defineProperty(error, 'cause', { value: error, enumerable: false, configurable: true, writable: true });
+      error.errors.push(error, [error, { again: error, key: apiKey }]);
+      return error;
+    },
+  ],
+  ['a thrown string', () => `refused: ${apiKey}`],
+];
+
+/** Every printed form of `error`: `util.inspect` unbounded and with hidden properties, JSON, String. */
+function printed(error: unknown): string {
+  const parts = [
+    inspect(error),
+    inspect(error, { depth: Infinity, showHidden: true }),
+    inspect(error, { depth: Infinity, showHidden: true, getters: true }),
+    JSON.stringify(error),
+    String(error),
+  ];
+  const seen = new Set<unknown>();
+  for (let current: unknown = error; current instanceof Error && !seen.has(current); current = current.cause) {
+    seen.add(current);
+    parts.push(String(current), current.stack ?? '', JSON.stringify(current));
+  }
+  return parts.join('\n');
+}
+
+describe.each(apis)('the API key in whatever a failing fetch throws, over $name', (api: Api) => {
+  const failingOn = (thrown: () => unknown) =>
+    new Agent({
+      name: 'A',
+      model: api.model(clientFor('http://127.0.0.1:9/v1', { maxRetries: 0, fetch: () => Promise.reject(thrown()) })),
+    });
+
+  it.each(thrownShapes)('%s: never printed', async (_, thrown) => {
+    const outcome = await outcomeOf(runner.runStreamed(failingOn(thrown), 'Hello'));
+    expect(outcome.error).toBeInstanceOf(ModelProviderError);
+    const shown = printed(outcome.error);
+    expect(shown).toMatch(/\[redacted(: \w+)?\]/);
+    for (const part of keyParts) expect(shown).not.toContain(part);
+    expectNoKey(outcome);
+  });
+
+  it('a live object that holds the key (a client attached to the error) is left intact, and not printed', async () => {
+    const attached = clientFor('http://127.0.0.1:9/v1');
+    const outcome = await outcomeOf(
+      runner.runStreamed(
+        failingOn(() => Object.assign(new Error('fetch failed'), { client: attached })),
+        'Hello',
+      ),
+    );
+    expect(attached.apiKey).toBe(apiKey);
+    const shown = printed(outcome.error);
+    expect(shown).toContain('[redacted: OpenAI]');
+    for (const part of keyParts) expect(shown).not.toContain(part);
+  });
+});
+
 describe.each(apis)('tool calls from the model over $name', (api: Api) => {
   const agentWith = (url: string, tools: AnyTool[]) =>
     new Agent({ name: 'A', model: api.model(clientFor(url)), tools });
