@@ -10,6 +10,7 @@
  *
  * Started by the supervisor (`syncSupervisor.ts`), which reports this thread's death.
  */
+import { describeThrown } from './describeThrown.js';
 import { workerData } from 'node:worker_threads';
 import { Subscription } from 'rxjs';
 import type { Model } from '../model.js';
@@ -30,7 +31,7 @@ const running = new Map<number, Subscription>();
 
 /** What ends a call whose event could not be cloned: plain data for `rebuildError`. */
 function cloneFailure(error: unknown, index: number, event: ModelCallEvent): SyncCallError {
-  const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const why = describeThrown(error);
   return {
     name: 'SyncRunError',
     message:

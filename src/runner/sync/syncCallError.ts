@@ -1,3 +1,4 @@
+import { describeThrown } from '../../internal/describeThrown.js';
 import type { AgentsError } from '../../errors.js';
 import { ModelProviderError, ModelTimeoutError, SyncRunError } from '../../errors.js';
 import type { Usage } from '../../usage.js';
@@ -22,12 +23,22 @@ export interface SyncCallError {
 
 /** `error` as plain data for the trip back from the worker. */
 export function toSyncCallError(error: unknown): SyncCallError {
-  const { name, message, status, code, retryable, retryAfterMs, usage, timeoutMs } = error as Partial<
+  try {
+    return readSyncCallError(error);
+  } catch {
+    // A getter that throws, a proxy: what can be said of any thrown value.
+    return { name: 'Error', message: describeThrown(error) };
+  }
+}
+
+function readSyncCallError(error: unknown): SyncCallError {
+  const fields = (typeof error === 'object' && error !== null ? error : {}) as Partial<
     Record<keyof SyncCallError, unknown>
   >;
+  const { name, message, status, code, retryable, retryAfterMs, usage, timeoutMs } = fields;
   return {
     name: typeof name === 'string' ? name : 'Error',
-    message: typeof message === 'string' ? message : String(error),
+    message: typeof message === 'string' ? message : describeThrown(error),
     ...(typeof status === 'number' ? { status } : {}),
     ...(typeof code === 'string' ? { code } : {}),
     ...(typeof retryable === 'boolean' ? { retryable } : {}),
