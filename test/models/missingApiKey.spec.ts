@@ -15,6 +15,7 @@ import {
   type Model,
 } from '../../src/index.js';
 import { defer } from 'rxjs';
+import { startServerProcess } from '../../src/testing/server/index.js';
 import { useLocalServer } from '../helpers/localServer.js';
 
 const { serve } = useLocalServer();
@@ -74,16 +75,21 @@ describe('no API key', () => {
   });
 
   it('runSync() throws the same error, from its worker thread', async () => {
-    const { url, requests } = await serve({ text: 'never' });
-    process.env['OPENAI_BASE_URL'] = url;
-    let error: unknown;
+    // In a child process: runSync() refuses a server on its own thread before it asks for a key.
+    const server = await startServerProcess({ turns: [{ text: 'never' }] });
     try {
-      runSync(new Agent({ name: 'A', model: 'gpt-4.1-mini' }), 'Hello', { retry });
-    } catch (caught) {
-      error = caught;
+      process.env['OPENAI_BASE_URL'] = server.url;
+      let error: unknown;
+      try {
+        runSync(new Agent({ name: 'A', model: 'gpt-4.1-mini' }), 'Hello', { retry });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toMatchObject({ name: 'ModelProviderError', code: 'missing_api_key', retryable: false });
+      expect(await server.requests()).toHaveLength(0);
+    } finally {
+      await server.close();
     }
-    expect(error).toMatchObject({ name: 'ModelProviderError', code: 'missing_api_key', retryable: false });
-    expect(requests).toHaveLength(0);
   });
 
   it('with the key set, the same agent reaches the server', async () => {
