@@ -190,7 +190,7 @@ function holdsSecret(root: object, secret: string): boolean {
       keys = tryOr(() => Reflect.ownKeys(current), []);
       if (keys.some((key) => typeof key === 'string' && key.includes(secret))) return true;
     }
-    for (const { value } of slotsOf(current, undefined)) {
+    for (const value of [...slotsOf(current, undefined).map((slot) => slot.value), ...printedFields(current)]) {
       if (typeof value === 'string') {
         if (value.includes(secret)) return true;
       } else if (isObject(value) && typeof value !== 'function' && !seen.has(value)) {
@@ -200,6 +200,18 @@ function holdsSecret(root: object, secret: string): boolean {
     }
   }
   return false;
+}
+
+/**
+ * The fields of a fetch `Response` or `Request` that printers show but that are not own properties:
+ * `util.inspect` reads the prototype's getters of these classes (the key in a response's headers
+ * prints), and some engines keep their state in private fields no walk reaches (Node 24's undici).
+ * Only these getters are read, which have no effects.
+ */
+function printedFields(value: object): unknown[] {
+  const name = className(value);
+  if (name !== 'Response' && name !== 'Request') return [];
+  return ['headers', 'url', 'statusText'].map((field) => tryOr((): unknown => Reflect.get(value, field), undefined));
 }
 
 /** Whether `value` is data an error owns (changed in place), as opposed to a live object that is only searched. */
