@@ -69,7 +69,7 @@ export interface RunOptions<TContext = unknown> {
   readonly retry?: RetryOptions;
   /**
    * The most characters of text one model response may stream (default: the runner's,
-   * {@link defaultMaxOutputCharacters}, 1,000,000). Past it, the call is stopped (its request
+   * 1,000,000). Past it, the call is stopped (its request
    * aborted, its socket closed) and the run fails with `OutputLimitExceededError`, whose `partial`
    * holds the text streamed so far. It bounds what a server that streams without end can make the
    * process hold.
@@ -99,7 +99,7 @@ export interface RunnerConfig {
   readonly idleTimeoutMs?: number;
   /** The default `retry` of runs (default: off). */
   readonly retry?: RetryOptions;
-  /** The default `maxOutputCharacters` of runs (default {@link defaultMaxOutputCharacters}). */
+  /** The default `maxOutputCharacters` of runs (default 1,000,000). */
   readonly maxOutputCharacters?: number;
 }
 
