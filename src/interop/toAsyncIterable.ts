@@ -1,8 +1,7 @@
-import type { Observable, Subscription } from 'rxjs';
-import { pauseSource } from '../backpressure.js';
+import type { Observable } from 'rxjs';
 import { Queue } from '../internal/queue.js';
-import { Room } from '../internal/room.js';
 import { checkHighWaterMark } from './highWaterMark.js';
+import { PausingBuffer } from './pausingBuffer.js';
 
 /** The options of {@link toAsyncIterable}. */
 export interface ToAsyncIterableOptions {
@@ -58,10 +57,7 @@ export function toAsyncIterable<T>(source: Observable<T>, options: ToAsyncIterab
 
 /** One loop over `source`: one subscription, made at the first `next()`. */
 function iterate<T>(source: Observable<T>, highWaterMark: number): AsyncIterator<T> {
-  const queue = new Queue<T>();
-  const room = new Room();
-  let end: { readonly error: boolean; readonly reason?: unknown } | undefined;
-  let subscription: Subscription | undefined;
+  const buffer = new PausingBuffer<T>(highWaterMark);
   let finished = false;
   /** The `next()` calls waiting for a value, in order (a loop has one; a caller may make several). */
   const waiting = new Queue<{
@@ -74,17 +70,13 @@ function iterate<T>(source: Observable<T>, highWaterMark: number): AsyncIterator
   /** The next result, when there is one now: a value, the end, or the error (thrown once). */
   const take = (): Promise<IteratorResult<T>> | undefined => {
     if (finished) return Promise.resolve(done());
-    if (queue.length > 0) {
-      const value = queue.shift();
-      if (queue.length < highWaterMark) room.open();
-      return Promise.resolve({ done: false, value });
-    }
+    if (buffer.length > 0) return Promise.resolve({ done: false, value: buffer.shift() });
+    const { end } = buffer;
     if (end === undefined) return undefined;
-    const ending = end;
     finish();
     // The source's own error, whatever it is: the loop throws what the source threw.
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-    return ending.error ? Promise.reject(ending.reason) : Promise.resolve(done());
+    return end.error ? Promise.reject(end.reason) : Promise.resolve(done());
   };
 
   const wake = (): void => {
@@ -98,32 +90,13 @@ function iterate<T>(source: Observable<T>, highWaterMark: number): AsyncIterator
 
   const finish = (): void => {
     finished = true;
-    end ??= { error: false };
-    queue.clear();
-    subscription?.unsubscribe();
-    room.open();
+    buffer.close();
   };
 
   return {
     next() {
       // Not after return(): an iterator that was closed before its first next() starts no run.
-      if (subscription === undefined && !finished) {
-        subscription = source.subscribe({
-          next: (value) => {
-            queue.push(value);
-            wake();
-            if (queue.length >= highWaterMark) pauseSource(room.whenOpen());
-          },
-          error: (reason: unknown) => {
-            end = { error: true, reason };
-            wake();
-          },
-          complete: () => {
-            end = { error: false };
-            wake();
-          },
-        });
-      }
+      if (!buffer.subscribed && !finished) buffer.subscribe(source, wake);
       if (waiting.length === 0) {
         const result = take();
         if (result !== undefined) return result;

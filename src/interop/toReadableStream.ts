@@ -1,8 +1,6 @@
-import type { Observable, Subscription } from 'rxjs';
-import { pauseSource } from '../backpressure.js';
-import { Queue } from '../internal/queue.js';
-import { Room } from '../internal/room.js';
+import type { Observable } from 'rxjs';
 import { checkHighWaterMark } from './highWaterMark.js';
+import { PausingBuffer } from './pausingBuffer.js';
 
 /** The options of {@link toReadableStream}. */
 export interface ToReadableStreamOptions {
@@ -58,20 +56,16 @@ export interface ToReadableStreamOptions {
  * @throws InvalidArgumentError when `highWaterMark` is not a whole number ≥ 1 or `Infinity`.
  */
 export function toReadableStream<T>(source: Observable<T>, options: ToReadableStreamOptions = {}): ReadableStream<T> {
-  const highWaterMark = checkHighWaterMark(options.highWaterMark, 'options.highWaterMark');
-  const queue = new Queue<T>();
-  const room = new Room();
-  let end: { readonly error: boolean; readonly reason?: unknown } | undefined;
-  let subscription: Subscription | undefined;
+  const buffer = new PausingBuffer<T>(checkHighWaterMark(options.highWaterMark, 'options.highWaterMark'));
   /** Set while a `pull` waits for a value: it is resolved by the next value or by the end. */
   let waiting: { readonly controller: ReadableStreamDefaultController<T>; readonly resolve: () => void } | undefined;
 
   const deliver = (controller: ReadableStreamDefaultController<T>): boolean => {
-    if (queue.length > 0) {
-      controller.enqueue(queue.shift());
-      if (queue.length < highWaterMark) room.open();
+    if (buffer.length > 0) {
+      controller.enqueue(buffer.shift());
       return true;
     }
+    const { end } = buffer;
     if (end === undefined) return false;
     if (end.error) controller.error(end.reason);
     else controller.close();
@@ -90,32 +84,14 @@ export function toReadableStream<T>(source: Observable<T>, options: ToReadableSt
   return new ReadableStream<T>(
     {
       pull(controller) {
-        if (subscription === undefined) {
-          subscription = source.subscribe({
-            next: (value) => {
-              queue.push(value);
-              wake();
-              if (queue.length >= highWaterMark) pauseSource(room.whenOpen());
-            },
-            error: (reason: unknown) => {
-              end = { error: true, reason };
-              wake();
-            },
-            complete: () => {
-              end = { error: false };
-              wake();
-            },
-          });
-        }
+        if (!buffer.subscribed) buffer.subscribe(source, wake);
         if (deliver(controller)) return;
         return new Promise<void>((resolve) => {
           waiting = { controller, resolve };
         });
       },
       cancel() {
-        queue.clear();
-        subscription?.unsubscribe();
-        room.open();
+        buffer.close();
         waiting?.resolve();
         waiting = undefined;
       },
