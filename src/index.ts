@@ -69,6 +69,7 @@ export type {
   OpenAIStreamingBody,
 } from './models/index.js';
 
+export type { Session } from './session.js';
 export type { Usage } from './usage.js';
 export type { DeepPartial } from './deepPartial.js';
 

@@ -1,0 +1,4 @@
+// `rxjs-agents/sessions`: where a conversation's memory is kept between runs. Each store's client
+// package is an optional peer dependency, loaded only by the session that uses it.
+
+export type { Session } from '../session.js';
