@@ -17,6 +17,7 @@ import {
   runStreamed,
   runSync,
   type Model,
+  type RunResult,
 } from 'rxjs-agents';
 import { lastValueFrom, share } from 'rxjs';
 import { bufferTokens, filterTextDeltas, toFinalOutput } from 'rxjs-agents/operators';
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
     // 1. Sync mode: blocks this thread until the answer is there (HTTP runs on a worker thread).
     console.log('— sync mode (runSync) —');
     const syncResult = runSync(agent, question);
-    printRecommendation(syncResult.finalOutput);
+    printResult(syncResult);
     console.log(`  usage: ${syncResult.usage.totalTokens} tokens\n`);
 
     // 2. Async mode: a Promise; the program keeps working while the model answers.
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
     }, 100);
     const asyncResult = await run(agent, question).finally(() => clearInterval(ticker));
     console.log(`  (the event loop ticked ${ticks} time(s) while waiting)`);
-    printRecommendation(asyncResult.finalOutput);
+    printResult(asyncResult);
     console.log();
 
     // 3. Streamed mode: tokens as they arrive, grouped a few at a time, then the structured answer.
@@ -123,6 +124,13 @@ async function main(): Promise<void> {
   } finally {
     await server?.close();
   }
+}
+
+// A run resolves to a completed result (its answer) or an interrupted one (a tool waiting for
+// approval, or stopAfterTurn): this agent has no such tool, but the type says both can happen.
+function printResult(result: RunResult<Recommendation>): void {
+  if (result.status === 'interrupted') console.log(`  interrupted (${result.reason}): resume from result.state`);
+  else printRecommendation(result.finalOutput);
 }
 
 function printRecommendation(recommendation: Recommendation): void {

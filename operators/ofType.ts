@@ -12,6 +12,8 @@ const knownTypes = {
   'agent-updated': true,
   'turn-completed': true,
   'turn-restarted': true,
+  'tool-approval-requested': true,
+  'run-interrupted': true,
   'final-output': true,
 } as const satisfies Record<RunEventType, true>;
 

@@ -1,27 +1,32 @@
 import { filter, map, take, throwIfEmpty } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { NoFinalOutputError } from '../src/errors.js';
-import type { FinalOutputEvent, RunEvent } from '../src/events.js';
-import { runResultOf, type RunResultData } from '../src/runner/runResult.js';
+import type { FinalOutputEvent, RunEvent, RunInterruptedEvent } from '../src/events.js';
+import { interruptedResultOf, runResultOf, type RunResultData } from '../src/runner/runResult.js';
 
 /**
  * Emits the whole result of a run — `finalOutput`, `newItems`, `history`, `lastAgent`, `usage`,
- * `rawResponses` — when its `final-output` event arrives, then completes.
+ * `rawResponses` — when its `final-output` event arrives, then completes; or, when the run is
+ * interrupted (`run-interrupted`), the interrupted result with its `state` as data.
  *
  * <span class="informal">What `run()` resolves to, for a streamed run: a chat that prints tokens
  * as they arrive can still continue the conversation from `history`.</span>
  *
  * ```
  * source: -s-r-t-t-c-f-|    s = turn-started  r = raw  t = text-delta  c = turn-completed  f = final-output
- * result: -----------(o|)   o = { finalOutput: f.output, newItems, history, lastAgent: f.agent, usage, rawResponses }
+ * result: -----------(o|)   o = { status: 'completed', finalOutput: f.output, newItems, history, lastAgent: f.agent, usage, rawResponses }
+ *
+ * source: -s-r-c-a-i-|      a = tool-approval-requested  i = run-interrupted
+ * result: ---------(o|)     o = { status: 'interrupted', reason, interruptions, state, newItems, history, ... }
  *
  * source: -s-r-t-|
  * result: -------#          # = NoFinalOutputError
  * ```
  *
  * The result deep-equals what `run(agent, input)` resolves to for the same script, except that
- * `lastAgent` is the last agent's name rather than the `Agent` itself: it is read from the events,
- * which are plain data. So it works the same on the far side of a server-sent-event connection
+ * `lastAgent` is the last agent's name rather than the `Agent` itself, and an interrupted run's
+ * `state` is plain data (`RunState.fromJSON(agent, result.state)` resumes it): it is read from the
+ * events, which are plain data. So it works the same on the far side of a server-sent-event connection
  * (`fromServerSentEvents`): a browser chat keeps its own history. A source that completes without
  * a `final-output` event errors with a `NoFinalOutputError`; a source that errors passes its error
  * on unchanged (its `partial` holds what the run had produced).
@@ -56,9 +61,16 @@ import { runResultOf, type RunResultData } from '../src/runner/runResult.js';
 export function toRunResult(): <T>(source: Observable<RunEvent<T>>) => Observable<RunResultData<T>> {
   return <T>(source: Observable<RunEvent<T>>): Observable<RunResultData<T>> =>
     source.pipe(
-      filter((event): event is FinalOutputEvent<T> => event.type === 'final-output'),
+      filter(
+        (event): event is FinalOutputEvent<T> | RunInterruptedEvent =>
+          event.type === 'final-output' || event.type === 'run-interrupted',
+      ),
       take(1),
-      map((event): RunResultData<T> => runResultOf(event, event.agent)),
+      map((event): RunResultData<T> =>
+        event.type === 'final-output'
+          ? runResultOf(event, event.agent)
+          : interruptedResultOf(event, event.agent, event.state),
+      ),
       throwIfEmpty(() => new NoFinalOutputError()),
     );
 }

@@ -19,3 +19,4 @@ export {
   ModelTimeoutError,
 } from './errors/modelErrors.js';
 export { ToolCallError, ToolTimeoutError } from './errors/toolErrors.js';
+export { SessionError } from './errors/sessionErrors.js';

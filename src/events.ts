@@ -1,5 +1,6 @@
 import type { InputItem, RunItem } from './items.js';
 import type { ModelResponse } from './model.js';
+import type { RunStateData, ToolApprovalRequest } from './runner/runStateData.js';
 import type { Usage } from './usage.js';
 
 /**
@@ -57,15 +58,56 @@ export interface EventError {
   readonly message: string;
 }
 
-/** A tool finished or failed. Emitted in completion order. */
+/**
+ * A tool finished, failed, or was rejected. Emitted in completion order.
+ *
+ * A call that needed approval and was rejected did not run: `rejected` is `true` and `output` is
+ * the text the model was sent instead (the rejection's message, or a default).
+ */
 export interface ToolOutputEvent extends RunEventBase {
   readonly type: 'tool-output';
   readonly callId: string;
   readonly name: string;
-  /** The tool's own return value (`undefined` when it failed). */
+  /** The tool's own return value (`undefined` when it failed; the rejection text when rejected). */
   readonly output: unknown;
   /** Set when the arguments failed validation or the tool threw. */
   readonly error?: EventError;
+  /** `true` when the call needed approval and was rejected: the tool did not run. */
+  readonly rejected?: true;
+}
+
+/**
+ * A call of a tool that needs approval (`needsApproval`) waits for a decision: the tool does not
+ * run until it is approved. With the run's `approve` option the run waits for it (the turn's
+ * other tools go on); without, the run ends with `run-interrupted` once the turn's other tools
+ * have finished.
+ */
+export interface ToolApprovalRequestedEvent extends RunEventBase {
+  readonly type: 'tool-approval-requested';
+  /** The model's id for the call: what `state.approve(callId)` takes. */
+  readonly callId: string;
+  readonly name: string;
+  /** The arguments, parsed and validated by the tool's schema. */
+  readonly arguments: unknown;
+}
+
+/**
+ * The run stopped before its end, resumable: the last event, instead of `final-output`.
+ *
+ * - `'approval'`: calls wait for a decision and the run has no `approve` option. Decide on the
+ *   `state` (`RunState.fromJSON(agent, event.state)`, then `approve(callId)` or `reject(callId)`)
+ *   and run it again: the approved tools run, and nothing already done is repeated.
+ * - `'stopped'`: the `stopAfterTurn` notifier emitted; the turn in flight finished first.
+ */
+export interface RunInterruptedEvent extends RunEventBase {
+  readonly type: 'run-interrupted';
+  readonly reason: 'approval' | 'stopped';
+  /** The calls that wait for a decision (none when `reason` is `'stopped'`). */
+  readonly interruptions: readonly ToolApprovalRequest[];
+  /** The run's state as plain data: store it, and resume from it with `RunState.fromJSON`. */
+  readonly state: RunStateData;
+  /** Usage summed over the run so far. */
+  readonly usage: Usage;
 }
 
 /**
@@ -135,6 +177,8 @@ export type RunEvent<TOutput = string> =
   | AgentUpdatedEvent
   | TurnCompletedEvent
   | TurnRestartedEvent
+  | ToolApprovalRequestedEvent
+  | RunInterruptedEvent
   | FinalOutputEvent<TOutput>;
 
 /** The `type` of any run event. */

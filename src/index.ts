@@ -5,14 +5,23 @@ export { Agent, handoffToolName } from './agent.js';
 export type { AgentConfig, Instructions } from './agent.js';
 
 export { tool, isTool } from './tool.js';
-export type { AnyTool, Tool, ToolConfig, ToolContext, ToolResult } from './tool.js';
+export type { AnyTool, NeedsApproval, Tool, ToolApprovalContext, ToolConfig, ToolContext, ToolResult } from './tool.js';
 
 export { Runner } from './runner/runner.js';
 export { getDefaultRunner, run, runStreamed, runSync } from './runner/defaultRunner.js';
 export type { RunInput } from './runner/runInput.js';
 export type { RunOptions, RunnerConfig, ToolErrorPolicy } from './runner/runOptions.js';
-export type { RetryOptions } from './runner/runOptions.js';
-export type { RunResult, RunResultData } from './runner/runResult.js';
+export type { ApprovalDecision, Approver, RetryOptions } from './runner/runOptions.js';
+export type {
+  CompletedRunResult,
+  CompletedRunResultData,
+  InterruptedRunResult,
+  InterruptedRunResultData,
+  RunResult,
+  RunResultData,
+} from './runner/runResult.js';
+export { RunState } from './runner/runState.js';
+export type { ApprovalDecisionData, RunStateData, ToolApprovalRequest, ToolOutputData } from './runner/runStateData.js';
 
 export type {
   AgentUpdatedEvent,
@@ -26,7 +35,12 @@ export type {
   ToolOutputEvent,
   TurnCompletedEvent,
 } from './events.js';
-export type { TurnRestartedEvent, TurnStartedEvent } from './events.js';
+export type {
+  RunInterruptedEvent,
+  ToolApprovalRequestedEvent,
+  TurnRestartedEvent,
+  TurnStartedEvent,
+} from './events.js';
 
 export {
   isFunctionCallItem,
@@ -91,6 +105,7 @@ export {
   NoFinalOutputError,
   OutputLimitExceededError,
   RunAbortedError,
+  SessionError,
   SyncRunError,
   ToolCallError,
 } from './errors.js';

@@ -18,6 +18,23 @@ export interface ToolContext<TContext = unknown> {
   readonly callId: string;
 }
 
+/** What a `needsApproval` function is given besides the call's arguments. */
+export interface ToolApprovalContext<TContext = unknown> {
+  /** The run's `context` option, as given. */
+  readonly context: TContext;
+  /** The name of the agent whose turn called the tool. */
+  readonly agent: string;
+  /** The model's id for this call. */
+  readonly callId: string;
+}
+
+/**
+ * Whether a call needs a person's approval before it runs: always (`true`), never (`false`, the
+ * default), or as a function of the call's validated arguments decides (a value or a Promise).
+ */
+export type NeedsApproval<TArgs, TContext> =
+  boolean | ((args: TArgs, context: ToolApprovalContext<TContext>) => boolean | PromiseLike<boolean>);
+
 /** What `execute` may return: a value, a Promise of one, or an Observable (its last value counts). */
 export type ToolResult<TResult> = TResult | PromiseLike<TResult> | Observable<TResult>;
 
@@ -39,6 +56,14 @@ export interface ToolConfig<TParameters extends z.ZodObject, TResult, TContext =
    * must answer synchronously, there is nothing to interrupt and it does not apply.
    */
   readonly timeoutMs?: number;
+  /**
+   * Whether a call needs approval before it runs (default `false`): `true`, or a function of the
+   * validated arguments (`({ amount }) => amount > 100`). Such a call emits
+   * `tool-approval-requested` and waits: for the run's `approve` option, or, without one, the run
+   * ends with `run-interrupted` and resumes from its `state` once decided. A rejected call does not
+   * run; the model is told it was rejected. In `runSync()` a function must answer synchronously.
+   */
+  readonly needsApproval?: NeedsApproval<z.output<TParameters>, TContext>;
 }
 
 /** A function tool an agent can offer the model. Make one with {@link tool}. */
@@ -51,6 +76,8 @@ export interface Tool<TParameters extends z.ZodObject = z.ZodObject, TResult = u
   readonly spec: FunctionToolSpec;
   /** The longest one call may run, in ms; see {@link ToolConfig.timeoutMs}. */
   readonly timeoutMs?: number;
+  /** Whether a call needs approval before it runs; see {@link ToolConfig.needsApproval}. */
+  readonly needsApproval: boolean | ((args: never, context: ToolApprovalContext<TContext>) => unknown);
   // A method, not a function-typed property: method parameters are compared bivariantly, which is
   // what lets a `Tool<ZodObject<{ city: ZodString }>>` stand in a list of `AnyTool`s.
   /**
@@ -96,7 +123,7 @@ export function tool<TParameters extends z.ZodObject, TResult, TContext = unknow
       message: 'tool() takes an object { name, description, parameters, execute }.',
     });
   }
-  const { name, description, parameters, execute, timeoutMs } = config;
+  const { name, description, parameters, execute, timeoutMs, needsApproval = false } = config;
   if (typeof name !== 'string' || !toolNamePattern.test(name)) {
     throw new InvalidArgumentError({
       argument: 'name',
@@ -124,6 +151,12 @@ export function tool<TParameters extends z.ZodObject, TResult, TContext = unknow
       message: `tool '${name}': timeoutMs must be a number of milliseconds greater than 0 (at most ${maxTimerMs}); got ${String(timeoutMs)}.`,
     });
   }
+  if (typeof needsApproval !== 'boolean' && typeof needsApproval !== 'function') {
+    throw new InvalidArgumentError({
+      argument: 'needsApproval',
+      message: `tool '${name}': needsApproval must be true, false or a function (args, context) => boolean; got ${typeof needsApproval}.`,
+    });
+  }
   let schema: FunctionToolSpec['parameters'];
   try {
     schema = parametersJsonSchema(parameters, name);
@@ -142,6 +175,7 @@ export function tool<TParameters extends z.ZodObject, TResult, TContext = unknow
     parameters,
     execute,
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    needsApproval,
     spec: { type: 'function', name, description, parameters: schema, strict: true },
   };
 }

@@ -1,7 +1,7 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { RunMode } from './runContext.js';
 import { guardModelCall, type ModelCallPolicy } from './retryModelCall.js';
-import { toolResultOf } from './toolResult.js';
+import { decisionOf, toolResultOf } from './toolResult.js';
 
 /**
  * How `run()` and `runStreamed()` carry out a run: each model call is `model.stream(request)`,
@@ -15,5 +15,6 @@ export function asyncMode(policy: ModelCallPolicy, scheduler: SchedulerLike | un
     callModel: (model, request) => guardModelCall(() => model.stream(request), policy, tools),
     toolScheduler: scheduler ?? asyncScheduler,
     toolResult: toolResultOf,
+    decision: decisionOf,
   };
 }

@@ -7,7 +7,7 @@ import { checkDelta, checkModelResponse } from './checkModelOutput.js';
 import { decideNextStep } from './nextStep.js';
 import { withPartial } from './partial.js';
 import type { RunContext } from './runContext.js';
-import type { RunState } from './runState.js';
+import type { LiveState } from './liveState.js';
 import { modelRequest, resolveInstructions, turnSettings } from './turnRequest.js';
 
 /**
@@ -18,7 +18,7 @@ import { modelRequest, resolveInstructions, turnSettings } from './turnRequest.j
  * When the response is complete it joins the state, and the state's next step is decided from it
  * ({@link decideNextStep}). More than `maxTurns` calls fail the run with `MaxTurnsExceededError`.
  */
-export function modelTurn<TContext>(state: RunState, run: RunContext<TContext>): Observable<RunEvent<unknown>> {
+export function modelTurn<TContext>(state: LiveState, run: RunContext<TContext>): Observable<RunEvent<unknown>> {
   // One Observable, subscribed by the model call with the same subscriber: every event of the
   // turn reaches the run with no operator between (a `concat` and a `switchMap` here cost ~8% of
   // a streamed run's own time in the pipeline bench). So errors get the run's `partial` here.
@@ -67,7 +67,7 @@ function streamResponse<TContext>(
   turn: number,
   agent: Agent<unknown, TContext>,
   model: Model,
-  state: RunState,
+  state: LiveState,
   run: RunContext<TContext>,
 ): Observable<RunEvent<unknown>> {
   return new Observable<RunEvent<unknown>>((subscriber) => {
@@ -170,7 +170,7 @@ function streamResponse<TContext>(
  * How a step fails the run: with the error, given the run's `partial`. It never throws: should
  * reading the partial fail too (the text past what a string can hold), the error goes as it is.
  */
-function failRun(subscriber: Subscriber<RunEvent<unknown>>, state: RunState): (error: unknown) => void {
+function failRun(subscriber: Subscriber<RunEvent<unknown>>, state: LiveState): (error: unknown) => void {
   return (error) => {
     let failure: unknown = error;
     try {

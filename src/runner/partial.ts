@@ -1,6 +1,6 @@
 import { AgentsError } from '../errors.js';
 import { describeThrown } from '../internal/describeThrown.js';
-import type { RunState } from './runState.js';
+import type { LiveState } from './liveState.js';
 
 /**
  * The error that ends a run, carrying what the run had produced (`partial`): nothing the user paid
@@ -10,7 +10,7 @@ import type { RunState } from './runState.js';
  * a nested run keeps its own). An error of another library is not changed: it is wrapped in an
  * `AgentsError` whose `cause` it is, and which carries the `partial`.
  */
-export function withPartial(error: unknown, state: RunState): AgentsError {
+export function withPartial(error: unknown, state: LiveState): AgentsError {
   const ours = AgentsError.isInstance(error)
     ? error
     : new AgentsError({

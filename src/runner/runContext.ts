@@ -2,7 +2,8 @@ import type { Observable, SchedulerLike } from 'rxjs';
 import type { Model, ModelProvider, ModelRequest, ModelSettings } from '../model.js';
 import type { AgentGraph } from './agentGraph.js';
 import type { ModelCallEvent } from './retryModelCall.js';
-import type { ToolErrorPolicy } from './runOptions.js';
+import type { Session } from '../session.js';
+import type { Approver, ToolErrorPolicy } from './runOptions.js';
 import type { TurnPlans } from './turnRequest.js';
 
 /** Makes one model call of a run, under the run's policy. */
@@ -20,6 +21,12 @@ export interface RunSettings<TContext> {
   readonly signal: AbortSignal | undefined;
   /** The most characters of text one model response may stream (`maxOutputCharacters`). */
   readonly maxOutputCharacters: number;
+  /** Decides on calls that need approval, while the run waits; without it, the run interrupts. */
+  readonly approve: Approver | undefined;
+  /** When it emits, the run stops after the turn in flight. */
+  readonly stopAfterTurn: Observable<unknown> | undefined;
+  /** Where the conversation is kept between runs. */
+  readonly session: Session | undefined;
 }
 
 /**
@@ -34,12 +41,19 @@ export interface RunMode {
   readonly toolScheduler: SchedulerLike | undefined;
   /** A tool's return value (a value, a Promise or an Observable) as an Observable of its result. */
   readonly toolResult: (result: unknown, toolName: string) => Observable<unknown>;
+  /**
+   * A decision (`needsApproval`'s, `approve`'s: a value, a Promise or an Observable) as an
+   * Observable of its first value; `source` names who gave it, for the error that refuses it.
+   */
+  readonly decision: (decision: unknown, source: string) => Observable<unknown>;
 }
 
-/** Everything a run's steps share besides its state; made once per run, never changed. */
+/** Everything a run's steps share besides its state; made once per run (only `stop` changes). */
 export interface RunContext<TContext> {
   readonly settings: RunSettings<TContext>;
   readonly mode: RunMode;
   readonly agents: AgentGraph<TContext>;
   readonly plans: TurnPlans<TContext>;
+  /** Set when `stopAfterTurn` emitted: the run ends before its next model call. */
+  readonly stop: { requested: boolean };
 }

@@ -1,20 +1,26 @@
-import { concat, defer, Observable, of, type OperatorFunction } from 'rxjs';
-import type { Agent } from '../agent.js';
+import { concat, defer, EMPTY, Observable, of, type OperatorFunction } from 'rxjs';
 import { RunAbortedError } from '../errors.js';
-import type { FinalOutputEvent, RunEvent } from '../events.js';
+import type { FinalOutputEvent, RunEvent, RunInterruptedEvent } from '../events.js';
 import type { InputItem } from '../items.js';
-import type { AgentGraph } from './agentGraph.js';
 import { onAbort } from '../internal/onAbort.js';
+import type { AgentGraph } from './agentGraph.js';
+import { LiveState } from './liveState.js';
 import { modelTurn } from './modelTurn.js';
 import { withPartial } from './partial.js';
 import type { RunContext, RunMode, RunSettings } from './runContext.js';
-import { RunState } from './runState.js';
+import type { RunStateData } from './runStateData.js';
+import { loadSession, saveTurn } from './sessionSteps.js';
+import { stopAfterTurn } from './stopAfterTurn.js';
 import { toolStep } from './toolStep.js';
 import { TurnPlans } from './turnRequest.js';
 
+/** Where a run starts: a new run's first agent and input, or a stored state it resumes. */
+export type RunOrigin =
+  { readonly startAgent: string; readonly input: readonly InputItem[] } | { readonly state: RunStateData };
+
 /**
  * One run as a cold Observable of its events: each subscription is a run of its own, with a state
- * of its own.
+ * of its own (a resumed run's made again from the same data).
  *
  * The run is its steps, chained: each step is a cold Observable that emits the step's events and
  * leaves the decision of what follows in the state (`state.next`), and the next step is subscribed
@@ -22,39 +28,66 @@ import { TurnPlans } from './turnRequest.js';
  * or its tools) and no later step ever starts: "nothing after unsubscribe" is RxJS's own teardown.
  */
 export function createRun<TOutput, TContext>(
-  startAgent: Agent<TOutput, TContext>,
   agents: AgentGraph<TContext>,
-  input: readonly InputItem[],
+  origin: RunOrigin,
   settings: RunSettings<TContext>,
   mode: RunMode,
 ): Observable<RunEvent<TOutput>> {
   return defer(() => {
-    const state = RunState.start(startAgent.name, input);
-    const run: RunContext<TContext> = { settings, mode, agents, plans: new TurnPlans(settings) };
-    const steps = runFrom(state, run) as Observable<RunEvent<TOutput>>;
+    const resumed = 'state' in origin;
+    const state = resumed ? new LiveState(origin.state) : LiveState.start(origin.startAgent, origin.input);
+    const run: RunContext<TContext> = {
+      settings,
+      mode,
+      agents,
+      plans: new TurnPlans(settings),
+      stop: { requested: false },
+    };
+    const { session } = settings;
+    const load = session && !resumed ? loadSession(session, state) : EMPTY;
+    let steps = concat(load, runFrom(state, run)) as Observable<RunEvent<TOutput>>;
     // Each step gives its own errors the run's `partial` (no operator between the model's deltas
     // and the consumer: the pipeline bench counts every one).
+    if (settings.stopAfterTurn) steps = steps.pipe(stopAfterTurn(settings.stopAfterTurn, run.stop, state));
     return settings.signal ? steps.pipe(abortOn(settings.signal, state)) : steps;
   });
 }
 
-/** The run from the state's next step to its end. */
-function runFrom<TContext>(state: RunState, run: RunContext<TContext>): Observable<RunEvent<unknown>> {
+/**
+ * The run from the state's next step to its end. Between turns — before a model call that is not
+ * the first, before the final output, before stopping — the completed turn is saved to the run's
+ * session; a run whose `stopAfterTurn` notifier emitted ends there, resumable.
+ */
+function runFrom<TContext>(state: LiveState, run: RunContext<TContext>): Observable<RunEvent<unknown>> {
   return defer(() => {
     const step = state.next;
+    const saved = run.settings.session && state.turn > 0 ? saveTurn(run.settings.session, state) : EMPTY;
     switch (step.type) {
       case 'call-model':
-        return concat(modelTurn(state, run), runFrom(state, run));
+        if (run.stop.requested)
+          return concat(
+            saved,
+            defer(() => of(interruptedEvent(state, 'stopped'))),
+          );
+        return concat(saved, modelTurn(state, run), runFrom(state, run));
       case 'run-tools':
-        return concat(toolStep(step.calls, state, run), runFrom(state, run));
+        return concat(
+          toolStep(step.calls, state, run),
+          defer(() =>
+            state.pendingApprovals.length > 0 ? of(interruptedEvent(state, 'approval')) : runFrom(state, run),
+          ),
+        );
       case 'final-output':
-        return of(finalOutputEvent(state, step.output));
+        return concat(
+          saved,
+          defer(() => of(finalOutputEvent(state, step.output))),
+        );
     }
   });
 }
 
 /** The `final-output` step: the last event, with everything `run()` resolves to. */
-function finalOutputEvent(state: RunState, output: unknown): FinalOutputEvent<unknown> {
+function finalOutputEvent(state: LiveState, output: unknown): FinalOutputEvent<unknown> {
   return {
     type: 'final-output',
     agent: state.agent,
@@ -67,12 +100,25 @@ function finalOutputEvent(state: RunState, output: unknown): FinalOutputEvent<un
   };
 }
 
+/** The last event of a run that stops resumable: its state, and what waits for a decision. */
+function interruptedEvent(state: LiveState, reason: RunInterruptedEvent['reason']): RunInterruptedEvent {
+  return {
+    type: 'run-interrupted',
+    agent: state.agent,
+    turn: state.turn,
+    reason,
+    interruptions: state.pendingApprovals.slice(),
+    state: state.toJSON(),
+    usage: state.usage,
+  };
+}
+
 /**
  * Ends the run with `RunAbortedError` when `signal` aborts: the step in flight is unsubscribed
  * (its model call and tools aborted) before the error is delivered, and, since the listener is
  * added before the run starts, an abort from inside an event handler stops the run there.
  */
-function abortOn<T>(signal: AbortSignal, state: RunState): OperatorFunction<T, T> {
+function abortOn<T>(signal: AbortSignal, state: LiveState): OperatorFunction<T, T> {
   return (source) =>
     new Observable<T>((subscriber) => {
       const abort = (): void => subscriber.error(withPartial(new RunAbortedError({ cause: signal.reason }), state));

@@ -1,6 +1,8 @@
-import type { SchedulerLike } from 'rxjs';
+import { isObservable, type Observable, type SchedulerLike } from 'rxjs';
 import { InvalidArgumentError } from '../errors.js';
 import type { ModelProvider, ModelSettings } from '../model.js';
+import type { Session } from '../session.js';
+import type { ToolApprovalRequest } from './runStateData.js';
 
 /** What to do when a tool call fails (bad arguments, or the tool threw). */
 export type ToolErrorPolicy =
@@ -40,6 +42,20 @@ export interface RetryOptions {
    */
   readonly afterOutput?: boolean;
 }
+
+/**
+ * A decision on a call that needs approval: `true` to run it, `false` to reject it, or an object
+ * that can also say what the model is told of a rejection.
+ */
+export type ApprovalDecision = boolean | { readonly approved: boolean; readonly message?: string };
+
+/**
+ * Decides on calls that need approval, in the process that runs them: a value, a Promise, or an
+ * Observable whose first value is the decision (a dialog's choice, a button's clicks).
+ */
+export type Approver = (
+  request: ToolApprovalRequest,
+) => ApprovalDecision | PromiseLike<ApprovalDecision> | Observable<ApprovalDecision>;
 
 /** Options of one run. */
 export interface RunOptions<TContext = unknown> {
@@ -81,6 +97,27 @@ export interface RunOptions<TContext = unknown> {
    * model calls' timers run on the worker thread, and a backoff blocks the calling thread.
    */
   readonly scheduler?: SchedulerLike;
+  /**
+   * Decides on calls of tools that need approval (`needsApproval`), while the run waits: the run
+   * emits `tool-approval-requested`, the turn's other tools go on, and the call runs once
+   * approved (or is rejected: the model is told). Unsubscribing while it waits cancels the run as
+   * usual. Without it, the run ends with `run-interrupted` and its resumable `state` instead.
+   * In `runSync()` it must answer synchronously.
+   */
+  readonly approve?: Approver;
+  /**
+   * Stops the run after the turn in flight (the model call and its tools) when it emits: the run
+   * ends with `run-interrupted` (`reason: 'stopped'`) and its resumable `state`, instead of being
+   * cut mid-stream and losing what was paid for. Unsubscribing still cuts at once. An error of the
+   * notifier fails the run.
+   */
+  readonly stopAfterTurn?: Observable<unknown>;
+  /**
+   * The conversation's memory: the run reads its items before the first model call (they lead the
+   * input) and adds the items of each completed turn (the input with the first). See
+   * `rxjs-agents/sessions`. Its methods return Promises, so `runSync()` refuses it.
+   */
+  readonly session?: Session;
 }
 
 /** Defaults a `Runner` holds for the runs it makes. */
@@ -269,11 +306,40 @@ export function checkRunOptions(options: RunOptions<unknown> | undefined): void 
   }
   checkSharedRunSettings(options, 'options.');
   checkScheduler(options.scheduler, 'options.scheduler');
+  if (options.approve !== undefined && typeof options.approve !== 'function') {
+    throw new InvalidArgumentError({
+      argument: 'options.approve',
+      message: 'approve must be a function (request) => boolean | Promise<boolean> | Observable<boolean>.',
+    });
+  }
+  if (options.stopAfterTurn !== undefined && !isObservable(options.stopAfterTurn)) {
+    throw new InvalidArgumentError({
+      argument: 'options.stopAfterTurn',
+      message: 'stopAfterTurn must be an Observable, whose first value stops the run after the turn in flight.',
+    });
+  }
+  checkSession(options.session);
   const signal: unknown = options.signal;
   if (
     signal !== undefined &&
     (typeof signal !== 'object' || signal === null || typeof (signal as { aborted?: unknown }).aborted !== 'boolean')
   ) {
     throw new InvalidArgumentError({ argument: 'options.signal', message: 'signal must be an AbortSignal.' });
+  }
+}
+
+const sessionMethods = ['getItems', 'addItems', 'popItem', 'clear'] as const;
+
+function checkSession(session: unknown): void {
+  if (session === undefined) return;
+  const missing =
+    typeof session === 'object' && session !== null
+      ? sessionMethods.filter((method) => typeof (session as Record<string, unknown>)[method] !== 'function')
+      : sessionMethods;
+  if (missing.length > 0) {
+    throw new InvalidArgumentError({
+      argument: 'options.session',
+      message: `a session needs the methods getItems, addItems, popItem and clear; missing: ${missing.join(', ')}.`,
+    });
   }
 }

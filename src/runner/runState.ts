@@ -1,130 +1,173 @@
-import type { RunPartial } from '../errors.js';
+import type { Agent } from '../agent.js';
+import { InvalidArgumentError } from '../errors.js';
 import type { InputItem, RunItem } from '../items.js';
-import type { ModelResponse } from '../model.js';
-import { addUsage, emptyUsage, type Usage } from '../usage.js';
-import type { NextStep } from './nextStep.js';
-import { RunText } from './runText.js';
+import type { Usage } from '../usage.js';
+import { AgentGraph } from './agentGraph.js';
+import { readRunStateData } from './readRunState.js';
+import type { ApprovalDecisionData, RunStateData, ToolApprovalRequest } from './runStateData.js';
 
-/** A run's state as plain data: what {@link RunState.toJSON} gives and a stored run resumes from. */
-export interface RunStateData {
-  /** The shape's version, for readers of stored states. */
-  readonly version: 1;
-  /** The name of the active agent (the run's agents are found by name in its agent graph). */
-  readonly agent: string;
-  /** Model calls made so far. */
-  readonly turn: number;
-  /** What the run started from. */
-  readonly input: readonly InputItem[];
-  /** The items the run has produced, in order. */
-  readonly newItems: readonly RunItem[];
-  /** Usage summed over the model responses so far (and failed calls that reported some). */
-  readonly usage: Usage;
-  /** Every model response so far, in order. */
-  readonly rawResponses: readonly ModelResponse[];
-  /** The agents that have called a tool in this run (their forced `toolChoice` is then reset). */
-  readonly toolUse: readonly string[];
-  /** What the run does next. */
-  readonly next: NextStep;
-}
+const runStateBrand = Symbol.for('rxjs-agents.run-state');
 
 /**
- * Everything a run knows, one per run: the active agent (by name), the turn, the input and the
- * items produced, usage, the model responses, and the step to take next.
+ * A run that stopped before its end — calls waiting for approval, or `stopAfterTurn` — as a value
+ * to store, decide on and resume, in this process or another one.
  *
- * The loop's steps read and update it; nothing else about a run lives anywhere else, except the
- * text streamed in this process (for an error's `partial.text`), which is not part of the data.
- * {@link toJSON} gives it as plain data that survives `JSON.stringify` and `JSON.parse`.
+ * ```ts
+ * const result = await run(agent, 'Refund order 1234');
+ * if (result.status === 'interrupted') {
+ *   await db.save(JSON.stringify(result.state)); // plain, versioned data
+ * }
+ * // later, anywhere:
+ * const state = RunState.fromJSON(agent, await db.load());
+ * for (const request of state.interruptions) state.approve(request.callId);
+ * const resumed = await run(agent, state); // the approved tools run; nothing done is repeated
+ * ```
  *
- * Internal to the runner.
+ * A run from a state starts where it stopped: the calls that had run are not run again, decided
+ * calls are carried out (a rejected one is answered with the rejection), calls still undecided
+ * are asked for again, and the model is called for the next turn. Each run of a state starts
+ * from the same data; once one has ended (with a final output, or interrupted again, which gives
+ * a new state), the state is spent, and running it again throws: the tools it approved must not
+ * run twice.
  */
 export class RunState {
-  agent: string;
-  turn: number;
-  readonly input: readonly InputItem[];
-  readonly newItems: RunItem[];
-  usage: Usage;
-  readonly rawResponses: ModelResponse[];
-  readonly toolUse: Set<string>;
-  next: NextStep;
-  /** The text deltas streamed by this run (not part of the data). */
-  readonly text = new RunText();
+  readonly [runStateBrand] = true;
+  readonly #data: RunStateData;
+  readonly #pending: ToolApprovalRequest[];
+  readonly #decisions: Map<string, ApprovalDecisionData>;
+  #spent = false;
 
-  constructor(data: RunStateData) {
-    this.agent = data.agent;
-    this.turn = data.turn;
-    this.input = data.input.slice();
-    this.newItems = data.newItems.slice();
-    this.usage = data.usage;
-    this.rawResponses = data.rawResponses.slice();
-    this.toolUse = new Set(data.toolUse);
-    this.next = data.next;
-  }
-
-  /** The state of a run that has not started: its first step is a model call. */
-  static start(agent: string, input: readonly InputItem[]): RunState {
-    return new RunState({
-      version: 1,
-      agent,
-      turn: 0,
-      input,
-      newItems: [],
-      usage: emptyUsage,
-      rawResponses: [],
-      toolUse: [],
-      next: { type: 'call-model' },
-    });
-  }
-
-  /** The input followed by the new items: the conversation the next model call is sent. */
-  get history(): InputItem[] {
-    return [...this.input, ...this.newItems];
-  }
-
-  /** Records a finished model response: its items join the new items, its usage the sum. */
-  recordResponse(response: ModelResponse): void {
-    this.rawResponses.push(response);
-    this.usage = addUsage(this.usage, response.usage);
-    this.addItems(response.output);
+  private constructor(data: RunStateData) {
+    this.#data = data;
+    this.#pending = data.pendingApprovals.slice();
+    this.#decisions = new Map(data.approvals.map((decision) => [decision.callId, decision]));
   }
 
   /**
-   * Adds the usage a failed model call's error reports (a response cut at `max_output_tokens` was
-   * still paid for), so that the error's `partial.usage` holds it.
+   * The state stored as JSON (the text, or the parsed data), checked against `agent` — the run's
+   * first agent, from which the state's agents are found by name through handoffs.
+   *
+   * @param agent The agent the run started with (as defined in this process).
+   * @param json What `JSON.stringify(state)` gave, or its parsed value, or a `run-interrupted`
+   * event's `state`.
+   * @throws InvalidArgumentError naming what is wrong: text that is not JSON, another version, a
+   * missing or mistyped field, an agent or tool that `agent`'s graph does not have, a finished run.
    */
-  recordFailedCall(error: unknown): void {
-    const usage = typeof error === 'object' && error !== null ? (error as { usage?: unknown }).usage : undefined;
-    if (isUsage(usage)) this.usage = addUsage(this.usage, usage);
+  static fromJSON(agent: Agent<unknown, never>, json: unknown): RunState {
+    const graph = new AgentGraph<never>(agent);
+    return new RunState(readRunStateData(json, graph));
   }
 
-  addItems(items: readonly RunItem[]): void {
-    for (const item of items) this.newItems.push(item);
+  /**
+   * Whether `value` is a `RunState`, from this or another copy of the package.
+   */
+  static isRunState(value: unknown): value is RunState {
+    return (
+      typeof value === 'object' && value !== null && (value as { [runStateBrand]?: unknown })[runStateBrand] === true
+    );
   }
 
-  /** What the run has produced so far, for the error that ends it. */
-  partial(): RunPartial {
-    return { text: this.text.value, newItems: this.newItems.slice(), usage: this.usage };
+  /** The calls that wait for a decision and have none yet. */
+  get interruptions(): readonly ToolApprovalRequest[] {
+    return this.#pending.filter((request) => !this.#decisions.has(request.callId));
   }
 
-  /** The state as plain, JSON-serializable data. */
+  /** The name of the agent that is active where the run stopped. */
+  get currentAgent(): string {
+    return this.#data.agent;
+  }
+
+  /** The model calls made so far. */
+  get turn(): number {
+    return this.#data.turn;
+  }
+
+  /** Usage summed over the run so far. */
+  get usage(): Usage {
+    return this.#data.usage;
+  }
+
+  /** The items the run has produced so far. */
+  get newItems(): readonly RunItem[] {
+    return this.#data.newItems;
+  }
+
+  /** The run's input followed by its new items. */
+  get history(): readonly InputItem[] {
+    return [...this.#data.input, ...this.#data.newItems];
+  }
+
+  /**
+   * Approves a call that waits for a decision: the run from this state runs it.
+   *
+   * @throws InvalidArgumentError when no call with this id waits for a decision.
+   */
+  approve(callId: string): this {
+    this.#decide({ callId: this.#pendingCall(callId, 'approve'), approved: true });
+    return this;
+  }
+
+  /**
+   * Rejects a call that waits for a decision: it does not run, and the model is told it was
+   * rejected — with `message` when given.
+   *
+   * @throws InvalidArgumentError when no call with this id waits for a decision.
+   */
+  reject(callId: string, options: { readonly message?: string } = {}): this {
+    const { message } = options;
+    if (message !== undefined && typeof message !== 'string') {
+      throw new InvalidArgumentError({ argument: 'options.message', message: 'a rejection message must be a string.' });
+    }
+    this.#decide({
+      callId: this.#pendingCall(callId, 'reject'),
+      approved: false,
+      ...(message === undefined ? {} : { message }),
+    });
+    return this;
+  }
+
+  /** The state as plain, versioned data, decisions included: what `JSON.stringify(state)` writes. */
   toJSON(): RunStateData {
-    return {
-      version: 1,
-      agent: this.agent,
-      turn: this.turn,
-      input: this.input.slice(),
-      newItems: this.newItems.slice(),
-      usage: this.usage,
-      rawResponses: this.rawResponses.slice(),
-      toolUse: [...this.toolUse],
-      next: this.next,
-    };
+    return { ...this.#data, approvals: [...this.#decisions.values()] };
   }
-}
 
-function isUsage(value: unknown): value is Usage {
-  if (typeof value !== 'object' || value === null) return false;
-  const usage = value as Record<keyof Usage, unknown>;
-  return (['requests', 'inputTokens', 'outputTokens', 'totalTokens'] as const).every(
-    (key) => typeof usage[key] === 'number',
-  );
+  /**
+   * The data a run from this state starts from, marking the state spent when a run of it ends.
+   *
+   * @internal
+   */
+  static resumeData(state: RunState): { readonly data: RunStateData; readonly spend: () => void } {
+    if (state.#spent) {
+      throw new InvalidArgumentError({
+        argument: 'input',
+        message:
+          "this RunState's run has already ended; resume from the state it ended with (result.state, or the run-interrupted event's state).",
+      });
+    }
+    return { data: state.toJSON(), spend: () => (state.#spent = true) };
+  }
+
+  /**
+   * The state a run stopped with, already checked (it comes from the run).
+   *
+   * @internal
+   */
+  static fromRun(data: RunStateData): RunState {
+    return new RunState(data);
+  }
+
+  #pendingCall(callId: unknown, method: string): string {
+    if (typeof callId !== 'string' || !this.#pending.some((request) => request.callId === callId)) {
+      const waiting = this.#pending.map((request) => `'${request.callId}' (${request.name})`).join(', ') || 'none';
+      throw new InvalidArgumentError({
+        argument: 'callId',
+        message: `${method}(${JSON.stringify(callId)}): no call with this id waits for approval in this state; waiting: ${waiting}.`,
+      });
+    }
+    return callId;
+  }
+
+  #decide(decision: ApprovalDecisionData): void {
+    this.#decisions.set(decision.callId, decision);
+  }
 }

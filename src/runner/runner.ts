@@ -1,12 +1,14 @@
-import { filter, map, type Observable } from 'rxjs';
+import { defer, filter, map, tap, type Observable } from 'rxjs';
 import { Agent } from '../agent.js';
 import { InvalidArgumentError, NoFinalOutputError, SyncRunError, type AgentsError } from '../errors.js';
-import type { FinalOutputEvent, RunEvent } from '../events.js';
+import type { FinalOutputEvent, RunEvent, RunInterruptedEvent } from '../events.js';
 import { AgentGraph } from './agentGraph.js';
 import { asyncMode } from './asyncMode.js';
 import type { RunMode } from './runContext.js';
-import { createRun } from './runLoop.js';
+import { createRun, type RunOrigin } from './runLoop.js';
 import { toInputItems, type RunInput } from './runInput.js';
+import { readRunStateData } from './readRunState.js';
+import { RunState } from './runState.js';
 import {
   checkRunOptions,
   checkSharedRunSettings,
@@ -15,7 +17,7 @@ import {
   type RunnerConfig,
   type RunOptions,
 } from './runOptions.js';
-import { runResultOf, type RunResult } from './runResult.js';
+import { interruptedResultOf, runResultOf, type RunResult } from './runResult.js';
 import { refuseAsyncTools } from './sync/asyncTools.js';
 import { syncMode } from './sync/syncMode.js';
 import type { ModelCallPolicy } from './retryModelCall.js';
@@ -65,7 +67,7 @@ export class Runner {
    */
   runStreamed<TOutput, TContext = unknown>(
     agent: Agent<TOutput, TContext>,
-    input: RunInput,
+    input: RunInput | RunState,
     options?: RunOptions<TContext>,
   ): Observable<RunEvent<TOutput>> {
     return this.#createRun(agent, input, options, (policy) => asyncMode(policy, options?.scheduler)).events;
@@ -80,7 +82,7 @@ export class Runner {
    */
   run<TOutput, TContext = unknown>(
     agent: Agent<TOutput, TContext>,
-    input: RunInput,
+    input: RunInput | RunState,
     options?: RunOptions<TContext>,
   ): Promise<RunResult<TOutput, TContext>> {
     const { results } = this.#createRun(agent, input, options, (policy) => asyncMode(policy, options?.scheduler));
@@ -107,9 +109,14 @@ export class Runner {
    */
   runSync<TOutput, TContext = unknown>(
     agent: Agent<TOutput, TContext>,
-    input: RunInput,
+    input: RunInput | RunState,
     options?: RunOptions<TContext>,
   ): RunResult<TOutput, TContext> {
+    if (options?.session !== undefined) {
+      throw new SyncRunError({
+        message: "runSync() cannot use a session: a session's methods return Promises. Use run() with a session.",
+      });
+    }
     const { results } = this.#createRun(agent, input, options, syncMode);
     refuseAsyncTools(agent);
     let result: RunResult<TOutput, TContext> | undefined;
@@ -139,7 +146,7 @@ export class Runner {
 
   #createRun<TOutput, TContext>(
     agent: Agent<TOutput, TContext>,
-    input: RunInput,
+    input: RunInput | RunState,
     options: RunOptions<TContext> | undefined,
     makeMode: (policy: ModelCallPolicy) => RunMode,
   ): { events: Observable<RunEvent<TOutput>>; results: Observable<RunResult<TOutput, TContext>> } {
@@ -150,16 +157,19 @@ export class Runner {
       });
     }
     checkRunOptions(options);
-    const items = toInputItems(input);
+    const agents = new AgentGraph<TContext>(agent);
+    const resumed = RunState.isRunState(input) ? RunState.resumeData(input) : undefined;
+    const origin: RunOrigin = resumed
+      ? // The state is checked against this run's agents too: they may be defined anew since.
+        { state: readRunStateData(resumed.data, agents) }
+      : { startAgent: agent.name, input: toInputItems(input as RunInput) };
     const policy: ModelCallPolicy = {
       idleTimeoutMs: options?.idleTimeoutMs ?? this.config.idleTimeoutMs,
       retry: retryPolicy(options?.retry ?? this.config.retry),
     };
-    const agents = new AgentGraph<TContext>(agent);
-    const events = createRun(
-      agent,
+    let events = createRun<TOutput, TContext>(
       agents,
-      items,
+      origin,
       {
         modelProvider: options?.modelProvider ?? this.config.modelProvider,
         defaultModel: this.config.model ?? defaultModel,
@@ -170,18 +180,41 @@ export class Runner {
         signal: options?.signal,
         maxOutputCharacters:
           options?.maxOutputCharacters ?? this.config.maxOutputCharacters ?? defaultMaxOutputCharacters,
+        approve: options?.approve,
+        stopAfterTurn: options?.stopAfterTurn,
+        session: options?.session,
       },
       makeMode(policy),
     );
-    // What run() and runSync() read: the final-output event, with the last agent found by name.
+    if (resumed) events = spendOnEnd(events, resumed.spend, () => RunState.resumeData(input as RunState));
+    // What run() and runSync() read: the last event, with the last agent found by name.
     const results = events.pipe(
-      filter(isFinalOutput),
-      map((event) => runResultOf(event, agents.get(event.agent))),
+      filter(isRunEnd),
+      map((event): RunResult<TOutput, TContext> =>
+        event.type === 'final-output'
+          ? runResultOf(event, agents.get(event.agent))
+          : interruptedResultOf(event, agents.get(event.agent), RunState.fromRun(event.state)),
+      ),
     );
     return { events, results };
   }
 }
 
-function isFinalOutput<TOutput>(event: RunEvent<TOutput>): event is FinalOutputEvent<TOutput> {
-  return event.type === 'final-output';
+/**
+ * A resumed run: refused at subscription when another run of the same state has ended since the
+ * call (a cold Observable subscribed twice), and spending the state when it ends.
+ */
+function spendOnEnd<T>(
+  events: Observable<RunEvent<T>>,
+  spend: () => void,
+  check: () => unknown,
+): Observable<RunEvent<T>> {
+  return defer(() => {
+    check();
+    return events.pipe(tap((event) => isRunEnd(event) && spend()));
+  });
+}
+
+function isRunEnd<TOutput>(event: RunEvent<TOutput>): event is FinalOutputEvent<TOutput> | RunInterruptedEvent {
+  return event.type === 'final-output' || event.type === 'run-interrupted';
 }

@@ -1,12 +1,33 @@
-import { catchError, concat, defer, EMPTY, from, map, merge, of, tap, throwError, type Observable } from 'rxjs';
-import type { AgentUpdatedEvent, RunEvent, ToolCallEvent } from '../events.js';
-import type { FunctionCallOutputItem } from '../items.js';
+import {
+  catchError,
+  concat,
+  concatMap,
+  defer,
+  EMPTY,
+  from,
+  map,
+  merge,
+  of,
+  tap,
+  throwError,
+  type Observable,
+} from 'rxjs';
+import type {
+  AgentUpdatedEvent,
+  RunEvent,
+  ToolApprovalRequestedEvent,
+  ToolCallEvent,
+  ToolOutputEvent,
+} from '../events.js';
+import type { FunctionCallItem, FunctionCallOutputItem } from '../items.js';
 import type { AnyTool } from '../tool.js';
 import { handoffOutput } from './handoffs.js';
-import { withPartial } from './partial.js';
+import type { LiveState } from './liveState.js';
 import type { PlannedHandoff, PlannedToolCall } from './nextStep.js';
+import { withPartial } from './partial.js';
 import type { RunContext } from './runContext.js';
-import type { RunState } from './runState.js';
+import type { ApprovalDecisionData } from './runStateData.js';
+import { approvalCheck, askApprover, rejectionText } from './toolApproval.js';
 import { parseArguments, runToolCall } from './toolCalls.js';
 
 /**
@@ -15,53 +36,120 @@ import { parseArguments, runToolCall } from './toolCalls.js';
  * in call order — with the handoffs' — and the first handoff switches the agent (`agent-updated`).
  * The next step is a model call.
  *
+ * A call of a tool that needs approval emits `tool-approval-requested` and runs once approved —
+ * by the run's `approve` option, while the other calls go on, or by a decision stored in the
+ * state of a run that resumes. Without either, it is left pending: the step ends when the other
+ * calls have finished, leaving their outputs and the pending requests in the state, and the loop
+ * interrupts the run. Resuming runs the step again: the calls that have an output are not run
+ * again.
+ *
  * It is one composition, so a consumer that leaves at a `tool-call` (`takeWhile`, `first`, an
  * aborted `signal`) leaves before any tool starts, and one that leaves at a `tool-output` before
  * the next tool starts: nothing runs that nobody will read.
  */
 export function toolStep<TContext>(
   calls: readonly (PlannedToolCall | PlannedHandoff)[],
-  state: RunState,
+  state: LiveState,
   run: RunContext<TContext>,
 ): Observable<RunEvent<unknown>> {
   return defer(() => {
     const turn = state.turn;
     const agent = run.agents.get(state.agent);
     const tools = new Map<string, AnyTool<TContext>>(agent.tools.map((t) => [t.name, t]));
-    const functionCalls = calls.filter((planned): planned is PlannedToolCall => planned.kind === 'function');
-    const outputs = new Map<string, string>();
+    // A resumed step: the calls that ran before it was interrupted are done; the requests still
+    // undecided are asked again.
+    const toRun = calls.filter(
+      (planned): planned is PlannedToolCall =>
+        planned.kind === 'function' && !state.toolOutputs.has(planned.call.call_id),
+    );
+    state.pendingApprovals.length = 0;
+    const { context } = run.settings;
     const setup = {
       agent,
       turn,
-      context: run.settings.context,
+      context,
       toolErrors: run.settings.toolErrors,
       scheduler: run.mode.toolScheduler,
       toolResult: run.mode.toolResult,
     };
+    const base = { agent: agent.name, turn };
 
-    const announced = functionCalls.map(({ call }): ToolCallEvent => ({
+    const execute = (call: FunctionCallItem, tool: AnyTool<TContext>): Observable<RunEvent<unknown>> =>
+      runToolCall(call, tool, setup).pipe(
+        tap((outcome) => state.toolOutputs.set(call.call_id, outcome.outputText)),
+        map((outcome) => outcome.event),
+      );
+    const reject = (call: FunctionCallItem, decision: ApprovalDecisionData): Observable<RunEvent<unknown>> =>
+      defer(() => {
+        const output = decision.message ?? rejectionText(call.name);
+        state.toolOutputs.set(call.call_id, output);
+        const event: ToolOutputEvent = {
+          type: 'tool-output',
+          ...base,
+          callId: call.call_id,
+          name: call.name,
+          output,
+          rejected: true,
+        };
+        return of(event);
+      });
+    const carryOut = (call: FunctionCallItem, tool: AnyTool<TContext>, decision: ApprovalDecisionData) =>
+      decision.approved ? execute(call, tool) : reject(call, decision);
+
+    const callEvents = ({ call }: PlannedToolCall): Observable<RunEvent<unknown>> => {
+      const tool = tools.get(call.name)!;
+      const decided = state.approvals.get(call.call_id);
+      if (decided) return carryOut(call, tool, decided);
+      return approvalCheck(call, tool, agent.name, context, run.mode).pipe(
+        concatMap((check) => {
+          if (!check.needed) return execute(call, tool);
+          const { request } = check;
+          const requested: ToolApprovalRequestedEvent = {
+            type: 'tool-approval-requested',
+            ...base,
+            callId: request.callId,
+            name: request.name,
+            arguments: request.arguments,
+          };
+          const { approve } = run.settings;
+          if (!approve) {
+            return defer(() => {
+              state.pendingApprovals.push(request);
+              return of(requested);
+            });
+          }
+          return concat(
+            of(requested),
+            askApprover(approve, request, run.mode).pipe(
+              tap((decision) => state.approvals.set(call.call_id, decision)),
+              concatMap((decision) => carryOut(call, tool, decision)),
+            ),
+          );
+        }),
+      );
+    };
+
+    const announced = toRun.map(({ call }): ToolCallEvent => ({
       type: 'tool-call',
-      agent: agent.name,
-      turn,
+      ...base,
       callId: call.call_id,
       name: call.name,
       arguments: parseArguments(call.arguments),
     }));
-    const executions = functionCalls.map(({ call }) =>
-      runToolCall(call, tools.get(call.name)!, setup).pipe(
-        tap((outcome) => outputs.set(call.call_id, outcome.outputText)),
-        map((outcome) => outcome.event),
-      ),
-    );
     const finish = defer((): Observable<RunEvent<unknown>> => {
-      if (functionCalls.length > 0) state.toolUse.add(agent.name);
+      // Calls wait for a decision: the step is not done, and the loop interrupts the run.
+      if (state.pendingApprovals.length > 0) return EMPTY;
+      if (calls.some((planned) => planned.kind === 'function')) state.toolUse.add(agent.name);
       state.addItems(
         calls.map((planned): FunctionCallOutputItem => ({
           type: 'function_call_output',
           call_id: planned.call.call_id,
-          output: planned.kind === 'function' ? (outputs.get(planned.call.call_id) ?? '') : handoffOutput(planned),
+          output:
+            planned.kind === 'function' ? (state.toolOutputs.get(planned.call.call_id) ?? '') : handoffOutput(planned),
         })),
       );
+      state.toolOutputs.clear();
+      state.approvals.clear();
       state.next = { type: 'call-model' };
       const handoff = calls.find(
         (planned): planned is PlannedHandoff => planned.kind === 'handoff' && planned.carriedOut,
@@ -77,6 +165,6 @@ export function toolStep<TContext>(
       };
       return of(updated);
     });
-    return concat(from(announced), merge(...executions), finish);
+    return concat(from(announced), merge(...toRun.map(callEvents)), finish);
   }).pipe(catchError((error: unknown) => throwError(() => withPartial(error, state))));
 }

@@ -4,7 +4,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { outputSchemaOf } from '../internal/outputSchema.js';
 import type { FunctionToolSpec, JsonSchema, Model, ModelRequest, ModelSettings } from '../model.js';
 import type { RunSettings } from './runContext.js';
-import type { RunState } from './runState.js';
+import type { LiveState } from './liveState.js';
 
 /** The parts of a model request that depend only on the agent: made once per agent and run. */
 export interface TurnPlan {
@@ -63,7 +63,7 @@ function planTurn<TContext>(agent: Agent<unknown, TContext>, settings: RunSettin
  * (`resetToolChoice: false`), as both Agents SDKs do: a model that obeys a forced choice every
  * turn could never answer.
  */
-export function turnSettings(agent: Agent<unknown, never>, plan: TurnPlan, state: RunState): ModelSettings {
+export function turnSettings(agent: Agent<unknown, never>, plan: TurnPlan, state: LiveState): ModelSettings {
   const { toolChoice } = plan.settings;
   const forced = toolChoice !== undefined && toolChoice !== 'auto' && toolChoice !== 'none';
   if (forced && agent.resetToolChoice && state.toolUse.has(agent.name)) {
@@ -90,7 +90,7 @@ export function modelRequest(
   plan: TurnPlan,
   instructions: string | undefined,
   settings: ModelSettings,
-  state: RunState,
+  state: LiveState,
 ): ModelRequest {
   return {
     ...(instructions === undefined ? {} : { instructions }),

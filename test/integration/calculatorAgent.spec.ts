@@ -174,7 +174,8 @@ describe('structured output over HTTP', () => {
       server = await startServer({ turns: [{ output: { city: 'Porto', country: 'Portugal' } }] });
       const agent = new Agent({ name: 'Travel', model: makeModel(server.url), outputType: Destination });
       const result = await run(agent, 'Where?');
-      const output: { city: string; country: string } = result.finalOutput;
+      expect(result.status).toBe('completed');
+      const output: { city: string; country: string } | undefined = result.finalOutput;
       expect(output).toEqual({ city: 'Porto', country: 'Portugal' });
       expect(formatOf(server.requests[0]!.body as Record<string, any>)).toMatchObject({
         name: 'final_output',

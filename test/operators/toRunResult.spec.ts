@@ -24,6 +24,7 @@ const events = {
   },
 } satisfies Record<string, RunEvent>;
 const result = {
+  status: 'completed' as const,
   finalOutput: 'Lisbon.',
   newItems: [answer],
   history: [question, answer],

@@ -1,7 +1,16 @@
 import type { Observable } from 'rxjs';
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { Agent, run, runStreamed, runSync, type RunEvent, type RunResult, type Usage } from '../../src/index.js';
+import {
+  Agent,
+  run,
+  runStreamed,
+  runSync,
+  type RunEvent,
+  type RunResult,
+  type RunState,
+  type Usage,
+} from '../../src/index.js';
 import { fakeModel } from '../../src/testing/index.js';
 import { partialOutput, toFinalOutput } from '../../operators/index.js';
 
@@ -15,7 +24,10 @@ describe('types of a run', () => {
     expectTypeOf(plain).toEqualTypeOf<Agent<string, unknown>>();
     expectTypeOf(runStreamed(structured, 'Hi')).toEqualTypeOf<Observable<RunEvent<{ city: string }>>>();
     expectTypeOf(run(structured, 'Hi')).resolves.toEqualTypeOf<RunResult<{ city: string }, unknown>>();
-    expectTypeOf(runSync(plain, 'Hi').finalOutput).toEqualTypeOf<string>();
+    expectTypeOf(runSync(plain, 'Hi').finalOutput).toEqualTypeOf<string | undefined>();
+    const result = runSync(plain, 'Hi');
+    if (result.status === 'completed') expectTypeOf(result.finalOutput).toEqualTypeOf<string>();
+    else expectTypeOf(result.state).toEqualTypeOf<RunState>();
   });
 
   it('types toFinalOutput() and partialOutput() by the agent’s outputType', () => {

@@ -1,7 +1,7 @@
 import { SyncRunError } from '../../errors.js';
 import type { RunMode } from '../runContext.js';
 import { guardModelCall, type ModelCallPolicy } from '../retryModelCall.js';
-import { isPromiseLike, toolResultOf } from '../toolResult.js';
+import { decisionOf, isPromiseLike, toolResultOf } from '../toolResult.js';
 import { blockingScheduler } from './blockingScheduler.js';
 import { bridgedModelCall } from './syncBridge.js';
 
@@ -16,7 +16,8 @@ import { bridgedModelCall } from './syncBridge.js';
  * - tools must answer synchronously (a Promise fails the run with `SyncRunError`, its tool's
  *   signal is aborted and its rejection handled; an `async function` is refused before the first
  *   model call, by `refuseAsyncTools`), and their
- *   `timeoutMs` is not applied: nothing could interrupt a synchronous tool.
+ *   `timeoutMs` is not applied: nothing could interrupt a synchronous tool;
+ * - decisions (`needsApproval`, `approve`) must be synchronous too.
  */
 export function syncMode(policy: ModelCallPolicy): RunMode {
   return {
@@ -37,6 +38,15 @@ export function syncMode(policy: ModelCallPolicy): RunMode {
         });
       }
       return toolResultOf(result);
+    },
+    decision: (decision, source) => {
+      if (isPromiseLike(decision)) {
+        decision.then(undefined, () => undefined);
+        throw new SyncRunError({
+          message: `${source} returned a Promise, but runSync() needs a synchronous answer (a boolean, or an Observable that emits at once). Use run() to decide asynchronously.`,
+        });
+      }
+      return decisionOf(decision);
     },
   };
 }

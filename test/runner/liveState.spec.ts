@@ -1,13 +1,13 @@
 /** A run's state is plain data: what it holds after steps, and its round trip through JSON. */
 import { describe, expect, it } from 'vitest';
-import { RunState } from '../../src/runner/runState.js';
+import { LiveState } from '../../src/runner/liveState.js';
 import { userMessage } from '../../src/index.js';
 
-describe('RunState', () => {
+describe('LiveState', () => {
   it('starts at a model call, with the input as its history', () => {
-    const state = RunState.start('Triage', [userMessage('Hi')]);
+    const state = LiveState.start('Triage', [userMessage('Hi')]);
     expect(state.toJSON()).toEqual({
-      version: 1,
+      version: 2,
       agent: 'Triage',
       turn: 0,
       input: [userMessage('Hi')],
@@ -16,11 +16,15 @@ describe('RunState', () => {
       rawResponses: [],
       toolUse: [],
       next: { type: 'call-model' },
+      toolOutputs: [],
+      pendingApprovals: [],
+      approvals: [],
+      sessionItems: 0,
     });
   });
 
   it('round-trips through JSON.stringify and JSON.parse, mid-run', () => {
-    const state = RunState.start('Triage', [userMessage('Book a trip')]);
+    const state = LiveState.start('Triage', [userMessage('Book a trip')]);
     state.turn = 1;
     const call = { type: 'function_call', call_id: 'c1', name: 'transfer_to_booking', arguments: '{}' } as const;
     const usage = { requests: 1, inputTokens: 20, outputTokens: 3, totalTokens: 23 };
@@ -28,16 +32,16 @@ describe('RunState', () => {
     state.toolUse.add('Triage');
     state.next = { type: 'run-tools', calls: [{ kind: 'handoff', call, target: 'Booking', carriedOut: true }] };
 
-    const json = JSON.parse(JSON.stringify(state)) as ReturnType<RunState['toJSON']>;
+    const json = JSON.parse(JSON.stringify(state)) as ReturnType<LiveState['toJSON']>;
     expect(json).toEqual(state.toJSON());
-    const restored = new RunState(json);
+    const restored = new LiveState(json);
     expect(restored.toJSON()).toEqual(state.toJSON());
     expect(restored.history).toEqual([userMessage('Book a trip'), call]);
     expect(restored.usage).toEqual(usage);
   });
 
   it('records the usage a failed call reported, and keeps it in partial', () => {
-    const state = RunState.start('A', [userMessage('Hi')]);
+    const state = LiveState.start('A', [userMessage('Hi')]);
     state.recordFailedCall({ usage: { requests: 1, inputTokens: 5, outputTokens: 50, totalTokens: 55 } });
     state.recordFailedCall(new Error('no usage here'));
     state.text.append('Hel');

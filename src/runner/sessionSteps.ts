@@ -1,0 +1,43 @@
+import { defer, EMPTY, from, ignoreElements, tap, catchError, throwError, type Observable } from 'rxjs';
+import type { AgentsError } from '../errors.js';
+import { SessionError } from '../errors.js';
+import type { InputItem } from '../items.js';
+import type { Session } from '../session.js';
+import type { LiveState } from './liveState.js';
+import { withPartial } from './partial.js';
+
+/**
+ * Reads the conversation so far from the run's session, before its first model call: its items
+ * lead the run's input. A resumed run does not read it again (its state holds the history).
+ */
+export function loadSession(session: Session, state: LiveState): Observable<never> {
+  return defer(() => from(session.getItems())).pipe(
+    tap((items: readonly InputItem[]) => {
+      if (!Array.isArray(items)) throw new TypeError(`getItems() gave ${typeof items}, not an array of items.`);
+      state.prependSessionItems(items);
+    }),
+    ignoreElements(),
+    catchError((error: unknown) => throwError(() => sessionFailure(error, 'getItems', state))),
+  );
+}
+
+/**
+ * Adds what the session does not hold yet — the items of the turns completed since the last save,
+ * with the run's input the first time — to the session. The loop calls it at the end of each
+ * turn (after its tools), so an interrupted turn is saved when it completes, never half.
+ */
+export function saveTurn(session: Session, state: LiveState): Observable<never> {
+  return defer(() => {
+    const history = state.history;
+    if (history.length <= state.sessionItems) return EMPTY;
+    return from(session.addItems(history.slice(state.sessionItems))).pipe(
+      tap(() => (state.sessionItems = history.length)),
+      ignoreElements(),
+    );
+  }).pipe(catchError((error: unknown) => throwError(() => sessionFailure(error, 'addItems', state))));
+}
+
+function sessionFailure(error: unknown, operation: 'getItems' | 'addItems', state: LiveState): AgentsError {
+  const failure = SessionError.isInstance(error) ? error : new SessionError({ operation, cause: error });
+  return withPartial(failure, state);
+}
