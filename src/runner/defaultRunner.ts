@@ -3,6 +3,7 @@ import type { Agent } from '../agent.js';
 import type { RunEvent } from '../events.js';
 import { OpenAIProvider } from '../models/openaiProvider.js';
 import type { RunInput } from './runInput.js';
+import type { RunState } from './runState.js';
 import type { RunOptions } from './runOptions.js';
 import type { RunResult } from './runResult.js';
 import { Runner } from './runner.js';
@@ -24,7 +25,7 @@ export function getDefaultRunner(): Runner {
 /** Streamed mode with the default runner; see {@link Runner.runStreamed}. */
 export function runStreamed<TOutput, TContext = unknown>(
   agent: Agent<TOutput, TContext>,
-  input: RunInput,
+  input: RunInput | RunState,
   options?: RunOptions<TContext>,
 ): Observable<RunEvent<TOutput>> {
   return getDefaultRunner().runStreamed(agent, input, options);
@@ -33,7 +34,7 @@ export function runStreamed<TOutput, TContext = unknown>(
 /** Async mode with the default runner; see {@link Runner.run}. */
 export function run<TOutput, TContext = unknown>(
   agent: Agent<TOutput, TContext>,
-  input: RunInput,
+  input: RunInput | RunState,
   options?: RunOptions<TContext>,
 ): Promise<RunResult<TOutput, TContext>> {
   return getDefaultRunner().run(agent, input, options);
@@ -42,7 +43,7 @@ export function run<TOutput, TContext = unknown>(
 /** Sync mode with the default runner; see {@link Runner.runSync}. */
 export function runSync<TOutput, TContext = unknown>(
   agent: Agent<TOutput, TContext>,
-  input: RunInput,
+  input: RunInput | RunState,
   options?: RunOptions<TContext>,
 ): RunResult<TOutput, TContext> {
   return getDefaultRunner().runSync(agent, input, options);

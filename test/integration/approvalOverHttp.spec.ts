@@ -1,0 +1,124 @@
+/**
+ * Approval in each mode over loopback HTTP with the real `openai` client: the streamed run waits
+ * for an Observable; run() is interrupted here and resumed from its JSON in a second Node process;
+ * runSync() is interrupted and resumed. The local server counts the model calls: none repeats.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import OpenAI from 'openai';
+import { lastValueFrom, Subject, toArray } from 'rxjs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { run, runStreamed, runSync, RunState } from '../../src/index.js';
+import {
+  startServer,
+  startServerProcess,
+  type LocalServer,
+  type ServerProcess,
+} from '../../src/testing/server/index.js';
+import { refundAgent } from './children/refundAgent.js';
+
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const child = fileURLToPath(new URL('./children/resumeApproved.ts', import.meta.url));
+
+let server: LocalServer | ServerProcess | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const client = (url: string) => new OpenAI({ apiKey: 'sk-test-approval', baseURL: url, maxRetries: 0 });
+const turns = [
+  {
+    toolCalls: [
+      { callId: 'call_refund', name: 'refund', arguments: { order: 7 } },
+      { callId: 'call_lookup', name: 'lookup', arguments: { order: 7 } },
+    ],
+  },
+  { text: 'Order 7 is refunded.' },
+];
+
+/** Runs the child process to its end; its one line of JSON output. */
+function resumeInChild(stateFile: string, url: string, decision: 'approve' | 'reject') {
+  return new Promise<{ status: string; finalOutput: string; ran: string[] }>((resolve, reject) => {
+    const process_ = spawn(process.execPath, ['--import', tsx, child, stateFile, url, decision], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    process_.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    process_.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    process_.on('error', reject);
+    process_.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as never) : reject(new Error(`child exited ${code}: ${err}`)),
+    );
+  });
+}
+
+describe('approval over HTTP', () => {
+  it('runStreamed with approve as an Observable: the call waits, then runs; two model calls in all', async () => {
+    const local = await startServer({ turns });
+    server = local;
+    const ran: string[] = [];
+    const decision = new Subject<boolean>();
+    const events = lastValueFrom(
+      runStreamed(refundAgent(client(local.url), ran), 'Refund order 7', { approve: () => decision }).pipe(toArray()),
+    );
+    await vi.waitFor(() => expect(ran).toContain('lookup 7'));
+    expect(ran).toEqual(['lookup 7']);
+    decision.next(true);
+    const all = await events;
+    expect(all.at(-1)).toMatchObject({ type: 'final-output', output: 'Order 7 is refunded.' });
+    expect(ran).toEqual(['lookup 7', 'refund 7']);
+    expect(local.requests).toHaveLength(2);
+  });
+
+  it('run() interrupted here, resumed from its JSON in another Node process: nothing repeats', async () => {
+    const local = await startServer({ turns });
+    server = local;
+    const ran: string[] = [];
+    const result = await run(refundAgent(client(local.url), ran), 'Refund order 7');
+    expect(result.status).toBe('interrupted');
+    expect(result.interruptions?.map((request) => request.name)).toEqual(['refund']);
+    expect(ran).toEqual(['lookup 7']);
+    expect(local.requests).toHaveLength(1);
+
+    const stateFile = join(mkdtempSync(join(tmpdir(), 'rxjs-agents-state-')), 'state.json');
+    writeFileSync(stateFile, JSON.stringify(result.state));
+    const resumed = await resumeInChild(stateFile, local.url, 'approve');
+    expect(resumed).toEqual({ status: 'completed', finalOutput: 'Order 7 is refunded.', ran: ['refund 7'] });
+    // One more model call, sent both tool outputs; the lookup did not run again, nor the first turn.
+    expect(local.requests).toHaveLength(2);
+    const input = (local.requests[1]!.body as { input: { type: string; call_id?: string; output?: string }[] }).input;
+    expect(input.filter((item) => item.type === 'function_call_output')).toEqual([
+      { type: 'function_call_output', call_id: 'call_refund', output: 'refunded 7' },
+      { type: 'function_call_output', call_id: 'call_lookup', output: '{"order":7,"total":40}' },
+    ]);
+    // Nothing of the client is in the stored state.
+    expect(JSON.stringify(result.state)).not.toContain('sk-test');
+  });
+
+  it('runSync(): interrupted, then resumed with the call rejected; the model is told why', async () => {
+    const remote = await startServerProcess({ turns });
+    server = remote;
+    const ran: string[] = [];
+    const agent = refundAgent(client(remote.url), ran);
+    const result = runSync(agent, 'Refund order 7');
+    if (result.status !== 'interrupted') throw new Error('expected an interruption');
+    const state = RunState.fromJSON(agent, JSON.stringify(result.state)).reject('call_refund', {
+      message: 'Declined by a manager.',
+    });
+    const resumed = runSync(agent, state);
+    expect(resumed).toMatchObject({ status: 'completed', finalOutput: 'Order 7 is refunded.' });
+    expect(ran).toEqual(['lookup 7']);
+    const requests = await remote.requests();
+    expect(requests).toHaveLength(2);
+    const input = (requests[1]!.body as { input: { call_id?: string; output?: string }[] }).input;
+    expect(input.find((item) => item.call_id === 'call_refund' && item.output !== undefined)?.output).toBe(
+      'Declined by a manager.',
+    );
+  });
+});
