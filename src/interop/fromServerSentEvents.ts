@@ -27,8 +27,9 @@ import { EventStreamError, RemoteRunError } from './errors.js';
  *   `EventStreamError`.
  * - An `error` frame (`{"name","message"}`, as `toServerSentEvents()` writes it) errors with a
  *   `RemoteRunError` whose `name` and `message` are the remote error's.
- * - The stream ending after a `final-output` completes the Observable; ending without one (and
- *   without an `error` frame) errors with `EventStreamError`: the connection was lost.
+ * - The stream ending after a `final-output` (or a `run-interrupted`: the run stopped, resumable)
+ *   completes the Observable; ending without one (and without an `error` frame) errors with
+ *   `EventStreamError`: the connection was lost.
  * - A status other than 2xx errors with `EventStreamError` whose `status` is that status; so does
  *   a response whose content type is not `text/event-stream` (a proxy's HTML page, a JSON body),
  *   its message quoting the start of the body. A response with no content type is read as a
@@ -93,7 +94,7 @@ export function fromServerSentEvents<T = unknown>(
       response = Promise.resolve(input);
     }
 
-    let sawFinalOutput = false;
+    let sawRunEnd = false;
     const onMessage = (message: EventSourceMessage): void => {
       if (subscriber.closed) return;
       if (message.event === 'error') {
@@ -108,7 +109,7 @@ export function fromServerSentEvents<T = unknown>(
         );
         return;
       }
-      if (event.type === 'final-output') sawFinalOutput = true;
+      if (event.type === 'final-output' || event.type === 'run-interrupted') sawRunEnd = true;
       subscriber.next(event);
     };
 
@@ -149,7 +150,7 @@ export function fromServerSentEvents<T = unknown>(
       }
       parser.feed(decoder.decode());
       if (subscriber.closed) return;
-      if (sawFinalOutput) subscriber.complete();
+      if (sawRunEnd) subscriber.complete();
       else
         subscriber.error(
           new EventStreamError({

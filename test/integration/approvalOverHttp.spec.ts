@@ -4,6 +4,8 @@
  * runSync() is interrupted and resumed. The local server counts the model calls: none repeats.
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -12,7 +14,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import OpenAI from 'openai';
 import { lastValueFrom, Subject, toArray } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { run, runStreamed, runSync, RunState } from '../../src/index.js';
+import { fromServerSentEvents, run, runStreamed, runSync, RunState } from '../../src/index.js';
+import { serveServerSentEvents } from '../../src/node/index.js';
+import { toRunResult } from '../../operators/index.js';
 import {
   startServer,
   startServerProcess,
@@ -120,5 +124,28 @@ describe('approval over HTTP', () => {
     expect(input.find((item) => item.call_id === 'call_refund' && item.output !== undefined)?.output).toBe(
       'Declined by a manager.',
     );
+  });
+
+  it('an interrupted run crosses server-sent events: the browser side gets the state, and it resumes', async () => {
+    const local = await startServer({ turns });
+    server = local;
+    const ran: string[] = [];
+    const agent = refundAgent(client(local.url), ran);
+    const app = createServer((_request, response) =>
+      serveServerSentEvents(response, runStreamed(agent, 'Refund order 7')),
+    );
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = app.address() as AddressInfo;
+      const result = await lastValueFrom(fromServerSentEvents(`http://127.0.0.1:${port}/`).pipe(toRunResult()));
+      expect(result.status).toBe('interrupted');
+      if (result.status !== 'interrupted') return;
+      const state = RunState.fromJSON(agent, result.state).approve('call_refund');
+      expect(await run(agent, state)).toMatchObject({ status: 'completed', finalOutput: 'Order 7 is refunded.' });
+      expect(ran).toEqual(['lookup 7', 'refund 7']);
+      expect(local.requests).toHaveLength(2);
+    } finally {
+      await new Promise((resolve) => app.close(resolve));
+    }
   });
 });
