@@ -222,9 +222,11 @@ try {
       toFinalOutput(),
     ),
   );
-  const asyncText: string = (await run(new Agent({ name: 'Async', model: chat }), 'Hi')).finalOutput;
-  const sync: { city: string } = runner.runSync(new Agent({ name: 'Sync', model: 'gpt-test', outputType: Answer }), 'Where?')
-    .finalOutput;
+  // A result is completed or interrupted: narrowing on status gives the typed answer.
+  const asyncResult = await run(new Agent({ name: 'Async', model: chat }), 'Hi');
+  const asyncText: string = asyncResult.status === 'completed' ? asyncResult.finalOutput : 'interrupted';
+  const syncResult = runner.runSync(new Agent({ name: 'Sync', model: 'gpt-test', outputType: Answer }), 'Where?');
+  const sync: { city: string } = syncResult.status === 'completed' ? syncResult.finalOutput : { city: 'interrupted' };
   const limitedOwn = await limited(responses);
   const limitedOther = await limited(new OpenAIResponsesModel({ model: 'gpt-test', client: other }));
   const otherChat = new OpenAIChatCompletionsModel({ model: 'gpt-test', client: other });
