@@ -3,6 +3,7 @@ import type { Model, ModelProvider, ModelRequest, ModelSettings } from '../model
 import type { AgentGraph } from './agentGraph.js';
 import type { ModelCallEvent } from './retryModelCall.js';
 import type { ToolErrorPolicy } from './runOptions.js';
+import type { ServerHistory } from './serverHistory.js';
 import type { TurnPlans } from './turnRequest.js';
 
 /** Makes one model call of a run, under the run's policy. */
@@ -20,6 +21,8 @@ export interface RunSettings<TContext> {
   readonly signal: AbortSignal | undefined;
   /** The most characters of text one model response may stream (`maxOutputCharacters`). */
   readonly maxOutputCharacters: number;
+  /** Whether the model's server keeps the conversation (`previousResponseId`, `conversationId`). */
+  readonly serverHistory?: ServerHistory | undefined;
 }
 
 /**

@@ -18,6 +18,7 @@ import {
 import { runResultOf, type RunResult } from './runResult.js';
 import { refuseAsyncTools } from './sync/asyncTools.js';
 import { syncMode } from './sync/syncMode.js';
+import { serverHistoryOf } from './serverHistory.js';
 import type { ModelCallPolicy } from './retryModelCall.js';
 
 const defaultMaxTurns = 10;
@@ -170,6 +171,7 @@ export class Runner {
         signal: options?.signal,
         maxOutputCharacters:
           options?.maxOutputCharacters ?? this.config.maxOutputCharacters ?? defaultMaxOutputCharacters,
+        serverHistory: serverHistoryOf(options),
       },
       makeMode(policy),
     );
