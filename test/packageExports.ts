@@ -66,5 +66,5 @@ export const packageExports: Readonly<Record<string, readonly string[]>> = {
     'startServerProcess',
   ],
   'rxjs-agents/node': ['serveServerSentEvents'],
-  'rxjs-agents/sessions': [],
+  'rxjs-agents/sessions': ['OpenAIConversationsSession'],
 };
