@@ -24,8 +24,7 @@ export function chatServerHistoryError(request: ModelRequest): InvalidArgumentEr
   return new InvalidArgumentError({
     argument: option,
     message:
-      `the Chat Completions API keeps no conversation on the server, so it cannot take ${option} (the Responses API's ${field}). ` +
-      'Use the Responses API (OpenAIResponsesModel, or OpenAIProvider without useResponses: false) for this run, ' +
-      `or leave ${option} out and send the whole history.`,
+      `Chat Completions keeps no history on the server, so it cannot take ${option} (the Responses API's ${field}): ` +
+      `use the Responses API (OpenAIResponsesModel), or leave ${option} out.`,
   });
 }

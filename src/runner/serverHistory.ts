@@ -1,5 +1,4 @@
 import { InvalidArgumentError, ModelBehaviorError } from '../errors.js';
-import { jsonEqual } from '../internal/jsonEqual.js';
 import type { InputItem, RunItem } from '../items.js';
 import type { ModelRequest, ModelResponse } from '../model.js';
 
@@ -52,23 +51,27 @@ export function serverHistoryOf(options: ServerHistory | undefined): ServerHisto
   return undefined;
 }
 
+/** An item's `id` (the Responses API gives every output item one), if it has one. */
+const idOf = (item: unknown): unknown => (item as { readonly id?: unknown }).id;
+
 /**
  * The items the run added after its last model response: its output is the last thing the
  * server recorded, so only what follows it (the tools' outputs) is new to the server. The
- * response's items are found at the end of `newItems` (by identity, or, in a state read back
- * from JSON, by value); what the runner adds after a response is only ever `function_call_output`
- * items, which never equal one of the model's.
+ * response's last item is found in `newItems` by identity, or, in a state read back from JSON, by
+ * its id; failing both (a model whose items have no ids), what follows a response is what the
+ * runner adds after one: its trailing `function_call_output` items.
  */
 function itemsSinceLastResponse(state: SentSoFar, last: ModelResponse): readonly InputItem[] {
   const lastOutput = last.output.at(-1);
   // A response with nothing in it is followed at once by the next call: nothing was added.
   if (lastOutput === undefined) return [];
   const { newItems } = state;
-  for (let index = newItems.length - 1; index >= 0; index -= 1) {
-    const item = newItems[index];
-    if (item === lastOutput || jsonEqual(item, lastOutput)) return newItems.slice(index + 1);
-  }
+  const id = idOf(lastOutput);
   let start = newItems.length;
+  for (let index = start - 1; index >= 0; index -= 1) {
+    const item = newItems[index];
+    if (item === lastOutput || (typeof id === 'string' && idOf(item) === id)) return newItems.slice(index + 1);
+  }
   while (start > 0 && newItems[start - 1]?.type === 'function_call_output') start -= 1;
   return newItems.slice(start);
 }
@@ -102,8 +105,8 @@ export function turnInput(
   if (last.id === undefined) {
     throw new ModelBehaviorError({
       message:
-        `The run was given previousResponseId, but model response ${state.rawResponses.length} has no id to continue from: ` +
-        'previousResponseId needs a model whose server stores its responses (the Responses API).',
+        `previousResponseId: model response ${state.rawResponses.length} has no id to continue from ` +
+        '(it needs the Responses API).',
     });
   }
   return { input, previousResponseId: last.id };

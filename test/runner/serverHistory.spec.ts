@@ -39,11 +39,18 @@ describe('turnInput', () => {
     });
   });
 
-  it('finds the last response’s items by value in a state read back from JSON', () => {
+  it('finds the last response’s items by id in a state read back from JSON', () => {
     const second: ModelResponse = { id: 'resp_2', output: [{ ...call, id: 'fc_2', call_id: 'c2' }], usage };
     const live = state([first, second], [call, output, ...second.output, { ...output, call_id: 'c2' }]);
     const revived = JSON.parse(JSON.stringify(live)) as SentSoFar;
     expect(turnInput(revived, { conversationId: 'conv_1' }).input).toEqual([{ ...output, call_id: 'c2' }]);
+  });
+
+  it('without ids to find them by, sends the trailing tool outputs', () => {
+    const bare = { type: 'function_call', call_id: 'c1', name: 'weather', arguments: '{}' } as RunItem;
+    const response: ModelResponse = { id: 'resp_1', output: [bare], usage };
+    const revived = JSON.parse(JSON.stringify(state([response], [bare, output]))) as SentSoFar;
+    expect(turnInput(revived, { conversationId: 'conv_1' }).input).toEqual([output]);
   });
 
   it('a response with nothing in it leaves nothing new to send', () => {
