@@ -33,13 +33,28 @@ export interface ModelSettings {
 export interface ModelRequest {
   /** The system prompt (the agent's instructions), if any. */
   readonly instructions?: string;
-  /** The whole conversation so far. */
+  /**
+   * The whole conversation so far; or, when the server keeps the conversation
+   * (`previousResponseId`, `conversationId`), only the items it does not have yet.
+   */
   readonly input: readonly InputItem[];
   /** The tools the model may call (the agent's tools and its handoffs). */
   readonly tools: readonly FunctionToolSpec[];
   /** A strict JSON schema the answer must follow, when the agent has an `outputType`. */
   readonly outputSchema?: { readonly name: string; readonly schema: JsonSchema };
   readonly settings: ModelSettings;
+  /**
+   * The response this call continues, whose input and output the server keeps (the Responses
+   * API's `previous_response_id`): `input` holds only what came after it. A model that cannot
+   * continue a stored response (Chat Completions) fails the call rather than lose the history.
+   */
+  readonly previousResponseId?: string;
+  /**
+   * The server-side conversation this call continues and extends (the Responses API's
+   * `conversation`): `input` holds only the items the conversation does not have yet. A model
+   * that cannot (Chat Completions) fails the call rather than lose the history.
+   */
+  readonly conversationId?: string;
 }
 
 /** One finished model response. */

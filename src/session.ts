@@ -20,4 +20,11 @@ export interface Session {
   popItem(): Promise<InputItem | undefined>;
   /** Removes every item of the conversation. */
   clear(): Promise<void>;
+  /**
+   * A session whose items the model's server keeps: a run sends `conversation` with each request
+   * and only new items, and the server records each turn; the run then never calls `getItems` or
+   * `addItems`. Resolves to the server's conversation id (creating the conversation if need be).
+   * `OpenAIConversationsSession` has it; a session that keeps its own items leaves it out.
+   */
+  serverConversationId?(): Promise<string>;
 }

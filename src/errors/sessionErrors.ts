@@ -11,7 +11,7 @@ const sessionSymbol = Symbol.for(sessionMarker);
 export class SessionError extends AgentsError {
   private readonly [sessionSymbol] = true;
   /** The session method that failed. */
-  readonly operation: 'getItems' | 'addItems' | 'popItem' | 'clear';
+  readonly operation: 'getItems' | 'addItems' | 'popItem' | 'clear' | 'serverConversationId';
   /** The session's id, when it has one. */
   readonly sessionId: string | undefined;
 

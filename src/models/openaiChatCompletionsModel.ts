@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import { throwError, type Observable } from 'rxjs';
 import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { ModelEvent, ModelRequest, ModelResponse } from '../model.js';
 import { chatMessages } from './chatMessages.js';
@@ -9,6 +9,7 @@ import { modelCall } from './modelCall.js';
 import { OpenAIModelBase, type OpenAIModelOptions } from './openaiModelBase.js';
 import { endedEarlyError, incompleteError, redactJson, toModelProviderError, type ApiLabel } from './providerErrors.js';
 import { openSdkStream, sdkEvents } from './sdkStream.js';
+import { chatServerHistoryError } from './serverHistoryRefusal.js';
 import { chatResponseFormat, chatSettings, chatTool } from './settings.js';
 
 const api: ApiLabel = 'OpenAI Chat Completions API';
@@ -65,7 +66,9 @@ export class OpenAIChatCompletionsModel extends OpenAIModelBase {
    * incomplete response) or its content filter (code `'content_filter'`), and when the stream ends
    * without a finish reason, or sends a malformed chunk (content, a tool call's fields, `choices`
    * of the wrong type; retryable); an incomplete completion is not retryable, and its error carries its
-   * `usage`. Unsubscribing aborts the request and is never an error. The API key never shows in an
+   * `usage`. A request with `previousResponseId` or `conversationId` fails with an
+   * `InvalidArgumentError` naming it, before any request: Chat Completions keeps no history on
+   * the server (use the Responses model). Unsubscribing aborts the request and is never an error. The API key never shows in an
    * error or a `raw` event, even if the server echoes it: it is replaced by `[redacted]`.
    *
    * @param request the instructions, conversation, tools, output schema and settings of the call.
@@ -73,6 +76,8 @@ export class OpenAIChatCompletionsModel extends OpenAIModelBase {
    *   request.
    */
   stream(request: ModelRequest): Observable<ModelEvent> {
+    const refused = chatServerHistoryError(request);
+    if (refused !== undefined) return throwError(() => refused);
     return modelCall(
       (signal, emit, ready) => this.#call(request, signal, emit, ready),
       (error) => toModelProviderError(error, api, this.failureContext()),

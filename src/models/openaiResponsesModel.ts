@@ -167,6 +167,8 @@ export function responsesParams(model: string, request: ModelRequest): ResponseC
   return {
     model,
     ...(request.instructions === undefined ? {} : { instructions: request.instructions }),
+    ...(request.previousResponseId === undefined ? {} : { previous_response_id: request.previousResponseId }),
+    ...(request.conversationId === undefined ? {} : { conversation: request.conversationId }),
     // The items already have the Responses API's input shapes; provider items pass through as they came.
     input: request.input.filter(sendableToResponses) as unknown as ResponseInput,
     ...(hasTools ? { tools: request.tools.map(responsesTool) } : {}),

@@ -37,7 +37,7 @@ export function modelTurn<TContext>(state: LiveState, run: RunContext<TContext>)
       const plan = run.plans.get(agent);
       const settings = turnSettings(agent, plan, state);
       model = plan.model;
-      request = (instructions) => modelRequest(plan, instructions, settings, state);
+      request = (instructions) => modelRequest(plan, instructions, settings, state, run.serverHistory);
       instructions$ = resolveInstructions(agent, context);
     } catch (error) {
       fail(error);

@@ -4,6 +4,7 @@ import type { AgentGraph } from './agentGraph.js';
 import type { ModelCallEvent } from './retryModelCall.js';
 import type { Session } from '../session.js';
 import type { Approver, ToolErrorPolicy } from './runOptions.js';
+import type { ServerHistory } from './serverHistory.js';
 import type { TurnPlans } from './turnRequest.js';
 
 /** Makes one model call of a run, under the run's policy. */
@@ -27,6 +28,8 @@ export interface RunSettings<TContext> {
   readonly stopAfterTurn: Observable<unknown> | undefined;
   /** Where the conversation is kept between runs. */
   readonly session: Session | undefined;
+  /** Whether the model's server keeps the conversation (`previousResponseId`, `conversationId`). */
+  readonly serverHistory?: ServerHistory | undefined;
 }
 
 /**
@@ -48,7 +51,10 @@ export interface RunMode {
   readonly decision: (decision: unknown, source: string) => Observable<unknown>;
 }
 
-/** Everything a run's steps share besides its state; made once per run (only `stop` changes). */
+/**
+ * Everything a run's steps share besides its state; made once per run (only `stop` and, before
+ * the first model call, `serverHistory` change).
+ */
 export interface RunContext<TContext> {
   readonly settings: RunSettings<TContext>;
   readonly mode: RunMode;
@@ -56,4 +62,9 @@ export interface RunContext<TContext> {
   readonly plans: TurnPlans<TContext>;
   /** Set when `stopAfterTurn` emitted: the run ends before its next model call. */
   readonly stop: { requested: boolean };
+  /**
+   * Whether the model's server keeps the conversation: the run options', or, for a session whose
+   * server keeps its items (`serverConversationId`), its conversation once resolved.
+   */
+  serverHistory: ServerHistory | undefined;
 }

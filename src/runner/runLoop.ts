@@ -9,7 +9,7 @@ import { modelTurn } from './modelTurn.js';
 import { withPartial } from './partial.js';
 import type { RunContext, RunMode, RunSettings } from './runContext.js';
 import type { RunStateData } from './runStateData.js';
-import { loadSession, saveTurn } from './sessionSteps.js';
+import { loadSession, saveTurn, useServerConversation } from './sessionSteps.js';
 import { stopAfterTurn } from './stopAfterTurn.js';
 import { toolStep } from './toolStep.js';
 import { TurnPlans } from './turnRequest.js';
@@ -42,9 +42,17 @@ export function createRun<TOutput, TContext>(
       agents,
       plans: new TurnPlans(settings),
       stop: { requested: false },
+      serverHistory: settings.serverHistory,
     };
     const { session } = settings;
-    const load = session && !resumed ? loadSession(session, state) : EMPTY;
+    // A session the model's server keeps is not read: the run names its conversation instead.
+    const load = !session
+      ? EMPTY
+      : session.serverConversationId
+        ? useServerConversation(session, run, state)
+        : resumed
+          ? EMPTY
+          : loadSession(session, state);
     let steps = concat(load, runFrom(state, run)) as Observable<RunEvent<TOutput>>;
     // Each step gives its own errors the run's `partial` (no operator between the model's deltas
     // and the consumer: the pipeline bench counts every one).
@@ -61,7 +69,9 @@ export function createRun<TOutput, TContext>(
 function runFrom<TContext>(state: LiveState, run: RunContext<TContext>): Observable<RunEvent<unknown>> {
   return defer(() => {
     const step = state.next;
-    const saved = run.settings.session && state.turn > 0 ? saveTurn(run.settings.session, state) : EMPTY;
+    const { session } = run.settings;
+    // A session the server keeps records each turn itself.
+    const saved = session && !session.serverConversationId && state.turn > 0 ? saveTurn(session, state) : EMPTY;
     switch (step.type) {
       case 'call-model':
         if (run.stop.requested)

@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { ModelProvider, ModelSettings } from '../model.js';
 import type { Session } from '../session.js';
 import type { ToolApprovalRequest } from './runStateData.js';
+import { checkServerHistory } from './serverHistory.js';
 
 /** What to do when a tool call fails (bad arguments, or the tool threw). */
 export type ToolErrorPolicy =
@@ -118,6 +119,28 @@ export interface RunOptions<TContext = unknown> {
    * `rxjs-agents/sessions`. Its methods return Promises, so `runSync()` refuses it.
    */
   readonly session?: Session;
+  /**
+   * Continue a response stored on the model's server (the Responses API's
+   * `previous_response_id`): the server keeps the history, and each request sends only what is
+   * new. The first model call sends the run's input with this id; every later call sends the
+   * items since the run's previous response (its tools' outputs) with that response's id. Give
+   * the input of this run only. To go on after a run, give the next one its last response's id
+   * (`result.rawResponses.at(-1)?.id`, or the last `turn-completed` event's `responseId`). The
+   * run's `newItems` and `history` are still the whole of what it saw and made. Needs the
+   * Responses API: a Chat Completions model fails the run with `InvalidArgumentError`. Not with
+   * `conversationId`.
+   */
+  readonly previousResponseId?: string;
+  /**
+   * Continue and extend a conversation kept on the model's server (the Responses API's
+   * `conversation`, made with `client.conversations.create()` or by `OpenAIConversationsSession`):
+   * every model call sends this id and only the items the conversation does not have yet — the
+   * run's input on the first call, then the items since the previous response — and the server
+   * appends each request's input and output to the conversation, so the next run on it
+   * remembers. Needs the Responses API: a Chat Completions model fails the run with
+   * `InvalidArgumentError`. Not with `previousResponseId`.
+   */
+  readonly conversationId?: string;
 }
 
 /** Defaults a `Runner` holds for the runs it makes. */
@@ -319,6 +342,17 @@ export function checkRunOptions(options: RunOptions<unknown> | undefined): void 
     });
   }
   checkSession(options.session);
+  if (
+    options.session !== undefined &&
+    (options.previousResponseId !== undefined || options.conversationId !== undefined)
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'options.session',
+      message:
+        'give a session, or previousResponseId / conversationId, not both: each keeps the conversation, and together the model would read it twice. (OpenAIConversationsSession names its conversation itself.)',
+    });
+  }
+  checkServerHistory(options, 'options.');
   const signal: unknown = options.signal;
   if (
     signal !== undefined &&

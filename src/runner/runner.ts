@@ -20,6 +20,7 @@ import {
 import { interruptedResultOf, runResultOf, type RunResult } from './runResult.js';
 import { refuseAsyncTools } from './sync/asyncTools.js';
 import { syncMode } from './sync/syncMode.js';
+import { serverHistoryOf } from './serverHistory.js';
 import type { ModelCallPolicy } from './retryModelCall.js';
 
 const defaultMaxTurns = 10;
@@ -183,6 +184,7 @@ export class Runner {
         approve: options?.approve,
         stopAfterTurn: options?.stopAfterTurn,
         session: options?.session,
+        serverHistory: serverHistoryOf(options),
       },
       makeMode(policy),
     );

@@ -5,6 +5,7 @@ import type { InputItem } from '../items.js';
 import type { Session } from '../session.js';
 import type { LiveState } from './liveState.js';
 import { withPartial } from './partial.js';
+import type { RunContext } from './runContext.js';
 
 /**
  * Reads the conversation so far from the run's session, before its first model call: its items
@@ -18,6 +19,29 @@ export function loadSession(session: Session, state: LiveState): Observable<neve
     }),
     ignoreElements(),
     catchError((error: unknown) => throwError(() => sessionFailure(error, 'getItems', state))),
+  );
+}
+
+/**
+ * For a session whose items the model's server keeps (`serverConversationId`, as
+ * `OpenAIConversationsSession` has): its conversation's id, before the first model call, so that
+ * every request names it and sends only the items the server does not have; the server records
+ * each turn. A resumed run resolves it again, and goes on where the conversation is.
+ */
+export function useServerConversation(
+  session: Session,
+  run: Pick<RunContext<unknown>, 'serverHistory'>,
+  state: LiveState,
+): Observable<never> {
+  return defer(() => from(session.serverConversationId!())).pipe(
+    tap((conversationId: string) => {
+      if (typeof conversationId !== 'string' || conversationId === '') {
+        throw new TypeError(`serverConversationId() gave ${JSON.stringify(conversationId)}, not a conversation id.`);
+      }
+      run.serverHistory = { conversationId };
+    }),
+    ignoreElements(),
+    catchError((error: unknown) => throwError(() => sessionFailure(error, 'serverConversationId', state))),
   );
 }
 
@@ -37,7 +61,7 @@ export function saveTurn(session: Session, state: LiveState): Observable<never> 
   }).pipe(catchError((error: unknown) => throwError(() => sessionFailure(error, 'addItems', state))));
 }
 
-function sessionFailure(error: unknown, operation: 'getItems' | 'addItems', state: LiveState): AgentsError {
+function sessionFailure(error: unknown, operation: SessionError['operation'], state: LiveState): AgentsError {
   const failure = SessionError.isInstance(error) ? error : new SessionError({ operation, cause: error });
   return withPartial(failure, state);
 }

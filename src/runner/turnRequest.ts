@@ -5,6 +5,7 @@ import { outputSchemaOf } from '../internal/outputSchema.js';
 import type { FunctionToolSpec, JsonSchema, Model, ModelRequest, ModelSettings } from '../model.js';
 import type { RunSettings } from './runContext.js';
 import type { LiveState } from './liveState.js';
+import { turnInput, type ServerHistory } from './serverHistory.js';
 
 /** The parts of a model request that depend only on the agent: made once per agent and run. */
 export interface TurnPlan {
@@ -85,16 +86,20 @@ export function resolveInstructions<TContext>(
   });
 }
 
-/** The request of one turn. */
+/**
+ * The request of one turn: the whole history, or, when the server keeps it (`server`), only what
+ * it does not have yet (see {@link turnInput}).
+ */
 export function modelRequest(
   plan: TurnPlan,
   instructions: string | undefined,
   settings: ModelSettings,
   state: LiveState,
+  server?: ServerHistory,
 ): ModelRequest {
   return {
     ...(instructions === undefined ? {} : { instructions }),
-    input: state.history,
+    ...turnInput(state, server),
     tools: plan.tools,
     ...(plan.outputSchema ? { outputSchema: plan.outputSchema } : {}),
     settings,

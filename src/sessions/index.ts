@@ -2,3 +2,9 @@
 // package is an optional peer dependency, loaded only by the session that uses it.
 
 export type { Session } from '../session.js';
+export { OpenAIConversationsSession } from './openaiConversationsSession.js';
+export type {
+  ConversationItemsPage,
+  OpenAIConversationsClient,
+  OpenAIConversationsSessionOptions,
+} from './openaiConversationsSession.js';

@@ -116,11 +116,14 @@ describe('startServer({ respond })', () => {
   it('gives each API its own fields: input, instructions, previous response id; messages', async () => {
     const seen: ServerRequest[] = [];
     const client = clientFor((await serve({ respond: (request) => (seen.push(request), 'ok') })).url);
+    // The earlier response the next one continues (the server answers 400 for an id it never gave).
+    await client.responses.create({ model: 'm1', input: 'Earlier.' });
+    seen.length = 0;
 
     await client.responses.create({
       model: 'm1',
       instructions: 'Be brief.',
-      previous_response_id: 'resp_earlier',
+      previous_response_id: 'resp_1',
       input: [
         {
           role: 'user',
@@ -147,7 +150,7 @@ describe('startServer({ respond })', () => {
       model: 'm1',
       stream: false,
       instructions: 'Be brief.',
-      previousResponseId: 'resp_earlier',
+      previousResponseId: 'resp_1',
       lastUserText: 'Part one, two.',
     });
     expect(responses?.api === 'responses' && responses.input).toEqual([

@@ -4,6 +4,7 @@ import type { Model, ModelRequest } from '../../model.js';
 import type { SyncModelDescriptor } from '../../models/openaiModelBase.js';
 import type { ModelCallEvent, ModelCallPolicy } from '../retryModelCall.js';
 import { syncDescriptorOf } from '../../internal/syncDescriptorOf.js';
+import { chatServerHistoryError } from '../../models/serverHistoryRefusal.js';
 import { isInThreadServer } from './inThreadServers.js';
 import { rebuildError, type SyncCallError } from './syncCallError.js';
 import { callOnWorker, canCallOnWorker } from './workerLink.js';
@@ -51,6 +52,12 @@ export function bridgedModelCall(
       return;
     }
     const descriptor = model[syncDescriptorOf]();
+    // Refused here, not on the worker, so that the error keeps its class (see syncCallError.ts).
+    const refused = descriptor.kind === 'openai-chat-completions' ? chatServerHistoryError(request) : undefined;
+    if (refused !== undefined) {
+      subscriber.error(refused);
+      return;
+    }
     const baseURL = descriptor.clientOptions.baseURL ?? environmentBaseURL();
     if (baseURL !== undefined && isInThreadServer(baseURL)) {
       subscriber.error(

@@ -24,6 +24,8 @@ export interface AnswerRequest {
   readonly index: number;
   readonly body: unknown;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The items the server keeps that the request continues from (Responses API only). */
+  readonly stored?: readonly unknown[];
 }
 
 /** The source of a server's turns. */
@@ -92,7 +94,7 @@ export function answersFor(options: ServerOptions): Answers {
       if (responder === undefined) return { kind: 'exhausted', scripted: pushed };
       const { index } = request;
       try {
-        const answer = await responder(readRequest(request.api, request.body, index, request.headers));
+        const answer = await responder(readRequest(request.api, request.body, index, request.headers, request.stored));
         const [checked] = checkScript([answer], 'server', `respond(request ${index})`);
         return { kind: 'turn', turn: withDelay(checked ?? {}, delayMs) };
       } catch (error) {

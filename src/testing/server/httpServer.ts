@@ -9,7 +9,10 @@ import { performance } from 'node:perf_hooks';
 import { noteInThreadServer } from '../../runner/sync/inThreadServers.js';
 import type { ServerTurn } from '../script.js';
 import { answersFor } from './answers.js';
+import { Conversations } from './conversations.js';
 import { ResponderError } from './errors.js';
+import { ResponseStore } from './responseStore.js';
+import { ItemIds } from './storedItems.js';
 import { errorBody, sendJson, serveTurn, type Api } from './respond.js';
 import type { LocalServer, RecordedRequest, ServerOptions } from './types.js';
 
@@ -47,7 +50,10 @@ function parseBody(text: string): { ok: boolean; body: unknown } {
  * Starts a local server that speaks the OpenAI Responses API (`POST /v1/responses`) and Chat
  * Completions (`POST /v1/chat/completions`), streamed or not, answering request k with scripted
  * turn k, and, once the script is used up, with what the responder (`respond`, `echo` or
- * `fixture`) answers. When no turn is left and there is no responder it answers 500
+ * `fixture`) answers. It keeps what OpenAI keeps, in memory: the Conversations API
+ * (`/v1/conversations`, its items listed, added and deleted), a request's `conversation` (its
+ * items come before the input, and the input and output join it) and `previous_response_id` (the
+ * stored response's items come first); see `ResponsesServerRequest.history`. When no turn is left and there is no responder it answers 500
  * (`code: 'script_exhausted'`); unknown paths 404; a body that is not JSON 400; a responder that
  * throws 500 (`code: 'respond_failed'`, reported by `close()`) — all with `x-should-retry: false`,
  * so the SDK does not retry them (scripted `status` faults carry only the headers the turn gives).
@@ -60,6 +66,10 @@ function parseBody(text: string): { ok: boolean; body: unknown } {
  */
 export async function startServer(options: ServerOptions = {}): Promise<LocalServer> {
   const answers = answersFor(options);
+  // What OpenAI would keep: conversations, and completed responses for `previous_response_id`.
+  const itemIds = new ItemIds();
+  const conversations = new Conversations(itemIds);
+  const responses = new ResponseStore(itemIds, conversations);
   const requests: MutableRecord[] = [];
   const sockets = new Set<Socket>();
   let turnsTaken = 0;
@@ -67,7 +77,7 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
   let closing = false;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const [path = '/', search = ''] = (req.url ?? '/').split('?');
     const record: MutableRecord = {
       method: req.method ?? 'GET',
       path,
@@ -87,10 +97,6 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
     record.body = parsed.body;
     if (res.destroyed) return;
     const api = req.method === 'POST' ? routes[path] : undefined;
-    if (api === undefined) {
-      const message = `Unknown path: ${record.method} ${path}. The rxjs-agents local server answers POST /v1/responses and POST /v1/chat/completions.`;
-      return sendJson(res, 404, errorBody(404, message), noRetry);
-    }
     if (!parsed.ok) {
       return sendJson(
         res,
@@ -99,12 +105,26 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
         noRetry,
       );
     }
+    if (api === undefined) {
+      const answer = conversations.answer(record.method, path, new URLSearchParams(search), parsed.body);
+      if (answer !== undefined) return sendJson(res, answer.status, answer.body, noRetry);
+      const message =
+        `Unknown path: ${record.method} ${path}. The rxjs-agents local server answers POST /v1/responses, ` +
+        'POST /v1/chat/completions and the Conversations API (/v1/conversations).';
+      return sendJson(res, 404, errorBody(404, message), noRetry);
+    }
+    const context = api === 'responses' ? responses.contextOf(parsed.body) : undefined;
+    if (context !== undefined && 'status' in context) {
+      return sendJson(res, context.status, context.body, noRetry);
+    }
+    if (context !== undefined) record.history = context.history;
     const index = (modelRequests += 1);
     const answer = await answers.next({
       api: api === 'chat' ? 'chat-completions' : api,
       index,
       body: parsed.body,
       headers: record.headers,
+      ...(context === undefined ? {} : { stored: context.stored }),
     });
     if (answer.kind === 'exhausted') {
       const message =
@@ -128,6 +148,7 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
       onDrop: () => {
         dropped = true;
       },
+      ...(context === undefined ? {} : { onCompleted: context.complete }),
     });
   }
 

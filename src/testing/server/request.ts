@@ -38,9 +38,12 @@ interface RequestFields {
   readonly stream: boolean;
   /** The function (and hosted) tools offered, names and schemas, in the request's order. */
   readonly tools: readonly OfferedTool[];
-  /** The text of the last user message (its text parts joined), or `undefined` when there is none. */
+  /**
+   * The text of the last user message (its text parts joined), or `undefined` when there is none;
+   * for the Responses API, of the whole `history`, stored items included.
+   */
   readonly lastUserText: string | undefined;
-  /** Every tool output the request sends, in order; the newest is last. */
+  /** Every tool output of the conversation (for the Responses API, of `history`), in order; the newest is last. */
   readonly toolOutputs: readonly SentToolOutput[];
   /** The parsed JSON body, for anything else. */
   readonly body: unknown;
@@ -56,6 +59,14 @@ export interface ResponsesServerRequest extends RequestFields {
   readonly instructions: string | undefined;
   /** `previous_response_id`, when the request continues a stored response. */
   readonly previousResponseId: string | undefined;
+  /** The id of `conversation`, when the request continues a conversation of the server's. */
+  readonly conversationId: string | undefined;
+  /**
+   * The conversation the model sees: the items the server keeps (those of the conversation, or
+   * of the chain of responses `previous_response_id` continues, with the ids the server gave
+   * them), then `input`'s. Just `input`'s items when the request continues nothing.
+   */
+  readonly history: ResponseInput;
 }
 
 /** A Chat Completions request (`POST /v1/chat/completions`). */
@@ -160,6 +171,7 @@ export function readRequest(
   body: unknown,
   index: number,
   headers: Readonly<Record<string, string | string[] | undefined>>,
+  stored: readonly unknown[] = [],
 ): ServerRequest {
   const fields = asObject(body);
   const common = {
@@ -181,13 +193,17 @@ export function readRequest(
     };
   }
   const input = fields['input'];
-  const items = typeof input === 'string' ? [{ role: 'user', content: input }] : asList(input);
+  const items = [...stored, ...(typeof input === 'string' ? [{ role: 'user', content: input }] : asList(input))];
+  const conversation = fields['conversation'];
+  const conversationId = typeof conversation === 'string' ? conversation : asString(asObject(conversation)['id']);
   return {
     ...common,
     api,
     input: typeof input === 'string' || Array.isArray(input) ? (input as string | ResponseInput) : undefined,
     instructions: asString(fields['instructions']),
     previousResponseId: asString(fields['previous_response_id']),
+    conversationId,
+    history: items as ResponseInput,
     lastUserText: lastUserText(items),
     toolOutputs: responsesToolOutputs(items),
   };

@@ -4,7 +4,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { chatChunks, chatCompletion, chatId, completionFromChunks } from './chatEvents.js';
-import { finalResponse, responsesEvents, responsesId } from './responsesEvents.js';
+import { completedIndex, finalResponse, responsesEvents, responsesId } from './responsesEvents.js';
 import type { ScriptedTurn } from '../script.js';
 import { isEventsTurn, planTurn } from './script.js';
 
@@ -19,11 +19,11 @@ const errorTypes: Record<number, [type: string, code: string | null]> = {
   429: ['requests', 'rate_limit_exceeded'],
 };
 
-/** An OpenAI-style error body. */
-export function errorBody(status: number, message: string, code?: string): unknown {
+/** An OpenAI-style error body; `param` names the request field that was wrong. */
+export function errorBody(status: number, message: string, code?: string | null, param?: string): unknown {
   const [type, defaultCode] =
     errorTypes[status] ?? (status >= 500 ? ['server_error', null] : ['invalid_request_error', null]);
-  return { error: { message, type, param: null, code: code ?? defaultCode } };
+  return { error: { message, type, param: param ?? null, code: code === undefined ? defaultCode : code } };
 }
 
 /** Sends a JSON body and ends the response. */
@@ -94,6 +94,11 @@ export interface TurnRequest {
   readonly body: unknown;
   /** Called just before the server itself destroys the socket (a `dropAfter` fault). */
   readonly onDrop: () => void;
+  /**
+   * Called with a Responses API response that completed, just before the event (or body) that
+   * says so is sent: so it is stored before the client can ask to continue from it.
+   */
+  readonly onCompleted?: (response: unknown) => void;
 }
 
 /** Serves one turn on `res`; resolves when the server is done with the response. */
@@ -144,6 +149,9 @@ export async function serveTurn(res: ServerResponse, request: TurnRequest): Prom
         : plan === undefined
           ? completionFromChunks(events)
           : chatCompletion(plan, body);
+    if (api === 'responses' && (answer as { status?: unknown } | undefined)?.status === 'completed') {
+      request.onCompleted?.(answer);
+    }
     if (answer === undefined) {
       const message =
         'The scripted events hold no final response (response.completed) to answer a non-streamed request with.';
@@ -154,6 +162,7 @@ export async function serveTurn(res: ServerResponse, request: TurnRequest): Prom
     return;
   }
 
+  const completedAt = api === 'responses' ? completedIndex(events) : -1;
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   res.flushHeaders();
   for (let sent = 0; sent <= events.length; sent += 1) {
@@ -168,6 +177,7 @@ export async function serveTurn(res: ServerResponse, request: TurnRequest): Prom
       while (!res.destroyed) await write(res, again);
       return;
     }
+    if (sent === completedAt) request.onCompleted?.((events[sent] as { response?: unknown }).response);
     if (sent < events.length) await send(res, encode(api, events[sent]), turn.trickle);
   }
   if (res.destroyed) return;

@@ -18,6 +18,12 @@ function field(body: Json, key: string, fallback: unknown): unknown {
   return body[key] ?? fallback;
 }
 
+/** The response's `conversation` field, `{ id }`, when the request named one. */
+function conversationOf(value: unknown): Json {
+  if (typeof value === 'string') return { conversation: { id: value } };
+  return typeof value === 'object' && value !== null ? { conversation: value } : {};
+}
+
 /** The `response` object, echoing the request's settings the way the API does. */
 function responseObject(plan: TurnPlan, body: Json, status: string, output: unknown[], usage: unknown): Json {
   return {
@@ -34,6 +40,7 @@ function responseObject(plan: TurnPlan, body: Json, status: string, output: unkn
     output,
     parallel_tool_calls: field(body, 'parallel_tool_calls', true),
     previous_response_id: field(body, 'previous_response_id', null),
+    ...conversationOf(body['conversation']),
     reasoning: field(body, 'reasoning', { effort: null, summary: null }),
     service_tier: 'default',
     store: field(body, 'store', true),
@@ -130,6 +137,15 @@ export function responsesEvents(plan: TurnPlan, requestBody: unknown): Json[] {
   };
   emit('response.completed', { response: responseObject(plan, body, 'completed', output, usage) });
   return events;
+}
+
+/** The index of the last `response.completed` event, or -1 when there is none. */
+export function completedIndex(events: readonly unknown[]): number {
+  for (let index = events.length - 1; index >= 0; index -= 1) {
+    const event = events[index] as Json | null;
+    if (event !== null && typeof event === 'object' && event['type'] === 'response.completed') return index;
+  }
+  return -1;
 }
 
 const finalTypes = new Set(['response.completed', 'response.failed', 'response.incomplete']);

@@ -20,6 +20,12 @@ export interface RecordedRequest {
   closedAt?: number;
   /** Whether the client went away before the response finished. */
   aborted: boolean;
+  /**
+   * For a Responses API request, the conversation the model saw: the items the server kept (of
+   * the `conversation`, or of the responses `previous_response_id` continues), then the request's
+   * `input` items — so a test can tell what was sent (`body.input`) from what was remembered.
+   */
+  history?: readonly unknown[];
   /** What `respond` threw for this request (answered with a 500 saying the same), as a message. */
   error?: string;
 }

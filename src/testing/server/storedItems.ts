@@ -1,0 +1,78 @@
+/**
+ * Items as OpenAI stores them: what the local server keeps of a conversation or a response, and
+ * gives back from `GET /v1/conversations/{id}/items`. An input item is given an id by its type
+ * (`msg_…`, `fc_…`, `fco_…`, `rs_…`), a message its `type` and content parts, and the kinds that
+ * have a status `'completed'` — the shapes the `openai` SDK's `ConversationItem` types describe.
+ */
+
+/** An item as stored: an object with an `id` and a `type`. */
+export type StoredItem = Readonly<Record<string, unknown>> & { readonly id: string; readonly type: string };
+
+/** The id prefix OpenAI gives each kind of item. */
+const prefixes: Readonly<Record<string, string>> = {
+  message: 'msg',
+  function_call: 'fc',
+  function_call_output: 'fco',
+  reasoning: 'rs',
+  web_search_call: 'ws',
+  file_search_call: 'fs',
+  computer_call: 'cu',
+  computer_call_output: 'cuo',
+  image_generation_call: 'ig',
+  code_interpreter_call: 'ci',
+  local_shell_call: 'lsh',
+  mcp_call: 'mcp',
+  custom_tool_call: 'ctc',
+  custom_tool_call_output: 'ctco',
+};
+
+/** The kinds of item that carry a `status`. */
+const withStatus = new Set(['message', 'function_call', 'function_call_output']);
+
+/**
+ * Makes one server's item ids: `<prefix>_i<n>`, numbered across the server, so they never meet
+ * the ids the server generates for responses (`msg_<turn>`, `fc_<turn>_<index>`).
+ */
+export class ItemIds {
+  #count = 0;
+
+  next(type: string): string {
+    this.#count += 1;
+    return `${prefixes[type] ?? 'item'}_i${this.#count}`;
+  }
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** A message's content as parts: a string becomes one `input_text` part (`output_text` for the assistant). */
+function contentParts(role: unknown, content: unknown): unknown {
+  if (typeof content !== 'string') return content;
+  return role === 'assistant'
+    ? [{ type: 'output_text', text: content, annotations: [] }]
+    : [{ type: 'input_text', text: content }];
+}
+
+/**
+ * `raw` as stored, with a new id when it has none or its id is in `taken` (then added to it).
+ * The input's own object is not changed.
+ */
+export function storedItem(raw: unknown, ids: ItemIds, taken: Set<string>): StoredItem {
+  const item = asRecord(raw);
+  const type = typeof item['type'] === 'string' ? item['type'] : 'message';
+  const own = item['id'];
+  const id = typeof own === 'string' && own !== '' && !taken.has(own) ? own : ids.next(type);
+  taken.add(id);
+  const stored: Record<string, unknown> = { id, ...item, type };
+  stored['id'] = id;
+  if (type === 'message') stored['content'] = contentParts(item['role'], item['content']);
+  if (withStatus.has(type) && typeof item['status'] !== 'string') stored['status'] = 'completed';
+  return stored as StoredItem;
+}
+
+/** A request's `input` as a list of items: a string is one user message. */
+export function inputItems(input: unknown): unknown[] {
+  if (typeof input === 'string') return [{ role: 'user', content: input }];
+  return Array.isArray(input) ? (input as unknown[]) : [];
+}
