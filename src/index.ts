@@ -96,3 +96,5 @@ export {
 } from './errors.js';
 export type { AgentsErrorOptions, RunPartial } from './errors.js';
 export { ModelTimeoutError, ToolTimeoutError } from './errors.js';
+export { SessionError } from './errors.js';
+export type { SessionOperation } from './errors.js';

@@ -23,6 +23,7 @@ export const packageExports: Readonly<Record<string, readonly string[]>> = {
     'RemoteRunError',
     'RunAbortedError',
     'Runner',
+    'SessionError',
     'SyncRunError',
     'ToolCallError',
     'ToolTimeoutError',
@@ -66,5 +67,5 @@ export const packageExports: Readonly<Record<string, readonly string[]>> = {
     'startServerProcess',
   ],
   'rxjs-agents/node': ['serveServerSentEvents'],
-  'rxjs-agents/sessions': [],
+  'rxjs-agents/sessions': ['MemorySession', 'PostgresSession', 'SQLiteSession'],
 };
