@@ -52,7 +52,9 @@ interface Opened {
  * Each `addItems` call is one transaction (`BEGIN IMMEDIATE`): its items are written together,
  * contiguous and in order, even while other connections — other instances, other processes — add
  * items to the same session; a connection waits up to 5 s for another's write lock. `popItem` is
- * one `DELETE … RETURNING` statement.
+ * one `DELETE … RETURNING` statement. A database file is put in write-ahead-log mode
+ * (`journal_mode = WAL`, which stays with the file): readers then never wait for writers and never
+ * see part of a call. Like SQLite itself, it wants a local file system, not a network share.
  *
  * The drivers are synchronous: each call holds the thread for as long as SQLite takes, which for a
  * conversation's rows on a local disk is well under a millisecond.
@@ -173,7 +175,7 @@ export class SQLiteSession implements Session {
     try {
       const { database: opened, driver } = await openSQLite(this.path, this.#driver);
       database = opened;
-      return prepare(database, driver, this.tableName);
+      return prepare(database, driver, this.path, this.tableName);
     } catch (cause) {
       database?.close();
       if (cause instanceof SQLiteDriverUnavailable) {
@@ -185,8 +187,12 @@ export class SQLiteSession implements Session {
 }
 
 /** Creates the table and index if they are missing, and prepares the statements. */
-function prepare(database: SQLiteDatabase, driver: SQLiteDriver, table: string): Opened {
+function prepare(database: SQLiteDatabase, driver: SQLiteDriver, path: string, table: string): Opened {
   database.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+  // Write-ahead logging: readers never wait for a writer (in the default rollback journal, a
+  // process writing often can keep another's reads waiting past any timeout), and a commit is one
+  // append. The mode is the file's own and stays; it needs a local file system, as SQLite does.
+  if (path !== ':memory:') database.exec('PRAGMA journal_mode = WAL');
   database.exec(
     `CREATE TABLE IF NOT EXISTS ${table} (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
