@@ -32,7 +32,15 @@ const angularModules = join(root, 'examples', 'angular', 'node_modules');
 const angularInstalled = existsSync(join(angularModules, '@angular', 'core', 'package.json'));
 
 /** The guides the README promises, in reading order. */
-const expectedGuides = ['three-modes', 'operators', 'testing', 'angular', 'node-servers', 'compatible-servers'];
+const expectedGuides = [
+  'three-modes',
+  'operators',
+  'testing',
+  'angular',
+  'node-servers',
+  'compatible-servers',
+  'sessions',
+];
 
 interface Block {
   /** The guide's name: `README`, or a guide's file name without `.md`. */
