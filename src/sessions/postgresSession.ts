@@ -12,6 +12,7 @@ import { storeOperation } from './storeOperation.js';
  * its own client, configured and pooled as it likes.
  */
 export interface PostgresClient {
+  /** Runs one statement with its `$1`, `$2`, … parameters and resolves with the rows it returned. */
   query(text: string, params: unknown[]): Promise<{ readonly rows: readonly unknown[] }>;
 }
 
