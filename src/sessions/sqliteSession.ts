@@ -4,7 +4,6 @@ import type { InputItem } from '../items.js';
 import type { Session } from '../session.js';
 import { checkItems, checkLimit, checkSessionId, checkTableName } from './sessionArguments.js';
 import { openSQLite, SQLiteDriverUnavailable, type SQLiteDatabase, type SQLiteDriver } from './sqliteDriver.js';
-import { storeOperation } from './storeOperation.js';
 
 /** Options of {@link SQLiteSession}. */
 export interface SQLiteSessionOptions {
@@ -95,16 +94,18 @@ export class SQLiteSession implements Session {
     this.#driver = driver;
   }
 
-  /** The driver this session runs on, once its database is open (after its first call). */
+  /**
+   * The driver this session runs on. Opens the database if no call has yet (a failure rejects as
+   * `getItems` would).
+   */
   async driver(): Promise<SQLiteDriver> {
-    return (await this.#open('getItems')).driver;
+    return this.#run('getItems', (opened) => opened.driver);
   }
 
   /** The `limit` most recent items (all of them by default), oldest first. */
   async getItems(limit?: number): Promise<InputItem[]> {
     const count = checkLimit(limit);
-    const opened = await this.#open('getItems');
-    return storeOperation(this.sessionId, 'getItems', () =>
+    return this.#run('getItems', (opened) =>
       (count === undefined ? opened.select(this.sessionId) : opened.selectLast(this.sessionId, count)).map(parseRow),
     );
   }
@@ -113,8 +114,7 @@ export class SQLiteSession implements Session {
   async addItems(items: readonly InputItem[]): Promise<void> {
     const rows = checkItems(items).map((item) => JSON.stringify(item));
     if (rows.length === 0) return;
-    const opened = await this.#open('addItems');
-    await storeOperation(this.sessionId, 'addItems', () => {
+    await this.#run('addItems', (opened) => {
       opened.database.exec('BEGIN IMMEDIATE');
       try {
         for (const row of rows) opened.insert(this.sessionId, row);
@@ -133,8 +133,7 @@ export class SQLiteSession implements Session {
 
   /** Removes the most recent item and gives it, or `undefined` when there is none. */
   async popItem(): Promise<InputItem | undefined> {
-    const opened = await this.#open('popItem');
-    return storeOperation(this.sessionId, 'popItem', () => {
+    return this.#run('popItem', (opened) => {
       const row = opened.popLast(this.sessionId);
       return row === undefined ? undefined : parseRow(row);
     });
@@ -142,8 +141,7 @@ export class SQLiteSession implements Session {
 
   /** Removes every item of this session (the other sessions' rows stay). */
   async clear(): Promise<void> {
-    const opened = await this.#open('clear');
-    await storeOperation(this.sessionId, 'clear', () => opened.deleteAll(this.sessionId));
+    await this.#run('clear', (opened) => opened.deleteAll(this.sessionId));
   }
 
   /**
@@ -161,27 +159,37 @@ export class SQLiteSession implements Session {
     database?.close();
   }
 
+  /**
+   * `work` on the open database, whatever fails — opening it, its driver, the statement — becoming
+   * a {@link SessionError} of `operation` (with what to install, for a driver).
+   */
+  async #run<T>(operation: SessionOperation, work: (opened: Opened) => T): Promise<T> {
+    try {
+      return work(await this.#open());
+    } catch (cause) {
+      if (cause instanceof SQLiteDriverUnavailable) {
+        throw new SessionError({ operation, sessionId: this.sessionId, message: cause.message, cause: cause.cause });
+      }
+      throw new SessionError({ operation, sessionId: this.sessionId, cause });
+    }
+  }
+
   /** The open database: opened, and its table created, by the first call (concurrent ones share it). */
-  #open(operation: SessionOperation): Promise<Opened> {
-    this.#opened ??= this.#openDatabase(operation).catch((error: unknown) => {
+  #open(): Promise<Opened> {
+    this.#opened ??= this.#openDatabase().catch((error: unknown) => {
       this.#opened = undefined;
       throw error;
     });
     return this.#opened;
   }
 
-  async #openDatabase(operation: SessionOperation): Promise<Opened> {
-    let database: SQLiteDatabase | undefined;
+  async #openDatabase(): Promise<Opened> {
+    const { database, driver } = await openSQLite(this.path, this.#driver);
     try {
-      const { database: opened, driver } = await openSQLite(this.path, this.#driver);
-      database = opened;
       return prepare(database, driver, this.path, this.tableName);
-    } catch (cause) {
-      database?.close();
-      if (cause instanceof SQLiteDriverUnavailable) {
-        throw new SessionError({ operation, sessionId: this.sessionId, message: cause.message, cause: cause.cause });
-      }
-      throw new SessionError({ operation, sessionId: this.sessionId, cause });
+    } catch (error) {
+      database.close();
+      throw error;
     }
   }
 }

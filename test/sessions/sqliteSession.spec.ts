@@ -79,6 +79,11 @@ for (const driver of ['node:sqlite', 'better-sqlite3'] as const) {
       expect((error as Error).message).toMatch(/^Session "user-7": addItems\(\) failed: /);
       expect((error as Error).message).not.toContain('secret');
       await expect(session.getItems()).rejects.toMatchObject({ name: 'SessionError', operation: 'getItems' });
+      // Calls that wait for the same opening each name their own operation.
+      const errors = await Promise.all(
+        [session.popItem(), session.clear()].map((call) => call.catch((e: unknown) => e)),
+      );
+      expect(errors).toMatchObject([{ operation: 'popItem' }, { operation: 'clear' }]);
     });
 
     it('a store that fails mid-way (its table dropped under it) rejects with a SessionError with the code', async () => {
