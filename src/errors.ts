@@ -1,5 +1,5 @@
 // Every error rxjs-agents throws, by family: the base, a run's configuration and course, model
-// calls, tool calls. Each class has its own `isInstance`, true across copies of the package.
+// calls, tool calls, sessions. Each class has its own `isInstance`, true across copies of the package.
 
 export { AgentsError } from './errors/agentsError.js';
 export type { AgentsErrorOptions, RunPartial } from './errors/agentsError.js';
@@ -20,3 +20,4 @@ export {
 } from './errors/modelErrors.js';
 export { ToolCallError, ToolTimeoutError } from './errors/toolErrors.js';
 export { SessionError } from './errors/sessionErrors.js';
+export type { SessionOperation } from './errors/sessionErrors.js';

@@ -111,3 +111,4 @@ export {
 } from './errors.js';
 export type { AgentsErrorOptions, RunPartial } from './errors.js';
 export { ModelTimeoutError, ToolTimeoutError } from './errors.js';
+export type { SessionOperation } from './errors.js';

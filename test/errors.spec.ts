@@ -11,6 +11,7 @@ import {
   NoFinalOutputError,
   RemoteRunError,
   RunAbortedError,
+  SessionError,
   SyncRunError,
   ToolCallError,
   ToolTimeoutError,
@@ -42,6 +43,7 @@ const cases: readonly { readonly error: AgentsError; readonly is: readonly Error
     is: [ToolCallError, ToolTimeoutError],
   },
   { error: new EventStreamError({ message: 'gone' }), is: [EventStreamError] },
+  { error: new SessionError({ operation: 'addItems', sessionId: 's', cause: new Error('x') }), is: [SessionError] },
   { error: new RemoteRunError({ name: 'MaxTurnsExceededError', message: 'remote' }), is: [RemoteRunError] },
 ];
 // Every subclass; `AgentsError.isInstance` is true for all of them.
@@ -193,6 +195,21 @@ describe('constructors', () => {
     expect(new NoFinalOutputError({ message: 'partialOutput(): no final output.' }).message).toBe(
       'partialOutput(): no final output.',
     );
+  });
+
+  it('SessionError: operation, sessionId and cause; a message with the code and never the cause’s message', () => {
+    const cause = Object.assign(new Error('duplicate key: "what the user wrote"'), { code: '23505' });
+    const error = new SessionError({ operation: 'addItems', sessionId: 'user-42', cause });
+    expect(error).toMatchObject({ name: 'SessionError', operation: 'addItems', sessionId: 'user-42', cause });
+    expect(error.message).toBe(
+      'Session "user-42": addItems() failed: the store rejected with Error (code 23505); the store\'s error is in `cause`.',
+    );
+    expect(new SessionError({ operation: 'clear', sessionId: 'a"b', cause: 'down' }).message).toBe(
+      'Session "a\\"b": clear() failed: the store rejected with a non-Error value; the store\'s error is in `cause`.',
+    );
+    expect(
+      new SessionError({ operation: 'getItems', sessionId: 's', message: 'install better-sqlite3.' }).message,
+    ).toBe('Session "s": getItems() failed: install better-sqlite3.');
   });
 
   it('SyncRunError: message and cause', () => {

@@ -40,6 +40,7 @@ const expectedGuides = [
   'node-servers',
   'compatible-servers',
   'approval',
+  'sessions',
 ];
 
 interface Block {

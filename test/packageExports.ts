@@ -68,5 +68,5 @@ export const packageExports: Readonly<Record<string, readonly string[]>> = {
     'startServerProcess',
   ],
   'rxjs-agents/node': ['serveServerSentEvents'],
-  'rxjs-agents/sessions': ['OpenAIConversationsSession'],
+  'rxjs-agents/sessions': ['MemorySession', 'OpenAIConversationsSession', 'PostgresSession', 'SQLiteSession'],
 };

@@ -18,7 +18,7 @@ export function loadSession(session: Session, state: LiveState): Observable<neve
       state.prependSessionItems(items);
     }),
     ignoreElements(),
-    catchError((error: unknown) => throwError(() => sessionFailure(error, 'getItems', state))),
+    catchError((error: unknown) => throwError(() => sessionFailure(session, error, 'getItems', state))),
   );
 }
 
@@ -41,7 +41,7 @@ export function useServerConversation(
       run.serverHistory = { conversationId };
     }),
     ignoreElements(),
-    catchError((error: unknown) => throwError(() => sessionFailure(error, 'serverConversationId', state))),
+    catchError((error: unknown) => throwError(() => sessionFailure(session, error, 'serverConversationId', state))),
   );
 }
 
@@ -58,10 +58,22 @@ export function saveTurn(session: Session, state: LiveState): Observable<never> 
       tap(() => (state.sessionItems = history.length)),
       ignoreElements(),
     );
-  }).pipe(catchError((error: unknown) => throwError(() => sessionFailure(error, 'addItems', state))));
+  }).pipe(catchError((error: unknown) => throwError(() => sessionFailure(session, error, 'addItems', state))));
 }
 
-function sessionFailure(error: unknown, operation: SessionError['operation'], state: LiveState): AgentsError {
-  const failure = SessionError.isInstance(error) ? error : new SessionError({ operation, cause: error });
+/**
+ * A session's failure as the run's error: a `SessionError` as the session gave it (the sessions
+ * of `rxjs-agents/sessions` give one), anything else wrapped in one, with the run's `partial`.
+ */
+function sessionFailure(
+  session: Session,
+  error: unknown,
+  operation: SessionError['operation'],
+  state: LiveState,
+): AgentsError {
+  const id = (session as { readonly sessionId?: unknown }).sessionId;
+  const failure = SessionError.isInstance(error)
+    ? error
+    : new SessionError({ operation, sessionId: typeof id === 'string' ? id : undefined, cause: error });
   return withPartial(failure, state);
 }

@@ -8,3 +8,10 @@ export type {
   OpenAIConversationsClient,
   OpenAIConversationsSessionOptions,
 } from './openaiConversationsSession.js';
+export { MemorySession } from './memorySession.js';
+export type { MemorySessionOptions } from './memorySession.js';
+export { SQLiteSession } from './sqliteSession.js';
+export type { SQLiteSessionOptions } from './sqliteSession.js';
+export type { SQLiteDriver } from './sqliteDriver.js';
+export { PostgresSession } from './postgresSession.js';
+export type { PostgresClient, PostgresSessionOptions } from './postgresSession.js';
