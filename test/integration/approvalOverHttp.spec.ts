@@ -3,14 +3,12 @@
  * for an Observable; run() is interrupted here and resumed from its JSON in a second Node process;
  * runSync() is interrupted and resumed. The local server counts the model calls: none repeats.
  */
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { lastValueFrom, Subject, toArray } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -23,9 +21,9 @@ import {
   type LocalServer,
   type ServerProcess,
 } from '../../src/testing/server/index.js';
+import { runTsxChild } from '../helpers/tsxChild.js';
 import { refundAgent } from './children/refundAgent.js';
 
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const child = fileURLToPath(new URL('./children/resumeApproved.ts', import.meta.url));
 
 let server: LocalServer | ServerProcess | undefined;
@@ -45,22 +43,9 @@ const turns = [
   { text: 'Order 7 is refunded.' },
 ];
 
-/** Runs the child process to its end; its one line of JSON output. */
-function resumeInChild(stateFile: string, url: string, decision: 'approve' | 'reject') {
-  return new Promise<{ status: string; finalOutput: string; ran: string[] }>((resolve, reject) => {
-    const process_ = spawn(process.execPath, ['--import', tsx, child, stateFile, url, decision], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    process_.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    process_.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    process_.on('error', reject);
-    process_.on('close', (code) =>
-      code === 0 ? resolve(JSON.parse(out) as never) : reject(new Error(`child exited ${code}: ${err}`)),
-    );
-  });
-}
+/** Resumes the stored state in another process; what it printed. */
+const resumeInChild = (stateFile: string, url: string, decision: 'approve' | 'reject') =>
+  runTsxChild<{ status: string; finalOutput: string; ran: string[] }>(child, [stateFile, url, decision]);
 
 describe('approval over HTTP', () => {
   it('runStreamed with approve as an Observable: the call waits, then runs; two model calls in all', async () => {

@@ -3,16 +3,14 @@
  * on the same SQLite file or Postgres data directory (PGlite), against the local server. The
  * second run's model is sent the first run's conversation.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runTsxChild } from '../helpers/tsxChild.js';
 import { startServer, type LocalServer, type ResponsesServerRequest } from '../../src/testing/server/index.js';
 
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const child = fileURLToPath(new URL('./children/sessionTurn.ts', import.meta.url));
 
 let server: LocalServer | undefined;
@@ -21,19 +19,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-function runInChild(args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const process_ = spawn(process.execPath, ['--import', tsx, child, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    process_.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    process_.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    process_.on('error', reject);
-    process_.on('close', (code) =>
-      code === 0 ? resolve(JSON.parse(out) as string) : reject(new Error(`child exited ${code}: ${err}`)),
-    );
-  });
-}
+const runInChild = (args: readonly string[]) => runTsxChild<string>(child, args);
 
 /** The user messages the model was sent, as text. */
 function userTexts(request: ResponsesServerRequest): string[] {
