@@ -2,6 +2,7 @@ import { AgentsError, InvalidArgumentError, ModelProviderError } from '../errors
 import type { InputItem } from '../items.js';
 import { toModelProviderError } from '../models/providerErrors.js';
 import type { Session } from '../session.js';
+import { checkItems, checkLimit } from './sessionArguments.js';
 
 /** One page of a conversation's items, as `client.conversations.items.list()` resolves. */
 export interface ConversationItemsPage {
@@ -138,15 +139,13 @@ export class OpenAIConversationsSession implements Session {
     return this.conversationId();
   }
 
-  /** The conversation's items, oldest first: all, or the `limit` most recent (still oldest first). */
+  /**
+   * The conversation's items, oldest first: all, or the `limit` most recent (still oldest first).
+   * `limit` is a positive integer, as every session takes it.
+   */
   async getItems(limit?: number): Promise<InputItem[]> {
-    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
-      throw new InvalidArgumentError({
-        argument: 'limit',
-        message: `a whole number of items, 0 or more; got ${String(limit)}.`,
-      });
-    }
-    if (this.#id === undefined || limit === 0) return [];
+    checkLimit(limit);
+    if (this.#id === undefined) return [];
     const id = await this.#id;
     const items: unknown[] = [];
     const order = limit === undefined ? 'asc' : 'desc';
@@ -166,9 +165,7 @@ export class OpenAIConversationsSession implements Session {
 
   /** Appends items at the end of the conversation, in order (20 a request, as OpenAI takes them). */
   async addItems(items: readonly InputItem[]): Promise<void> {
-    if (!Array.isArray(items)) {
-      throw new InvalidArgumentError({ argument: 'items', message: 'an array of conversation items.' });
-    }
+    checkItems(items);
     if (items.length === 0) return;
     const id = await this.conversationId();
     for (let start = 0; start < items.length; start += itemsPerCall) {

@@ -127,6 +127,28 @@ describe('startServer: the Conversations API', () => {
     const badLimit = await client.conversations.items.list(id, { limit: 0 }).catch((error: unknown) => error);
     expect(badLimit).toBeInstanceOf(BadRequestError);
   });
+
+  it('refuses an item of a type OpenAI does not take, naming it, and stores none of the request', async () => {
+    const client = await serve();
+    const { id } = await client.conversations.create({ items: [user('kept')] });
+    const provider = { type: 'acme_search_call', id: 'acme_1', query: 'weather' };
+    for (const items of [[user('not kept'), provider], ['just text']]) {
+      const refused = await client.conversations.items
+        .create(id, { items: items as never })
+        .catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(BadRequestError);
+      expect((refused as BadRequestError).param).toBe(items.length === 2 ? 'items[1].type' : 'items[0]');
+    }
+    const created = await client.conversations.create({ items: [provider as never] }).catch((error: unknown) => error);
+    expect((created as BadRequestError).message).toContain(
+      'Invalid value: "acme_search_call". Supported values are: \'message\'',
+    );
+    const page = await client.conversations.items.list(id, { order: 'asc' });
+    expect(page.data.map((item) => (item as { content: { text: string }[] }).content[0]!.text)).toEqual(['kept']);
+    // A message without a type is OpenAI's EasyInputMessage, and is taken.
+    await client.conversations.items.create(id, { items: [{ role: 'user', content: 'no type' }] });
+    expect((await client.conversations.items.list(id)).data).toHaveLength(2);
+  });
 });
 
 describe('startServer: the Responses API keeps what OpenAI keeps', () => {

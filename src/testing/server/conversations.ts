@@ -4,7 +4,7 @@
  * them. The Responses endpoint reads and extends the same conversations (`history.ts`).
  */
 import { errorBody } from './respond.js';
-import { storedItem, type ItemIds, type StoredItem } from './storedItems.js';
+import { refusedItem, storedItem, type ItemIds, type StoredItem } from './storedItems.js';
 
 /** One conversation: its metadata and its items, oldest first. */
 interface Conversation {
@@ -105,6 +105,8 @@ export class Conversations {
     const items = fields['items'] ?? [];
     if (!Array.isArray(items)) return badRequest("'items' must be an array of items.", 'items');
     if (items.length > maxItemsPerCall) return tooMany(items.length);
+    const refused = refusedItem(items);
+    if (refused !== undefined) return badRequest(refused.message, refused.param);
     this.#count += 1;
     const conversation: Conversation = {
       id: `conv_${this.#count}`,
@@ -127,6 +129,8 @@ export class Conversations {
     const items = isRecord(body) ? body['items'] : undefined;
     if (!Array.isArray(items)) return badRequest("'items' must be an array of items.", 'items');
     if (items.length > maxItemsPerCall) return tooMany(items.length);
+    const refused = refusedItem(items);
+    if (refused !== undefined) return badRequest(refused.message, refused.param);
     return { status: 200, body: page(this.append(conversation, items), false) };
   }
 }
