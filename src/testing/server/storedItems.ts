@@ -139,3 +139,37 @@ export function inputItems(input: unknown): unknown[] {
   if (typeof input === 'string') return [{ role: 'user', content: input }];
   return Array.isArray(input) ? (input as unknown[]) : [];
 }
+
+/** What an `include` value of a Conversations request adds to the items it gives back. */
+const includable = {
+  image: 'message.input_image.image_url',
+  encrypted: 'reasoning.encrypted_content',
+} as const;
+
+/** A request's `include` values: `include[]=…` as the `openai` SDK sends them, or `include=…`. */
+export function includes(query: URLSearchParams): ReadonlySet<string> {
+  return new Set([...query.getAll('include[]'), ...query.getAll('include')]);
+}
+
+/**
+ * `item` as OpenAI gives it back to a request with `include`: an input image's `image_url` and a
+ * reasoning item's `encrypted_content` are kept but shown only when asked for
+ * (`message.input_image.image_url`, `reasoning.encrypted_content`), `null` otherwise.
+ */
+export function shownItem(item: StoredItem, include: ReadonlySet<string>): StoredItem {
+  if (
+    item.type === 'reasoning' &&
+    typeof item['encrypted_content'] === 'string' &&
+    !include.has(includable.encrypted)
+  ) {
+    return { ...item, encrypted_content: null };
+  }
+  if (item.type !== 'message' || !Array.isArray(item['content']) || include.has(includable.image)) return item;
+  const content = (item['content'] as unknown[]).map((part) => {
+    const fields = asRecord(part);
+    return fields['type'] === 'input_image' && typeof fields['image_url'] === 'string'
+      ? { ...fields, image_url: null }
+      : part;
+  });
+  return { ...item, content };
+}
