@@ -2,6 +2,7 @@ import { AgentsError, InvalidArgumentError, ModelProviderError } from '../errors
 import type { InputItem } from '../items.js';
 import { toModelProviderError } from '../models/providerErrors.js';
 import type { Session } from '../session.js';
+import { checkItems, checkLimit } from './sessionArguments.js';
 
 /** One page of a conversation's items, as `client.conversations.items.list()` resolves. */
 export interface ConversationItemsPage {
@@ -29,7 +30,13 @@ export interface OpenAIConversationsClient {
       /** `GET /conversations/{id}/items`. */
       list(
         conversationId: string,
-        query: { readonly limit?: number; readonly order?: 'asc' | 'desc'; readonly after?: string },
+        query: {
+          readonly limit?: number;
+          readonly order?: 'asc' | 'desc';
+          readonly after?: string;
+          /** What OpenAI leaves out of the items unless asked. */
+          readonly include?: ('message.input_image.image_url' | 'reasoning.encrypted_content')[];
+        },
       ): PromiseLike<ConversationItemsPage>;
       /** `DELETE /conversations/{id}/items/{item_id}`. */
       delete(itemId: string, params: { readonly conversation_id: string }): PromiseLike<unknown>;
@@ -59,6 +66,14 @@ const api = 'OpenAI Conversations API';
 const itemsPerCall = 20;
 /** The most items OpenAI gives in one page. */
 const pageSize = 100;
+/**
+ * What OpenAI leaves out of listed items unless asked: an input image's URL, a reasoning item's
+ * encrypted content. Without them an item read back and given again would not be the same.
+ */
+const include: ('message.input_image.image_url' | 'reasoning.encrypted_content')[] = [
+  'message.input_image.image_url',
+  'reasoning.encrypted_content',
+];
 
 /**
  * A session whose items OpenAI keeps, in a conversation of the Responses API's Conversations
@@ -68,7 +83,9 @@ const pageSize = 100;
  * conversation lacks, and OpenAI records each turn ({@link serverConversationId}): the history is
  * never sent again, and never read back. `getItems`, `addItems`, `popItem` and `clear` are there
  * to read and edit the conversation yourself. Items come back as OpenAI stores them: with their
- * `id` and `status`, a message's content as parts.
+ * `id` and `status`, a message's content as parts; input images keep their URL and reasoning items
+ * their encrypted content (both asked for with `include`, which OpenAI otherwise leaves out).
+ * OpenAI takes only the item types of its Responses API, not a provider's own items.
  *
  * Without a `conversationId`, the conversation is created on first use that needs one, once
  * however many calls come at the same time; `getItems` and `popItem` of a session that has none
@@ -138,22 +155,20 @@ export class OpenAIConversationsSession implements Session {
     return this.conversationId();
   }
 
-  /** The conversation's items, oldest first: all, or the `limit` most recent (still oldest first). */
+  /**
+   * The conversation's items, oldest first: all, or the `limit` most recent (still oldest first).
+   * `limit` is a positive integer, as every session takes it.
+   */
   async getItems(limit?: number): Promise<InputItem[]> {
-    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
-      throw new InvalidArgumentError({
-        argument: 'limit',
-        message: `a whole number of items, 0 or more; got ${String(limit)}.`,
-      });
-    }
-    if (this.#id === undefined || limit === 0) return [];
+    checkLimit(limit);
+    if (this.#id === undefined) return [];
     const id = await this.#id;
     const items: unknown[] = [];
     const order = limit === undefined ? 'asc' : 'desc';
     let after: string | undefined;
     for (;;) {
       const want = limit === undefined ? pageSize : Math.min(pageSize, limit - items.length);
-      const query = { limit: want, order, ...(after === undefined ? {} : { after }) } as const;
+      const query = { limit: want, order, include, ...(after === undefined ? {} : { after }) } as const;
       const page = await this.#call((client) => client.conversations.items.list(id, query));
       items.push(...page.data);
       const done = !page.has_more || page.data.length === 0 || (limit !== undefined && items.length >= limit);
@@ -166,9 +181,7 @@ export class OpenAIConversationsSession implements Session {
 
   /** Appends items at the end of the conversation, in order (20 a request, as OpenAI takes them). */
   async addItems(items: readonly InputItem[]): Promise<void> {
-    if (!Array.isArray(items)) {
-      throw new InvalidArgumentError({ argument: 'items', message: 'an array of conversation items.' });
-    }
+    checkItems(items);
     if (items.length === 0) return;
     const id = await this.conversationId();
     for (let start = 0; start < items.length; start += itemsPerCall) {
@@ -182,7 +195,9 @@ export class OpenAIConversationsSession implements Session {
     if (this.#id === undefined) return undefined;
     const id = await this.#id;
     for (;;) {
-      const page = await this.#call((client) => client.conversations.items.list(id, { limit: 1, order: 'desc' }));
+      const page = await this.#call((client) =>
+        client.conversations.items.list(id, { limit: 1, order: 'desc', include }),
+      );
       const item = page.data[0] as (InputItem & { readonly id?: unknown }) | undefined;
       if (item === undefined) return undefined;
       if (typeof item.id !== 'string') {

@@ -6,7 +6,7 @@ import { inspect } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import OpenAI from 'openai';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import {
   Agent,
@@ -19,6 +19,8 @@ import {
 } from '../../src/index.js';
 import { OpenAIConversationsSession } from '../../src/sessions/index.js';
 import { startServer, type LocalServer, type ServerTurn } from '../../src/testing/server/index.js';
+import { describeSessionConformance } from './sessionConformance.js';
+import { conversationItemTypes, storedByOpenAI } from './storedByOpenAI.js';
 
 const apiKey = 'sk-test-conversations-secret';
 let server: LocalServer | undefined;
@@ -42,6 +44,46 @@ const textOf = (item: InputItem | undefined): string | undefined => {
 };
 const texts = (items: readonly InputItem[]) => items.map(textOf);
 const calls = (requests: LocalServer['requests']) => requests.map((request) => `${request.method} ${request.path}`);
+
+describe('OpenAIConversationsSession over the local server', () => {
+  // One server for the whole suite; each of the suite's session ids is one conversation, so that
+  // a second instance on an id opens the conversation the first one wrote.
+  let suiteServer: LocalServer;
+  let client: OpenAI;
+  const conversations = new Map<string, string>();
+  beforeAll(async () => {
+    suiteServer = await startServer();
+    client = new OpenAI({ apiKey, baseURL: suiteServer.url, maxRetries: 0 });
+  });
+  afterAll(() => suiteServer.close());
+
+  describeSessionConformance(
+    'OpenAIConversationsSession',
+    async (sessionId) => {
+      let conversationId = conversations.get(sessionId);
+      if (conversationId === undefined) {
+        conversationId = (await client.conversations.create()).id;
+        conversations.set(sessionId, conversationId);
+      }
+      return new OpenAIConversationsSession({ client, conversationId });
+    },
+    {
+      sharedStore: true,
+      storedAs: storedByOpenAI,
+      itemTypes: conversationItemTypes,
+      clearDeletesConversation: true,
+      // Deletes the session's conversation (one another instance deleted already counts as cleared).
+      cleanup: (session) => session.clear(),
+    },
+  );
+
+  it('the suite leaves no conversation behind', async () => {
+    for (const id of conversations.values()) {
+      await expect(client.conversations.retrieve(id)).rejects.toMatchObject({ status: 404 });
+    }
+    expect(conversations.size).toBeGreaterThan(10);
+  });
+});
 
 describe('OpenAIConversationsSession', () => {
   it('a new session is empty, and makes no request until it needs a conversation', async () => {
@@ -100,8 +142,7 @@ describe('OpenAIConversationsSession', () => {
     await session.addItems(['a', 'b', 'c', 'd'].map(user));
     expect(texts(await session.getItems(2))).toEqual(['c', 'd']);
     expect(texts(await session.getItems(10))).toEqual(['a', 'b', 'c', 'd']);
-    expect(await session.getItems(0)).toEqual([]);
-    for (const bad of [-1, 1.5, Number.NaN]) {
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
       await expect(session.getItems(bad)).rejects.toSatisfy((error) => InvalidArgumentError.isInstance(error));
     }
   });

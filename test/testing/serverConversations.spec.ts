@@ -127,6 +127,48 @@ describe('startServer: the Conversations API', () => {
     const badLimit = await client.conversations.items.list(id, { limit: 0 }).catch((error: unknown) => error);
     expect(badLimit).toBeInstanceOf(BadRequestError);
   });
+
+  it('shows an input image’s URL and a reasoning item’s encrypted content only when include asks for them', async () => {
+    const client = await serve();
+    const image = { type: 'input_image', image_url: 'data:image/png;base64,iVBORw0KGgo=', detail: 'low' } as const;
+    const reasoning = { type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: 'gAAAA' } as const;
+    const { id } = await client.conversations.create({
+      items: [{ type: 'message', role: 'user', content: [image] }, reasoning],
+    });
+    const plain = await client.conversations.items.list(id, { order: 'asc' });
+    expect(plain.data.map((item) => (item.type === 'message' ? item.content[0] : item))).toEqual([
+      { ...image, image_url: null },
+      { ...reasoning, encrypted_content: null },
+    ]);
+    const include = ['message.input_image.image_url', 'reasoning.encrypted_content'] as const;
+    const full = await client.conversations.items.list(id, { order: 'asc', include: [...include] });
+    expect(full.data.map((item) => (item.type === 'message' ? item.content[0] : item))).toEqual([image, reasoning]);
+    expect(await client.conversations.items.retrieve('rs_1', { conversation_id: id })).toMatchObject({
+      encrypted_content: null,
+    });
+  });
+
+  it('refuses an item of a type OpenAI does not take, naming it, and stores none of the request', async () => {
+    const client = await serve();
+    const { id } = await client.conversations.create({ items: [user('kept')] });
+    const provider = { type: 'acme_search_call', id: 'acme_1', query: 'weather' };
+    for (const items of [[user('not kept'), provider], ['just text']]) {
+      const refused = await client.conversations.items
+        .create(id, { items: items as never })
+        .catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(BadRequestError);
+      expect((refused as BadRequestError).param).toBe(items.length === 2 ? 'items[1].type' : 'items[0]');
+    }
+    const created = await client.conversations.create({ items: [provider as never] }).catch((error: unknown) => error);
+    expect((created as BadRequestError).message).toContain(
+      'Invalid value: "acme_search_call". Supported values are: \'message\'',
+    );
+    const page = await client.conversations.items.list(id, { order: 'asc' });
+    expect(page.data.map((item) => (item as { content: { text: string }[] }).content[0]!.text)).toEqual(['kept']);
+    // A message without a type is OpenAI's EasyInputMessage, and is taken.
+    await client.conversations.items.create(id, { items: [{ role: 'user', content: 'no type' }] });
+    expect((await client.conversations.items.list(id)).data).toHaveLength(2);
+  });
 });
 
 describe('startServer: the Responses API keeps what OpenAI keeps', () => {

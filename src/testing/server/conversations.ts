@@ -4,7 +4,7 @@
  * them. The Responses endpoint reads and extends the same conversations (`history.ts`).
  */
 import { errorBody } from './respond.js';
-import { storedItem, type ItemIds, type StoredItem } from './storedItems.js';
+import { includes, refusedItem, shownItem, storedItem, type ItemIds, type StoredItem } from './storedItems.js';
 
 /** One conversation: its metadata and its items, oldest first. */
 interface Conversation {
@@ -85,13 +85,13 @@ export class Conversations {
       return undefined;
     }
     if (itemId === undefined) {
-      if (method === 'POST') return this.#addItems(conversation, body);
+      if (method === 'POST') return this.#addItems(conversation, body, includes(query));
       if (method === 'GET') return list(conversation, query);
       return undefined;
     }
     const index = conversation.items.findIndex((item) => item.id === itemId);
     if (index < 0) return notFound('Item', itemId);
-    if (method === 'GET') return { status: 200, body: conversation.items[index] };
+    if (method === 'GET') return { status: 200, body: shownItem(conversation.items[index]!, includes(query)) };
     if (method === 'DELETE') {
       conversation.items.splice(index, 1);
       conversation.ids.delete(itemId);
@@ -105,6 +105,8 @@ export class Conversations {
     const items = fields['items'] ?? [];
     if (!Array.isArray(items)) return badRequest("'items' must be an array of items.", 'items');
     if (items.length > maxItemsPerCall) return tooMany(items.length);
+    const refused = refusedItem(items);
+    if (refused !== undefined) return badRequest(refused.message, refused.param);
     this.#count += 1;
     const conversation: Conversation = {
       id: `conv_${this.#count}`,
@@ -123,11 +125,14 @@ export class Conversations {
     return { status: 200, body: shown(conversation) };
   }
 
-  #addItems(conversation: Conversation, body: unknown): JsonAnswer {
+  #addItems(conversation: Conversation, body: unknown, include: ReadonlySet<string>): JsonAnswer {
     const items = isRecord(body) ? body['items'] : undefined;
     if (!Array.isArray(items)) return badRequest("'items' must be an array of items.", 'items');
     if (items.length > maxItemsPerCall) return tooMany(items.length);
-    return { status: 200, body: page(this.append(conversation, items), false) };
+    const refused = refusedItem(items);
+    if (refused !== undefined) return badRequest(refused.message, refused.param);
+    const added = this.append(conversation, items).map((item) => shownItem(item, include));
+    return { status: 200, body: page(added, false) };
   }
 }
 
@@ -151,7 +156,10 @@ function page(data: readonly StoredItem[], hasMore: boolean): unknown {
   };
 }
 
-/** `GET …/items`: `limit` (1–100, default 20), `order` (`asc` or, by default, `desc`), `after` an item id. */
+/**
+ * `GET …/items`: `limit` (1–100, default 20), `order` (`asc` or, by default, `desc`), `after` an
+ * item id, `include` what OpenAI leaves out unless asked ({@link shownItem}).
+ */
 function list(conversation: Conversation, query: URLSearchParams): JsonAnswer {
   const limitText = query.get('limit');
   const limit = limitText === null ? 20 : Number(limitText);
@@ -170,6 +178,7 @@ function list(conversation: Conversation, query: URLSearchParams): JsonAnswer {
     if (index < 0) return notFound('Item', after);
     start = index + 1;
   }
-  const data = ordered.slice(start, start + limit);
+  const include = includes(query);
+  const data = ordered.slice(start, start + limit).map((item) => shownItem(item, include));
   return { status: 200, body: page(data, start + limit < ordered.length) };
 }

@@ -26,6 +26,69 @@ const prefixes: Readonly<Record<string, string>> = {
   custom_tool_call_output: 'ctco',
 };
 
+/**
+ * The item types `POST /v1/conversations` and `…/items` take: the `openai` SDK's
+ * `ResponseInputItem` union, less `item_reference` (which OpenAI resolves to the item it names,
+ * and this server does not keep items outside conversations to resolve). OpenAI refuses any other
+ * type with a 400, so a made-up provider item is never stored.
+ */
+const acceptedTypes = new Set([
+  'message',
+  'file_search_call',
+  'computer_call',
+  'computer_call_output',
+  'web_search_call',
+  'function_call',
+  'function_call_output',
+  'tool_search_call',
+  'tool_search_output',
+  'additional_tools',
+  'configuration_update',
+  'reasoning',
+  'compaction',
+  'compaction_trigger',
+  'image_generation_call',
+  'code_interpreter_call',
+  'local_shell_call',
+  'local_shell_call_output',
+  'shell_call',
+  'shell_call_output',
+  'apply_patch_call',
+  'apply_patch_call_output',
+  'mcp_list_tools',
+  'mcp_approval_request',
+  'mcp_approval_response',
+  'mcp_call',
+  'custom_tool_call',
+  'custom_tool_call_output',
+  'program',
+  'program_output',
+]);
+
+/**
+ * Why OpenAI would refuse `items` in a Conversations request, as a message and the `param` it
+ * names, or `undefined` when it takes them: an item that is not an object, or of a type it does
+ * not know. An item without a `type` is a message when it has a `role` (`EasyInputMessage`).
+ */
+export function refusedItem(
+  items: readonly unknown[],
+): { readonly message: string; readonly param: string } | undefined {
+  for (const [index, raw] of items.entries()) {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      return { message: `Invalid type for 'items[${index}]': expected an object.`, param: `items[${index}]` };
+    }
+    const type = (raw as Record<string, unknown>)['type'];
+    if (type === undefined && typeof (raw as Record<string, unknown>)['role'] === 'string') continue;
+    if (typeof type !== 'string' || !acceptedTypes.has(type)) {
+      return {
+        message: `Invalid value: ${JSON.stringify(type) ?? 'undefined'}. Supported values are: ${[...acceptedTypes].map((known) => `'${known}'`).join(', ')}.`,
+        param: `items[${index}].type`,
+      };
+    }
+  }
+  return undefined;
+}
+
 /** The kinds of item that carry a `status`. */
 const withStatus = new Set(['message', 'function_call', 'function_call_output']);
 
@@ -75,4 +138,38 @@ export function storedItem(raw: unknown, ids: ItemIds, taken: Set<string>): Stor
 export function inputItems(input: unknown): unknown[] {
   if (typeof input === 'string') return [{ role: 'user', content: input }];
   return Array.isArray(input) ? (input as unknown[]) : [];
+}
+
+/** What an `include` value of a Conversations request adds to the items it gives back. */
+const includable = {
+  image: 'message.input_image.image_url',
+  encrypted: 'reasoning.encrypted_content',
+} as const;
+
+/** A request's `include` values: `include[]=…` as the `openai` SDK sends them, or `include=…`. */
+export function includes(query: URLSearchParams): ReadonlySet<string> {
+  return new Set([...query.getAll('include[]'), ...query.getAll('include')]);
+}
+
+/**
+ * `item` as OpenAI gives it back to a request with `include`: an input image's `image_url` and a
+ * reasoning item's `encrypted_content` are kept but shown only when asked for
+ * (`message.input_image.image_url`, `reasoning.encrypted_content`), `null` otherwise.
+ */
+export function shownItem(item: StoredItem, include: ReadonlySet<string>): StoredItem {
+  if (
+    item.type === 'reasoning' &&
+    typeof item['encrypted_content'] === 'string' &&
+    !include.has(includable.encrypted)
+  ) {
+    return { ...item, encrypted_content: null };
+  }
+  if (item.type !== 'message' || !Array.isArray(item['content']) || include.has(includable.image)) return item;
+  const content = (item['content'] as unknown[]).map((part) => {
+    const fields = asRecord(part);
+    return fields['type'] === 'input_image' && typeof fields['image_url'] === 'string'
+      ? { ...fields, image_url: null }
+      : part;
+  });
+  return { ...item, content };
 }
