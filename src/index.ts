@@ -21,6 +21,7 @@ export type {
   RunResultData,
 } from './runner/runResult.js';
 export { RunState } from './runner/runState.js';
+export type { NextStep, PlannedHandoff, PlannedToolCall } from './runner/nextStep.js';
 export type { ApprovalDecisionData, RunStateData, ToolApprovalRequest, ToolOutputData } from './runner/runStateData.js';
 
 export type {

@@ -131,7 +131,7 @@ describe('startServer: the Conversations API', () => {
   it('shows an input image’s URL and a reasoning item’s encrypted content only when include asks for them', async () => {
     const client = await serve();
     const image = { type: 'input_image', image_url: 'data:image/png;base64,iVBORw0KGgo=', detail: 'low' } as const;
-    const reasoning = { type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: 'gAAAA' } as const;
+    const reasoning = { type: 'reasoning' as const, id: 'rs_1', summary: [], encrypted_content: 'gAAAA' };
     const { id } = await client.conversations.create({
       items: [{ type: 'message', role: 'user', content: [image] }, reasoning],
     });
