@@ -174,10 +174,12 @@ import {
   Runner,
   run,
   runStreamed,
+  RunState,
   tool,
   type Model,
 } from 'rxjs-agents';
 import { toFinalOutput } from 'rxjs-agents/operators';
+import { MemorySession } from 'rxjs-agents/sessions';
 import { startServerProcess } from 'rxjs-agents/testing/server';
 
 const Answer = z.object({ city: z.string() });
@@ -208,6 +210,10 @@ const server = await startServerProcess({
     { status: 429 },
     { status: 429 },
     { text: 'Hello from the other SDK.' },
+    { toolCalls: [{ name: 'refund', arguments: { order: 7 }, callId: 'call_refund' }] },
+    { text: 'Refunded.' },
+    { text: 'Hello Ada.' },
+    { text: 'You are Ada.' },
   ],
 });
 try {
@@ -235,6 +241,28 @@ try {
     'Hi',
   )).finalOutput;
 
+  // A tool that needs approval: the run is interrupted, its state stored as JSON, and resumed.
+  const refunded: number[] = [];
+  const refund = tool({
+    name: 'refund',
+    description: 'Refunds an order.',
+    parameters: z.object({ order: z.number() }),
+    needsApproval: true,
+    execute: ({ order }) => void refunded.push(order),
+  });
+  const support = new Agent({ name: 'Support', model: responses, tools: [refund] });
+  const interrupted = await run(support, 'Refund order 7');
+  const stored = interrupted.status === 'interrupted' ? JSON.stringify(interrupted.state) : '';
+  const resumed = await run(support, RunState.fromJSON(support, stored).approve('call_refund'));
+  const approval = [interrupted.status, resumed.status, resumed.finalOutput, refunded];
+
+  // A session remembers across runs.
+  const session = new MemorySession();
+  const chatAgent = new Agent({ name: 'Chat', model: responses });
+  await run(chatAgent, 'I am Ada.', { session });
+  const remembered = await run(chatAgent, 'Who am I?', { session });
+  const sessionItems = [remembered.finalOutput, (await session.getItems()).length];
+
   console.log(
     JSON.stringify({
       node: process.versions.node,
@@ -246,6 +274,8 @@ try {
       limitedOwn,
       limitedOther,
       otherText,
+      approval,
+      sessionItems,
     }),
   );
 } finally {
@@ -293,7 +323,7 @@ describe(`a user's project on Node ${process.versions.node} with openai ${openai
     expect(output.trim()).toBe('');
   }, 120_000);
 
-  it('runs streamed, run and runSync over loopback HTTP, and a 429 is a retryable ModelProviderError', () => {
+  it('runs streamed, run and runSync over loopback HTTP, a 429 is a retryable ModelProviderError, an approval resumes from JSON, a session remembers', () => {
     const out = execFileSync('node', [compiled], { cwd: project, encoding: 'utf8', timeout: 60_000 }).trim();
     const result = JSON.parse(out) as Record<string, unknown>;
     const node = execFileSync('node', ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
@@ -307,6 +337,8 @@ describe(`a user's project on Node ${process.versions.node} with openai ${openai
       limitedOwn: { name: 'ModelProviderError', status: 429, retryable: true },
       limitedOther: { name: 'ModelProviderError', status: 429, retryable: true },
       otherText: 'Hello from the other SDK.',
+      approval: ['interrupted', 'completed', 'Refunded.', [7]],
+      sessionItems: ['You are Ada.', 4],
     });
   }, 90_000);
 });
