@@ -6,7 +6,7 @@ import type { AnyTool } from '../tool.js';
 import type { RunMode } from './runContext.js';
 import type { Approver } from './runOptions.js';
 import type { ApprovalDecisionData, ToolApprovalRequest } from './runStateData.js';
-import { parseJson } from './toolCalls.js';
+import { validatedArguments } from './toolCalls.js';
 
 /** Whether a call must wait for a decision, and if so its request (arguments validated). */
 export type ApprovalCheck =
@@ -32,13 +32,7 @@ export function approvalCheck<TContext>(
   return defer(() => {
     const { needsApproval } = tool;
     if (needsApproval === false) return of(notNeeded);
-    let args: unknown;
-    try {
-      args = parseJson(call.arguments === '' ? '{}' : call.arguments);
-    } catch {
-      return of(notNeeded);
-    }
-    const parsed = tool.parameters.safeParse(args);
+    const parsed = validatedArguments(call, tool);
     if (!parsed.success) return of(notNeeded);
     const request: ToolApprovalRequest = { agent, callId: call.call_id, name: call.name, arguments: parsed.data };
     if (needsApproval === true) return of({ needed: true, request });

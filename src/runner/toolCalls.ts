@@ -41,6 +41,33 @@ export function toolOutputText(output: unknown): string {
   return describeThrown(output);
 }
 
+/** A call's arguments, parsed and validated by its tool's schema; or why they are not valid. */
+export type ValidatedArguments =
+  | { readonly success: true; readonly data: Record<string, unknown> }
+  | { readonly success: false; readonly error: unknown; readonly why: string };
+
+/**
+ * Parses a call's arguments (`''` is `{}`) and validates them with the tool's `parameters`: what
+ * `execute` is given, and what `needsApproval` decides on.
+ */
+export function validatedArguments(call: FunctionCallItem, tool: AnyTool<never>): ValidatedArguments {
+  let args: unknown;
+  try {
+    args = parseJson(call.arguments === '' ? '{}' : call.arguments);
+  } catch (error) {
+    return { success: false, error, why: `the arguments are not valid JSON: ${describeThrown(error)}` };
+  }
+  const parsed = tool.parameters.safeParse(args);
+  if (!parsed.success) {
+    return {
+      success: false,
+      error: parsed.error,
+      why: `the arguments do not match the tool's schema: ${parsed.error.message}`,
+    };
+  }
+  return { success: true, data: parsed.data };
+}
+
 /** One finished call: the event to emit and the text the model gets back. */
 export interface ToolCallOutcome {
   readonly event: ToolOutputEvent;
@@ -109,16 +136,9 @@ export function runToolCall<TContext>(
       subscriber.complete();
     };
 
-    let args: unknown;
-    try {
-      args = parseJson(call.arguments === '' ? '{}' : call.arguments);
-    } catch (error) {
-      fail(error, `the arguments are not valid JSON: ${describeThrown(error)}`);
-      return;
-    }
-    const parsed = tool.parameters.safeParse(args);
+    const parsed = validatedArguments(call, tool);
     if (!parsed.success) {
-      fail(parsed.error, `the arguments do not match the tool's schema: ${parsed.error.message}`);
+      fail(parsed.error, parsed.why);
       return;
     }
 
