@@ -69,17 +69,14 @@ export function createRun<TOutput, TContext>(
 function runFrom<TContext>(state: LiveState, run: RunContext<TContext>): Observable<RunEvent<unknown>> {
   return defer(() => {
     const step = state.next;
-    const { session } = run.settings;
-    // A session the server keeps records each turn itself.
-    const saved = session && !session.serverConversationId && state.turn > 0 ? saveTurn(session, state) : EMPTY;
     switch (step.type) {
       case 'call-model':
         if (run.stop.requested)
           return concat(
-            saved,
+            completedTurnSaved(state, run),
             defer(() => of(interruptedEvent(state, 'stopped'))),
           );
-        return concat(saved, modelTurn(state, run), runFrom(state, run));
+        return concat(completedTurnSaved(state, run), modelTurn(state, run), runFrom(state, run));
       case 'run-tools':
         return concat(
           toolStep(step.calls, state, run),
@@ -89,11 +86,17 @@ function runFrom<TContext>(state: LiveState, run: RunContext<TContext>): Observa
         );
       case 'final-output':
         return concat(
-          saved,
+          completedTurnSaved(state, run),
           defer(() => of(finalOutputEvent(state, step.output))),
         );
     }
   });
+}
+
+/** The turn that has just completed, saved to the run's session (a session the server keeps records it itself). */
+function completedTurnSaved<TContext>(state: LiveState, run: RunContext<TContext>): Observable<never> {
+  const { session } = run.settings;
+  return session && !session.serverConversationId && state.turn > 0 ? saveTurn(session, state) : EMPTY;
 }
 
 /** The `final-output` step: the last event, with everything `run()` resolves to. */
