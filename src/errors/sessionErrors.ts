@@ -50,6 +50,18 @@ export class SessionError extends AgentsError {
   }
 }
 
+/**
+ * What a store threw as a `SessionError`: one made already goes through as it is; anything else
+ * is wrapped, naming the operation and the session.
+ */
+export function asSessionError(
+  cause: unknown,
+  operation: SessionOperation,
+  sessionId: string | undefined,
+): SessionError {
+  return SessionError.isInstance(cause) ? cause : new SessionError({ operation, sessionId, cause });
+}
+
 /** The store's error by its name and code only: its message may quote an item. */
 function describeCause(cause: unknown): string {
   const name = cause instanceof Error ? cause.name : 'a non-Error value';

@@ -1,6 +1,6 @@
 import { defer, EMPTY, from, ignoreElements, tap, catchError, throwError, type Observable } from 'rxjs';
 import type { AgentsError } from '../errors.js';
-import { SessionError } from '../errors.js';
+import { asSessionError, type SessionOperation } from '../errors/sessionErrors.js';
 import type { InputItem } from '../items.js';
 import type { Session } from '../session.js';
 import type { LiveState } from './liveState.js';
@@ -65,15 +65,7 @@ export function saveTurn(session: Session, state: LiveState): Observable<never> 
  * A session's failure as the run's error: a `SessionError` as the session gave it (the sessions
  * of `rxjs-agents/sessions` give one), anything else wrapped in one, with the run's `partial`.
  */
-function sessionFailure(
-  session: Session,
-  error: unknown,
-  operation: SessionError['operation'],
-  state: LiveState,
-): AgentsError {
+function sessionFailure(session: Session, error: unknown, operation: SessionOperation, state: LiveState): AgentsError {
   const id = (session as { readonly sessionId?: unknown }).sessionId;
-  const failure = SessionError.isInstance(error)
-    ? error
-    : new SessionError({ operation, sessionId: typeof id === 'string' ? id : undefined, cause: error });
-  return withPartial(failure, state);
+  return withPartial(asSessionError(error, operation, typeof id === 'string' ? id : undefined), state);
 }

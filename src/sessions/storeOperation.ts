@@ -1,4 +1,4 @@
-import { SessionError, type SessionOperation } from '../errors/sessionErrors.js';
+import { asSessionError, type SessionOperation } from '../errors/sessionErrors.js';
 
 /**
  * Runs one session method's work on its store, turning whatever the store throws or rejects with
@@ -14,7 +14,6 @@ export async function storeOperation<T>(
   try {
     return await work();
   } catch (cause) {
-    if (SessionError.isInstance(cause)) throw cause;
-    throw new SessionError({ operation, sessionId, cause });
+    throw asSessionError(cause, operation, sessionId);
   }
 }
