@@ -41,6 +41,7 @@ const expectedGuides = [
   'compatible-servers',
   'approval',
   'sessions',
+  'guardrails-tools-mcp',
 ];
 
 interface Block {
