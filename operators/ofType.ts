@@ -14,6 +14,7 @@ const knownTypes = {
   'turn-restarted': true,
   'tool-approval-requested': true,
   'run-interrupted': true,
+  guardrail: true,
   'final-output': true,
 } as const satisfies Record<RunEventType, true>;
 

@@ -1,5 +1,12 @@
 import type { z } from 'zod';
 import { InvalidArgumentError } from './errors.js';
+import {
+  checkedGuardrails,
+  type GuardrailsConfig,
+  type InputGuardrail,
+  type OutputGuardrail,
+  type StreamGuardrail,
+} from './guardrails.js';
 import { outputSchemaOf } from './internal/outputSchema.js';
 import { isModel, type FunctionToolSpec, type Model, type ModelSettings } from './model.js';
 import { isTool, type AnyTool } from './tool.js';
@@ -8,7 +15,7 @@ import { isTool, type AnyTool } from './tool.js';
 export type Instructions<TContext> = string | ((context: TContext) => string | PromiseLike<string>);
 
 /** The configuration `new Agent()` takes. */
-export interface AgentConfig<TOutput = string, TContext = unknown> {
+export interface AgentConfig<TOutput = string, TContext = unknown> extends GuardrailsConfig<TOutput, TContext> {
   /** The agent's name: it labels events, and a handoff to it is offered as `transfer_to_<name>`. */
   readonly name: string;
   /** The system prompt, or a function of the run's `context` that makes it. */
@@ -64,6 +71,12 @@ export class Agent<TOutput = string, TContext = unknown> {
   readonly handoffDescription: string | undefined;
   readonly outputType: z.ZodType<TOutput> | undefined;
   readonly resetToolChoice: boolean;
+  /** Checks of the run's input, when this agent is the run's first; see {@link InputGuardrail}. */
+  readonly inputGuardrails: readonly InputGuardrail<TContext>[];
+  /** Checks of this agent's final output; see {@link OutputGuardrail}. */
+  readonly outputGuardrails: readonly OutputGuardrail<TOutput, TContext>[];
+  /** Checks of this agent's text while it streams; see {@link StreamGuardrail}. */
+  readonly streamGuardrails: readonly StreamGuardrail<TContext>[];
 
   constructor(config: AgentConfig<TOutput, TContext>) {
     if (typeof config !== 'object' || config === null) {
@@ -158,6 +171,7 @@ export class Agent<TOutput = string, TContext = unknown> {
       names.add(toolName);
     });
     checkHandoffTargets(handoffs, where);
+    const guardrails = checkedGuardrails(config, where);
 
     this.name = name;
     this.instructions = instructions;
@@ -169,6 +183,9 @@ export class Agent<TOutput = string, TContext = unknown> {
     this.handoffDescription = handoffDescription;
     this.outputType = outputType;
     this.resetToolChoice = resetToolChoice;
+    this.inputGuardrails = guardrails.inputGuardrails;
+    this.outputGuardrails = guardrails.outputGuardrails;
+    this.streamGuardrails = guardrails.streamGuardrails;
   }
 
   /** Whether `value` is an `Agent` (of this or another copy of the package). */

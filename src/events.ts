@@ -1,3 +1,4 @@
+import type { GuardrailKind } from './guardrails.js';
 import type { InputItem, RunItem } from './items.js';
 import type { ModelResponse } from './model.js';
 import type { RunStateData, ToolApprovalRequest } from './runner/runStateData.js';
@@ -167,6 +168,23 @@ export interface FinalOutputEvent<TOutput = string> extends RunEventBase {
   readonly rawResponses: readonly ModelResponse[];
 }
 
+/**
+ * A guardrail checked something: the run's input (`'input'`), its final output (`'output'`), the
+ * text while it streamed (`'stream'`), or a tool call (`'tool'`, with its `callId`). Emitted for
+ * every check, passed or tripped, so a UI and a trace can show it; a trip then fails the run.
+ */
+export interface GuardrailEvent extends RunEventBase {
+  readonly type: 'guardrail';
+  /** The guardrail's `name`. */
+  readonly name: string;
+  readonly kind: GuardrailKind;
+  readonly tripwireTriggered: boolean;
+  /** What the check reported (its `outputInfo`), when it reported anything. */
+  readonly outputInfo?: unknown;
+  /** The tool call a tool guardrail checked. */
+  readonly callId?: string;
+}
+
 /** Any event of a run whose final output is a `TOutput`. */
 export type RunEvent<TOutput = string> =
   | TurnStartedEvent
@@ -179,6 +197,7 @@ export type RunEvent<TOutput = string> =
   | TurnRestartedEvent
   | ToolApprovalRequestedEvent
   | RunInterruptedEvent
+  | GuardrailEvent
   | FinalOutputEvent<TOutput>;
 
 /** The `type` of any run event. */

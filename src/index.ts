@@ -37,6 +37,7 @@ export type {
   TurnCompletedEvent,
 } from './events.js';
 export type {
+  GuardrailEvent,
   RunInterruptedEvent,
   ToolApprovalRequestedEvent,
   TurnRestartedEvent,
@@ -84,6 +85,17 @@ export type {
   OpenAIStreamingBody,
 } from './models/index.js';
 
+export type {
+  GuardrailAnswer,
+  GuardrailContext,
+  GuardrailKind,
+  GuardrailResult,
+  InputGuardrail,
+  OutputGuardrail,
+  StreamGuardrail,
+  StreamGuardrailCadence,
+} from './guardrails.js';
+
 export type { Session } from './session.js';
 export type { Usage } from './usage.js';
 export type { DeepPartial } from './deepPartial.js';
@@ -113,3 +125,5 @@ export {
 export type { AgentsErrorOptions, RunPartial } from './errors.js';
 export { ModelTimeoutError, ToolTimeoutError } from './errors.js';
 export type { SessionOperation } from './errors.js';
+export { InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered } from './errors.js';
+export type { TrippedGuardrail } from './errors.js';
