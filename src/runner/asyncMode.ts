@@ -16,5 +16,6 @@ export function asyncMode(policy: ModelCallPolicy, scheduler: SchedulerLike | un
     toolScheduler: scheduler ?? asyncScheduler,
     toolResult: toolResultOf,
     decision: decisionOf,
+    answer: toolResultOf,
   };
 }

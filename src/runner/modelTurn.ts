@@ -5,6 +5,7 @@ import type { Agent } from '../agent.js';
 import type { Model, ModelRequest, ModelResponse } from '../model.js';
 import { checkDelta, checkModelResponse } from './checkModelOutput.js';
 import { decideNextStep } from './nextStep.js';
+import { StreamGuardrails } from './streamGuardrails.js';
 import { withPartial } from './partial.js';
 import type { RunContext } from './runContext.js';
 import type { LiveState } from './liveState.js';
@@ -78,6 +79,17 @@ function streamResponse<TContext>(
     let response: ModelResponse | undefined;
     // The run's text before this turn: a restarted attempt's deltas are dropped back to it.
     const textBefore = state.text.length;
+    const streamGuardrails = StreamGuardrails.of(run, agent.streamGuardrails);
+    const guardrails =
+      streamGuardrails &&
+      new StreamGuardrails(
+        streamGuardrails,
+        { agent: agentName, turn },
+        state,
+        run,
+        (event) => subscriber.next(event),
+        fail,
+      );
     // Every handler below catches what it throws (a malformed delta or response, an answer that
     // fails its schema, an event that is not an object, a string past V8's limit) and fails the
     // run with it: RxJS would only report an error thrown inside an observer's callback as
@@ -106,6 +118,7 @@ function streamResponse<TContext>(
               }
               state.text.append(delta);
               subscriber.next({ type: 'text-delta', agent: agentName, turn, delta });
+              guardrails?.grew(delta);
               break;
             }
             case 'raw':
@@ -116,6 +129,7 @@ function streamResponse<TContext>(
               break;
             case 'restart':
               state.text.truncate(textBefore);
+              guardrails?.restart();
               response = undefined;
               subscriber.next({
                 type: 'turn-restarted',
@@ -159,10 +173,16 @@ function streamResponse<TContext>(
           fail(error);
           return;
         }
-        subscriber.complete();
+        // The response's checks still running are awaited: nothing acts on an answer before they pass.
+        if (guardrails) guardrails.settle(() => subscriber.complete());
+        else subscriber.complete();
       },
     });
-    return subscription;
+    if (!guardrails) return subscription;
+    return () => {
+      subscription.unsubscribe();
+      guardrails.dispose();
+    };
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Observable, SchedulerLike } from 'rxjs';
+import type { GuardrailsConfig } from '../guardrails.js';
 import type { Model, ModelProvider, ModelRequest, ModelSettings } from '../model.js';
 import type { AgentGraph } from './agentGraph.js';
 import type { ModelCallEvent } from './retryModelCall.js';
@@ -30,7 +31,12 @@ export interface RunSettings<TContext> {
   readonly session: Session | undefined;
   /** Whether the model's server keeps the conversation (`previousResponseId`, `conversationId`). */
   readonly serverHistory?: ServerHistory | undefined;
+  /** The runner's guardrails, checked for every agent besides the agent's own. */
+  readonly guardrails: RunnerGuardrails<TContext>;
 }
+
+/** The guardrails a `Runner` adds to every agent's. */
+export type RunnerGuardrails<TContext> = Required<GuardrailsConfig<unknown, TContext>>;
 
 /**
  * How a mode carries out what the loop asks for: `run()`/`runStreamed()` make them asynchronously
@@ -49,6 +55,11 @@ export interface RunMode {
    * Observable of its first value; `source` names who gave it, for the error that refuses it.
    */
   readonly decision: (decision: unknown, source: string) => Observable<unknown>;
+  /**
+   * A check's answer (a guardrail's: a value, a Promise or an Observable) as an Observable of its
+   * last value; `source` names who gave it, for the error that refuses it.
+   */
+  readonly answer: (answer: unknown, source: string) => Observable<unknown>;
 }
 
 /**

@@ -5,7 +5,9 @@ import type { InputItem } from '../items.js';
 import { onAbort } from '../internal/onAbort.js';
 import type { AgentGraph } from './agentGraph.js';
 import { LiveState } from './liveState.js';
+import { withInputGuardrails } from './inputGuardrails.js';
 import { modelTurn } from './modelTurn.js';
+import { outputGuardrailChecks } from './outputGuardrails.js';
 import { withPartial } from './partial.js';
 import type { RunContext, RunMode, RunSettings } from './runContext.js';
 import type { RunStateData } from './runStateData.js';
@@ -76,7 +78,11 @@ function runFrom<TContext>(state: LiveState, run: RunContext<TContext>): Observa
             completedTurnSaved(state, run),
             defer(() => of(interruptedEvent(state, 'stopped'))),
           );
-        return concat(completedTurnSaved(state, run), modelTurn(state, run), runFrom(state, run));
+        return concat(
+          completedTurnSaved(state, run),
+          withInputGuardrails(modelTurn(state, run), state, run),
+          runFrom(state, run),
+        );
       case 'run-tools':
         return concat(
           toolStep(step.calls, state, run),
@@ -85,7 +91,9 @@ function runFrom<TContext>(state: LiveState, run: RunContext<TContext>): Observa
           ),
         );
       case 'final-output':
+        // Checked before the turn is saved: a session keeps no answer that a guardrail stopped.
         return concat(
+          outputGuardrailChecks(step.output, state, run),
           completedTurnSaved(state, run),
           defer(() => of(finalOutputEvent(state, step.output))),
         );

@@ -1,5 +1,6 @@
 import { isObservable, type Observable, type SchedulerLike } from 'rxjs';
 import { InvalidArgumentError } from '../errors.js';
+import type { GuardrailsConfig } from '../guardrails.js';
 import type { ModelProvider, ModelSettings } from '../model.js';
 import type { Session } from '../session.js';
 import type { ToolApprovalRequest } from './runStateData.js';
@@ -144,7 +145,11 @@ export interface RunOptions<TContext = unknown> {
 }
 
 /** Defaults a `Runner` holds for the runs it makes. */
-export interface RunnerConfig {
+/**
+ * A `Runner`'s defaults. Its guardrails (`inputGuardrails`, `outputGuardrails`, `streamGuardrails`)
+ * are checked for every agent it runs, before the agent's own.
+ */
+export interface RunnerConfig extends GuardrailsConfig<unknown, unknown> {
   /** Resolves model names; default: OpenAI's Responses API through the official `openai` SDK. */
   readonly modelProvider?: ModelProvider;
   /** The model name for agents that name none (default `'gpt-4.1-mini'`). */

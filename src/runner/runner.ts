@@ -4,7 +4,8 @@ import { InvalidArgumentError, NoFinalOutputError, SyncRunError, type AgentsErro
 import type { FinalOutputEvent, RunEvent, RunInterruptedEvent } from '../events.js';
 import { AgentGraph } from './agentGraph.js';
 import { asyncMode } from './asyncMode.js';
-import type { RunMode } from './runContext.js';
+import { checkedGuardrails } from '../guardrails.js';
+import type { RunMode, RunnerGuardrails } from './runContext.js';
 import { createRun, type RunOrigin } from './runLoop.js';
 import { toInputItems, type RunInput } from './runInput.js';
 import { readRunStateData } from './readRunState.js';
@@ -43,6 +44,7 @@ const defaultModel = 'gpt-4.1-mini';
  */
 export class Runner {
   readonly config: RunnerConfig;
+  readonly #guardrails: RunnerGuardrails<unknown>;
 
   /** @throws InvalidArgumentError naming the field that is wrong. */
   constructor(config: RunnerConfig = {}) {
@@ -57,6 +59,7 @@ export class Runner {
       });
     }
     this.config = config;
+    this.#guardrails = checkedGuardrails(config, 'the Runner');
   }
 
   /**
@@ -185,6 +188,7 @@ export class Runner {
         stopAfterTurn: options?.stopAfterTurn,
         session: options?.session,
         serverHistory: serverHistoryOf(options),
+        guardrails: this.#guardrails,
       },
       makeMode(policy),
     );

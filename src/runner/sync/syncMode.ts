@@ -17,7 +17,7 @@ import { bridgedModelCall } from './syncBridge.js';
  *   signal is aborted and its rejection handled; an `async function` is refused before the first
  *   model call, by `refuseAsyncTools`), and their
  *   `timeoutMs` is not applied: nothing could interrupt a synchronous tool;
- * - decisions (`needsApproval`, `approve`) must be synchronous too.
+ * - decisions (`needsApproval`, `approve`) and guardrails' checks must be synchronous too.
  */
 export function syncMode(policy: ModelCallPolicy): RunMode {
   return {
@@ -47,6 +47,15 @@ export function syncMode(policy: ModelCallPolicy): RunMode {
         });
       }
       return decisionOf(decision);
+    },
+    answer: (answer, source) => {
+      if (isPromiseLike(answer)) {
+        answer.then(undefined, () => undefined);
+        throw new SyncRunError({
+          message: `${source} returned a Promise, but runSync() needs a synchronous answer (a value, or an Observable that completes at once). Use run() to check asynchronously.`,
+        });
+      }
+      return toolResultOf(answer);
     },
   };
 }
