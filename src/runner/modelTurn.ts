@@ -82,14 +82,14 @@ function streamResponse<TContext>(
     const streamGuardrails = StreamGuardrails.of(run, agent.streamGuardrails);
     const guardrails =
       streamGuardrails &&
-      new StreamGuardrails(
-        streamGuardrails,
-        { agent: agentName, turn },
+      new StreamGuardrails(streamGuardrails, {
+        agent: agentName,
+        turn,
         state,
         run,
-        (event) => subscriber.next(event),
+        emit: (event) => subscriber.next(event),
         fail,
-      );
+      });
     // Every handler below catches what it throws (a malformed delta or response, an answer that
     // fails its schema, an event that is not an object, a string past V8's limit) and fails the
     // run with it: RxJS would only report an error thrown inside an observer's callback as

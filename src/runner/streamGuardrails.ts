@@ -37,20 +37,25 @@ interface Watch<TContext> {
  * Each check reports with a `guardrail` event (`emit`); a trip fails the turn (`guardrailCheck`'s
  * error, through `fail`), which unsubscribes the model call: no more tokens are paid for.
  */
+/** Where a response's checks belong, and how they report: events into the turn, a trip failing it. */
+export interface StreamGuardrailsTurn<TContext> {
+  readonly agent: string;
+  readonly turn: number;
+  readonly state: LiveState;
+  readonly run: RunContext<TContext>;
+  readonly emit: (event: GuardrailEvent) => void;
+  readonly fail: (error: unknown) => void;
+}
+
 export class StreamGuardrails<TContext> {
   readonly #watches: Watch<TContext>[];
+  readonly #turn: StreamGuardrailsTurn<TContext>;
   readonly #textBefore: number;
   #settled: (() => void) | undefined;
 
-  constructor(
-    guardrails: readonly StreamGuardrail<TContext>[],
-    private readonly where: { readonly agent: string; readonly turn: number },
-    private readonly state: LiveState,
-    private readonly run: RunContext<TContext>,
-    private readonly emit: (event: GuardrailEvent) => void,
-    private readonly fail: (error: unknown) => void,
-  ) {
-    this.#textBefore = state.text.length;
+  constructor(guardrails: readonly StreamGuardrail<TContext>[], turn: StreamGuardrailsTurn<TContext>) {
+    this.#turn = turn;
+    this.#textBefore = turn.state.text.length;
     this.#watches = guardrails.map((guardrail) => ({
       guardrail,
       nextAt: 0,
@@ -124,7 +129,7 @@ export class StreamGuardrails<TContext> {
   }
 
   #length(): number {
-    return this.state.text.length - this.#textBefore;
+    return this.#turn.state.text.length - this.#textBefore;
   }
 
   #due(watch: Watch<TContext>): void {
@@ -132,7 +137,8 @@ export class StreamGuardrails<TContext> {
       watch.due = true;
       return;
     }
-    const text = this.state.text.value.slice(this.#textBefore);
+    const { agent, turn, state, run, emit, fail } = this.#turn;
+    const text = state.text.value.slice(this.#textBefore);
     watch.checkedLength = text.length;
     watch.due = false;
     const { guardrail } = watch;
@@ -141,14 +147,15 @@ export class StreamGuardrails<TContext> {
       {
         name: guardrail.name,
         kind: 'stream',
-        ...this.where,
+        agent,
+        turn,
         execute: (context) => guardrail.execute(text, context),
       },
-      this.state,
-      this.run,
+      state,
+      run,
     ).subscribe({
-      next: this.emit,
-      error: this.fail,
+      next: emit,
+      error: fail,
       complete: () => {
         finished = true;
         watch.running = undefined;

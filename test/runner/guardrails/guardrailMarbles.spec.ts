@@ -69,18 +69,15 @@ describe('stream guardrails', () => {
           },
         ],
       });
-      expectObservable(labelled(runner.runStreamed(agent, 'Tell me'))).toBe(
-        '(sa) 1ms p 4ms b 4ms p 4ms c 4ms (xe|)',
-        {
-          s: 'turn-started',
-          a: 'Hello',
-          p: 'no-secrets:pass',
-          b: ' the ',
-          c: 'secret',
-          x: 'no-secrets:trip',
-          e: "# Stream guardrail 'no-secrets' tripped.",
-        },
-      );
+      expectObservable(labelled(runner.runStreamed(agent, 'Tell me'))).toBe('(sa) 1ms p 4ms b 4ms p 4ms c 4ms (xe|)', {
+        s: 'turn-started',
+        a: 'Hello',
+        p: 'no-secrets:pass',
+        b: ' the ',
+        c: 'secret',
+        x: 'no-secrets:trip',
+        e: "# Stream guardrail 'no-secrets' tripped.",
+      });
       // The trip at 25 ends the call: ' is ' and '42.' are never streamed, nor paid for.
       expectSubscriptions(stream.subscriptions).toBe('^ 24ms !');
     });
@@ -113,18 +110,15 @@ describe('stream guardrails', () => {
       });
       // Checks: 'One. ' at 0 (ends 25); 'Two.' passed at 10 and is checked at 25 with the text then
       // ('One. Two. Three.'), which is the whole answer: none more after the response at 30.
-      expectObservable(labelled(runner.runStreamed(agent, 'Count'))).toBe(
-        '(sa) 6ms b 9ms c 4ms p 5ms t 18ms (pf|)',
-        {
-          s: 'turn-started',
-          a: 'One. ',
-          b: 'Two. ',
-          c: 'Three.',
-          p: 'slow:pass',
-          t: 'turn-completed',
-          f: 'final-output',
-        },
-      );
+      expectObservable(labelled(runner.runStreamed(agent, 'Count'))).toBe('(sa) 6ms b 9ms c 4ms p 5ms t 18ms (pf|)', {
+        s: 'turn-started',
+        a: 'One. ',
+        b: 'Two. ',
+        c: 'Three.',
+        p: 'slow:pass',
+        t: 'turn-completed',
+        f: 'final-output',
+      });
     });
     expect(checked).toEqual(['One. ', 'One. Two. Three.']);
   });
