@@ -85,6 +85,7 @@ export type {
 } from './models/index.js';
 
 export type { Session } from './session.js';
+export type { McpCallToolResult, McpServer, McpToolDefinition } from './mcpServer.js';
 export type { Usage } from './usage.js';
 export type { DeepPartial } from './deepPartial.js';
 
@@ -113,3 +114,5 @@ export {
 export type { AgentsErrorOptions, RunPartial } from './errors.js';
 export { ModelTimeoutError, ToolTimeoutError } from './errors.js';
 export type { SessionOperation } from './errors.js';
+export { McpServerError } from './errors.js';
+export type { McpServerOperation } from './errors.js';

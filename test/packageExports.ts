@@ -11,6 +11,7 @@ export const packageExports: Readonly<Record<string, readonly string[]>> = {
     'EventStreamError',
     'InvalidArgumentError',
     'MaxTurnsExceededError',
+    'McpServerError',
     'ModelBehaviorError',
     'ModelProviderError',
     'ModelRefusalError',
@@ -69,4 +70,5 @@ export const packageExports: Readonly<Record<string, readonly string[]>> = {
   ],
   'rxjs-agents/node': ['serveServerSentEvents'],
   'rxjs-agents/sessions': ['MemorySession', 'OpenAIConversationsSession', 'PostgresSession', 'SQLiteSession'],
+  'rxjs-agents/mcp': ['mcpServerStdio', 'mcpServerStreamableHttp'],
 };
