@@ -39,9 +39,11 @@ export function modelTurn<TContext>(state: LiveState, run: RunContext<TContext>)
       model = plan.model;
       request = (instructions) =>
         modelRequest(plan, instructions, settings, state, run.serverHistory, run.tools.mcpSpecs(agent));
-      instructions$ = resolveInstructions(agent, context);
+      const instructions = resolveInstructions(agent, context);
       // An agent's MCP tools are listed (its servers connected) before its first turn's request.
-      if (!run.tools.ready(agent)) instructions$ = run.tools.resolve(agent).pipe(concatMap(() => instructions$));
+      instructions$ = run.tools.ready(agent)
+        ? instructions
+        : run.tools.resolve(agent).pipe(concatMap(() => instructions));
     } catch (error) {
       fail(error);
       return;
