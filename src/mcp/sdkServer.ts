@@ -151,7 +151,11 @@ export class SdkServer implements SdkMcpServer {
     const client = this.#connectedClient('callTool', name);
     const { signal } = options;
     try {
-      return (await client.callTool({ name, arguments: args }, undefined, signal ? { signal } : {})) as McpCallToolResult;
+      return (await client.callTool(
+        { name, arguments: args },
+        undefined,
+        signal ? { signal } : {},
+      )) as McpCallToolResult;
     } catch (cause) {
       // Our own cancellation, or an error the server answered with: not the server failing.
       if (signal?.aborted || isAnsweredError(cause)) throw cause;

@@ -104,9 +104,11 @@ export class AgentTools<TContext> {
   /** Closes the servers this run connected; a server that fails to close is let be. */
   close(): void {
     for (const server of this.#opened) {
-      Promise.resolve()
-        .then(() => server.close())
-        .catch(() => undefined);
+      try {
+        server.close().catch(() => undefined);
+      } catch {
+        // A server whose close() throws is let be too.
+      }
     }
     this.#opened.clear();
   }

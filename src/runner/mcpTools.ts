@@ -50,7 +50,7 @@ export function mcpTool<TContext>(server: McpServer, definition: McpToolDefiniti
  * structured content (or, failing that, the other parts: images, resources) as JSON.
  */
 export function mcpResultText(result: McpCallToolResult): string {
-  const content = Array.isArray(result.content) ? result.content : [];
+  const content: NonNullable<McpCallToolResult['content']> = Array.isArray(result.content) ? result.content : [];
   const texts = content.filter((part) => part.type === 'text' && typeof part.text === 'string');
   if (texts.length > 0 && texts.length === content.length) return texts.map((part) => part.text as string).join('\n');
   if (result.structuredContent !== undefined) return JSON.stringify(result.structuredContent);

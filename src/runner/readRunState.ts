@@ -87,7 +87,8 @@ function nextStep(
         const name = string(call.name, `${where}.call.name`);
         string(call.arguments, `${where}.call.arguments`);
         if (planned.kind === 'function') {
-          if (tools && !tools.has(name)) throw invalid(`${where}.call.name`, `the active agent has no tool named '${name}'.`);
+          if (tools && !tools.has(name))
+            throw invalid(`${where}.call.name`, `the active agent has no tool named '${name}'.`);
         } else if (planned.kind === 'handoff') {
           agentNamed(graph, string(planned.target, `${where}.target`), `${where}.target`);
           if (typeof planned.carriedOut !== 'boolean') throw invalid(`${where}.carriedOut`, 'expected a boolean.');

@@ -18,7 +18,12 @@ export const filesystemEntry = join(packageDir('@modelcontextprotocol/server-fil
 
 /** The everything server over stdio, run with this Node (not connected). */
 export function everythingStdio(options: Partial<McpServerStdioOptions> = {}): McpServerStdio {
-  return mcpServerStdio({ command: process.execPath, args: [everythingEntry, 'stdio'], name: 'everything', ...options });
+  return mcpServerStdio({
+    command: process.execPath,
+    args: [everythingEntry, 'stdio'],
+    name: 'everything',
+    ...options,
+  });
 }
 
 /** Whether the process `pid` is alive. */
@@ -38,7 +43,9 @@ async function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -62,7 +69,7 @@ export async function startEverythingHttp(): Promise<EverythingHttp> {
   });
   await new Promise<void>((resolve, reject) => {
     let log = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       log += chunk.toString();
       if (log.includes('listening on port')) resolve();
     });

@@ -241,7 +241,9 @@ describe('the options of an MCP server', () => {
     expect(bad({ command: '' })).toThrow(expect.objectContaining({ argument: 'command' }));
     expect(bad({ command: 'x', args: 'a b' })).toThrow(expect.objectContaining({ argument: 'args' }));
     expect(bad({ command: 'x', env: { A: 1 } })).toThrow(expect.objectContaining({ argument: 'env' }));
-    expect(bad({ command: 'x', cacheToolsList: 'yes' })).toThrow(expect.objectContaining({ argument: 'cacheToolsList' }));
+    expect(bad({ command: 'x', cacheToolsList: 'yes' })).toThrow(
+      expect.objectContaining({ argument: 'cacheToolsList' }),
+    );
     expect(bad({ command: 'x', toolFilter: 'echo' })).toThrow(expect.objectContaining({ argument: 'toolFilter' }));
     expect(() => new Agent({ name: 'A', mcpServers: {} as never })).toThrow(
       expect.objectContaining({ argument: 'mcpServers' }),
