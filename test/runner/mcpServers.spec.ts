@@ -47,7 +47,12 @@ describe('a run and its agent’s MCP servers', () => {
     await vi.waitFor(() => expect(server.calls).toHaveLength(1));
     expect(server.connect).toHaveBeenCalledTimes(1);
     expect(server.calls[0]!.args).toEqual({ ms: 5 });
-    server.answer({ content: [{ type: 'text', text: 'one' }, { type: 'text', text: 'two' }] });
+    server.answer({
+      content: [
+        { type: 'text', text: 'one' },
+        { type: 'text', text: 'two' },
+      ],
+    });
     const done = await result;
     expect(done.newItems.find((item) => item.type === 'function_call_output')).toMatchObject({ output: 'one\ntwo' });
     expect(server.close).toHaveBeenCalledTimes(1);
@@ -85,11 +90,7 @@ describe('a run and its agent’s MCP servers', () => {
   it('lists the tools once per run, and a listing that fails is an McpServerError with the run’s partial', async () => {
     const server = memoryServer(true);
     server.callTool.mockResolvedValue({ content: [{ type: 'text', text: 'done' }] });
-    const model = fakeModel([
-      { toolCalls: [{ name: 'wait' }] },
-      { toolCalls: [{ name: 'wait' }] },
-      'Twice.',
-    ]);
+    const model = fakeModel([{ toolCalls: [{ name: 'wait' }] }, { toolCalls: [{ name: 'wait' }] }, 'Twice.']);
     const events = await lastValueFrom(
       runStreamed(new Agent({ name: 'A', model, mcpServers: [server] }), 'Wait').pipe(toArray()),
     );
