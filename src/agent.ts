@@ -8,6 +8,7 @@ import {
   type StreamGuardrail,
 } from './guardrails.js';
 import { outputSchemaOf } from './internal/outputSchema.js';
+import { isMcpServer, type McpServer } from './mcpServer.js';
 import { isModel, type FunctionToolSpec, type Model, type ModelSettings } from './model.js';
 import { isTool, type AnyTool } from './tool.js';
 
@@ -25,6 +26,12 @@ export interface AgentConfig<TOutput = string, TContext = unknown> extends Guard
   readonly modelSettings?: ModelSettings;
   /** Tools the model may call. */
   readonly tools?: readonly AnyTool<TContext>[];
+  /**
+   * MCP servers whose tools the model may call too (`mcpServerStdio()`, `mcpServerStreamableHttp()`
+   * from `rxjs-agents/mcp`): listed before the agent's turn, offered with their own JSON schemas,
+   * called through MCP. A run connects a server it finds not connected, and closes it when it ends.
+   */
+  readonly mcpServers?: readonly McpServer[];
   /** Agents this one may hand the conversation to. */
   readonly handoffs?: readonly Agent<unknown, TContext>[];
   /** What the model is told about this agent when another agent may hand off to it. */
@@ -67,6 +74,7 @@ export class Agent<TOutput = string, TContext = unknown> {
   readonly model: Model | string | undefined;
   readonly modelSettings: ModelSettings;
   readonly tools: readonly AnyTool<TContext>[];
+  readonly mcpServers: readonly McpServer[];
   readonly handoffs: readonly Agent<unknown, TContext>[];
   readonly handoffDescription: string | undefined;
   readonly outputType: z.ZodType<TOutput> | undefined;
@@ -91,6 +99,7 @@ export class Agent<TOutput = string, TContext = unknown> {
       model,
       modelSettings = {},
       tools = [],
+      mcpServers = [],
       handoffs = [],
       handoffDescription,
       outputType,
@@ -141,6 +150,7 @@ export class Agent<TOutput = string, TContext = unknown> {
         message: `${where}: handoffs must be an array of agents.`,
       });
     }
+    checkMcpServers(mcpServers, where);
     const names = new Set<string>();
     tools.forEach((candidate: unknown, index) => {
       if (!isTool(candidate)) {
@@ -179,6 +189,7 @@ export class Agent<TOutput = string, TContext = unknown> {
     this.modelSettings = modelSettings;
     // Copies, frozen: the lists checked here are the lists a run uses, whatever happens to the arrays given.
     this.tools = Object.freeze(tools.slice() as AnyTool<TContext>[]);
+    this.mcpServers = Object.freeze(mcpServers.slice());
     this.handoffs = Object.freeze(handoffs.slice() as Agent<unknown, TContext>[]);
     this.handoffDescription = handoffDescription;
     this.outputType = outputType;
@@ -192,6 +203,32 @@ export class Agent<TOutput = string, TContext = unknown> {
   static isAgent(value: unknown): value is Agent<unknown, never> {
     return typeof value === 'object' && value !== null && (value as { [agentBrand]?: unknown })[agentBrand] === true;
   }
+}
+
+/** Checks `mcpServers`: an array of MCP servers with distinct names (errors name the server). */
+function checkMcpServers(mcpServers: unknown, where: string): void {
+  if (!Array.isArray(mcpServers)) {
+    throw new InvalidArgumentError({
+      argument: 'mcpServers',
+      message: `${where}: mcpServers must be an array of MCP servers (mcpServerStdio(), mcpServerStreamableHttp()).`,
+    });
+  }
+  const names = new Set<string>();
+  mcpServers.forEach((candidate: unknown, index) => {
+    if (!isMcpServer(candidate)) {
+      throw new InvalidArgumentError({
+        argument: `mcpServers[${index}]`,
+        message: `${where}: not an MCP server { name, connect, close, listTools, callTool }; make one with mcpServerStdio() or mcpServerStreamableHttp() from rxjs-agents/mcp.`,
+      });
+    }
+    if (names.has(candidate.name)) {
+      throw new InvalidArgumentError({
+        argument: `mcpServers[${index}]`,
+        message: `${where}: a second MCP server named '${candidate.name}'; server names must be unique.`,
+      });
+    }
+    names.add(candidate.name);
+  });
 }
 
 /**

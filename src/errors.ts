@@ -1,5 +1,5 @@
 // Every error rxjs-agents throws, by family: the base, a run's configuration and course, model
-// calls, tool calls, sessions. Each class has its own `isInstance`, true across copies of the package.
+// calls, tool calls, sessions, MCP servers. Each class has its own `isInstance`, true across copies of the package.
 
 export { AgentsError } from './errors/agentsError.js';
 export type { AgentsErrorOptions, RunPartial } from './errors/agentsError.js';
@@ -23,3 +23,5 @@ export { SessionError } from './errors/sessionErrors.js';
 export { InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered } from './errors/guardrailErrors.js';
 export type { TrippedGuardrail } from './errors/guardrailErrors.js';
 export type { SessionOperation } from './errors/sessionErrors.js';
+export { McpServerError } from './errors/mcpErrors.js';
+export type { McpServerOperation } from './errors/mcpErrors.js';

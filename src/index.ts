@@ -97,6 +97,7 @@ export type {
 } from './guardrails.js';
 
 export type { Session } from './session.js';
+export type { McpCallToolResult, McpServer, McpToolDefinition } from './mcpServer.js';
 export type { Usage } from './usage.js';
 export type { DeepPartial } from './deepPartial.js';
 
@@ -127,3 +128,5 @@ export { ModelTimeoutError, ToolTimeoutError } from './errors.js';
 export type { SessionOperation } from './errors.js';
 export { InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered } from './errors.js';
 export type { TrippedGuardrail } from './errors.js';
+export { McpServerError } from './errors.js';
+export type { McpServerOperation } from './errors.js';

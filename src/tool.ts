@@ -184,3 +184,20 @@ export function tool<TParameters extends z.ZodObject, TResult, TContext = unknow
 export function isTool(value: unknown): value is AnyTool {
   return typeof value === 'object' && value !== null && (value as { [toolBrand]?: unknown })[toolBrand] === true;
 }
+
+/**
+ * A tool the runner makes from a spec it was given as it is (an MCP server's tool, whose JSON
+ * schema the server validates), rather than from a zod schema: internal, not exported from the
+ * package; `tool()` is how users make tools.
+ *
+ * @internal
+ */
+export function toolFromSpec<TContext>(fields: {
+  readonly name: string;
+  readonly description: string;
+  readonly parameters: z.ZodObject;
+  readonly spec: FunctionToolSpec;
+  readonly execute: (args: Record<string, unknown>, context: ToolContext<TContext>) => ToolResult<unknown>;
+}): AnyTool<TContext> {
+  return { [toolBrand]: true, ...fields, needsApproval: false };
+}

@@ -4,6 +4,7 @@ import {
   EventStreamError,
   InvalidArgumentError,
   MaxTurnsExceededError,
+  McpServerError,
   ModelBehaviorError,
   ModelProviderError,
   ModelRefusalError,
@@ -45,6 +46,10 @@ const cases: readonly { readonly error: AgentsError; readonly is: readonly Error
   { error: new EventStreamError({ message: 'gone' }), is: [EventStreamError] },
   { error: new SessionError({ operation: 'addItems', sessionId: 's', cause: new Error('x') }), is: [SessionError] },
   { error: new RemoteRunError({ name: 'MaxTurnsExceededError', message: 'remote' }), is: [RemoteRunError] },
+  {
+    error: new McpServerError({ serverName: 'files', operation: 'callTool', toolName: 'read', message: 'gone' }),
+    is: [McpServerError],
+  },
 ];
 // Every subclass; `AgentsError.isInstance` is true for all of them.
 const classes: ErrorClass[] = [...new Set(cases.flatMap(({ is }) => is))].filter((cls) => cls !== AgentsError);

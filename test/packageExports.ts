@@ -12,6 +12,7 @@ export const packageExports: Readonly<Record<string, readonly string[]>> = {
     'InputGuardrailTripwireTriggered',
     'InvalidArgumentError',
     'MaxTurnsExceededError',
+    'McpServerError',
     'ModelBehaviorError',
     'ModelProviderError',
     'ModelRefusalError',
@@ -71,4 +72,5 @@ export const packageExports: Readonly<Record<string, readonly string[]>> = {
   ],
   'rxjs-agents/node': ['serveServerSentEvents'],
   'rxjs-agents/sessions': ['MemorySession', 'OpenAIConversationsSession', 'PostgresSession', 'SQLiteSession'],
+  'rxjs-agents/mcp': ['mcpServerStdio', 'mcpServerStreamableHttp'],
 };

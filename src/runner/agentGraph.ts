@@ -9,6 +9,8 @@ import { InvalidArgumentError } from '../errors.js';
  */
 export class AgentGraph<TContext> {
   readonly #agents = new Map<string, Agent<unknown, TContext>>();
+  /** Whether an agent of the graph has MCP servers (whose connections a run may have to close). */
+  readonly hasMcpServers: boolean;
 
   /** @throws InvalidArgumentError when two different agents of the graph share a name. */
   constructor(start: Agent<unknown, TContext>) {
@@ -25,6 +27,7 @@ export class AgentGraph<TContext> {
       this.#agents.set(agent.name, agent);
       queue.push(...agent.handoffs);
     }
+    this.hasMcpServers = [...this.#agents.values()].some((agent) => agent.mcpServers.length > 0);
   }
 
   /** The agent named `name`. */

@@ -1,4 +1,4 @@
-import { Observable, type Subscriber } from 'rxjs';
+import { concatMap, Observable, type Subscriber } from 'rxjs';
 import { MaxTurnsExceededError, ModelBehaviorError, OutputLimitExceededError } from '../errors.js';
 import type { RunEvent } from '../events.js';
 import type { Agent } from '../agent.js';
@@ -16,8 +16,8 @@ import { modelRequest, resolveInstructions, turnSettings } from './turnRequest.j
  * `turn-started`, then the `raw` and `text-delta` events as the model streams them (and
  * `turn-restarted` before a retry that follows text), then `turn-completed`.
  *
- * When the response is complete it joins the state, and the state's next step is decided from it
- * ({@link decideNextStep}). More than `maxTurns` calls fail the run with `MaxTurnsExceededError`.
+ * The agent's MCP tools are listed first, once per run (`agentTools.ts`). When the response is
+ * complete it joins the state, and the state's next step is decided from it ({@link decideNextStep}). More than `maxTurns` calls fail the run with `MaxTurnsExceededError`.
  */
 export function modelTurn<TContext>(state: LiveState, run: RunContext<TContext>): Observable<RunEvent<unknown>> {
   // One Observable, subscribed by the model call with the same subscriber: every event of the
@@ -38,8 +38,13 @@ export function modelTurn<TContext>(state: LiveState, run: RunContext<TContext>)
       const plan = run.plans.get(agent);
       const settings = turnSettings(agent, plan, state);
       model = plan.model;
-      request = (instructions) => modelRequest(plan, instructions, settings, state, run.serverHistory);
-      instructions$ = resolveInstructions(agent, context);
+      request = (instructions) =>
+        modelRequest(plan, instructions, settings, state, run.serverHistory, run.tools.mcpSpecs(agent));
+      const instructions = resolveInstructions(agent, context);
+      // An agent's MCP tools are listed (its servers connected) before its first turn's request.
+      instructions$ = run.tools.ready(agent)
+        ? instructions
+        : run.tools.resolve(agent).pipe(concatMap(() => instructions));
     } catch (error) {
       fail(error);
       return;
@@ -168,7 +173,7 @@ function streamResponse<TContext>(
             ...(checked.id === undefined ? {} : { responseId: checked.id }),
             usage: checked.usage,
           });
-          state.next = decideNextStep(agent, checked);
+          state.next = decideNextStep(agent, checked, run.tools.get(agent));
         } catch (error) {
           fail(error);
           return;

@@ -44,20 +44,26 @@ export type NextStep =
  * <span class="informal">The Agents SDKs' `nextStep`: the response is read once, here, and the
  * loop only carries the decision out.</span>
  *
- * - Any function call: `run-tools`, each call matched to the agent's tool or handoff of that name.
+ * - Any function call: `run-tools`, each call matched to the agent's tool (an MCP server's too) or
+ *   handoff of that name.
  * - Otherwise the last assistant message is the answer: `final-output` with its text, or, for an
  *   agent with an `outputType`, its JSON validated by the schema.
  * - A response with neither (only reasoning, say): `call-model`, the model is asked again.
  *
  * @param agent The agent whose turn it was.
  * @param response The finished model response.
+ * @param tools The agent's function tools, its MCP servers' included (default: `agent.tools`).
  * @returns The next step.
  * @throws ModelBehaviorError for a call to a tool the agent does not have, or an answer that is
  * not valid JSON or fails the `outputType`; ModelRefusalError when the answer is a refusal.
  */
-export function decideNextStep(agent: Agent<unknown, never>, response: ModelResponse): NextStep {
+export function decideNextStep(
+  agent: Agent<unknown, never>,
+  response: ModelResponse,
+  tools: readonly { readonly name: string }[] = agent.tools,
+): NextStep {
   const calls = response.output.filter(isFunctionCallItem);
-  if (calls.length > 0) return { type: 'run-tools', calls: planCalls(agent, calls) };
+  if (calls.length > 0) return { type: 'run-tools', calls: planCalls(agent, calls, tools) };
   const message = lastAssistantMessage(response.output);
   if (message === undefined) return { type: 'call-model' };
   return { type: 'final-output', output: parseFinalOutput(agent, message) };
@@ -66,8 +72,9 @@ export function decideNextStep(agent: Agent<unknown, never>, response: ModelResp
 function planCalls(
   agent: Agent<unknown, never>,
   calls: readonly FunctionCallItem[],
+  agentTools: readonly { readonly name: string }[],
 ): (PlannedToolCall | PlannedHandoff)[] {
-  const tools = new Set(agent.tools.map((tool) => tool.name));
+  const tools = new Set(agentTools.map((tool) => tool.name));
   const handoffs = new Map(agent.handoffs.map((target) => [handoffToolName(target.name), target.name]));
   let handedOff = false;
   return calls.map((call) => {

@@ -37,7 +37,9 @@ export function readRunStateData(json: unknown, graph: AgentGraph<never>): RunSt
     usage(checked.usage, `json.rawResponses[${index}].usage`);
   });
   array(state.toolUse, 'json.toolUse').forEach((name, index) => string(name, `json.toolUse[${index}]`));
-  const callIds = nextStep(state.next, graph, new Set(active.tools.map((tool) => tool.name)));
+  // An agent's MCP tools are known only once its servers list them: the tool step checks those calls.
+  const tools = active.mcpServers.length > 0 ? undefined : new Set(active.tools.map((tool) => tool.name));
+  const callIds = nextStep(state.next, graph, tools);
   array(state.toolOutputs, 'json.toolOutputs').forEach((entry, index) => {
     const output = object(entry, `json.toolOutputs[${index}]`);
     knownCall(output.callId, callIds, `json.toolOutputs[${index}].callId`);
@@ -61,7 +63,11 @@ export function readRunStateData(json: unknown, graph: AgentGraph<never>): RunSt
 }
 
 /** Checks the next step; gives the ids of the calls of a `run-tools` step (none otherwise). */
-function nextStep(value: unknown, graph: AgentGraph<never>, tools: ReadonlySet<string>): ReadonlySet<string> {
+function nextStep(
+  value: unknown,
+  graph: AgentGraph<never>,
+  tools: ReadonlySet<string> | undefined,
+): ReadonlySet<string> {
   const next = object(value, 'json.next');
   switch (next.type) {
     case 'call-model':
@@ -81,7 +87,8 @@ function nextStep(value: unknown, graph: AgentGraph<never>, tools: ReadonlySet<s
         const name = string(call.name, `${where}.call.name`);
         string(call.arguments, `${where}.call.arguments`);
         if (planned.kind === 'function') {
-          if (!tools.has(name)) throw invalid(`${where}.call.name`, `the active agent has no tool named '${name}'.`);
+          if (tools && !tools.has(name))
+            throw invalid(`${where}.call.name`, `the active agent has no tool named '${name}'.`);
         } else if (planned.kind === 'handoff') {
           agentNamed(graph, string(planned.target, `${where}.target`), `${where}.target`);
           if (typeof planned.carriedOut !== 'boolean') throw invalid(`${where}.carriedOut`, 'expected a boolean.');

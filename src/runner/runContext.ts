@@ -2,6 +2,7 @@ import type { Observable, SchedulerLike } from 'rxjs';
 import type { GuardrailsConfig } from '../guardrails.js';
 import type { Model, ModelProvider, ModelRequest, ModelSettings } from '../model.js';
 import type { AgentGraph } from './agentGraph.js';
+import type { AgentTools } from './agentTools.js';
 import type { ModelCallEvent } from './retryModelCall.js';
 import type { Session } from '../session.js';
 import type { Approver, ToolErrorPolicy } from './runOptions.js';
@@ -71,6 +72,8 @@ export interface RunContext<TContext> {
   readonly mode: RunMode;
   readonly agents: AgentGraph<TContext>;
   readonly plans: TurnPlans<TContext>;
+  /** Each agent's tools, its MCP servers' included, resolved once per run. */
+  readonly tools: AgentTools<TContext>;
   /** Set when `stopAfterTurn` emitted: the run ends before its next model call. */
   readonly stop: { requested: boolean };
   /**

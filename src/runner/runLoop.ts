@@ -1,9 +1,10 @@
-import { concat, defer, EMPTY, Observable, of, type OperatorFunction } from 'rxjs';
+import { concat, defer, EMPTY, finalize, Observable, of, type OperatorFunction } from 'rxjs';
 import { RunAbortedError } from '../errors.js';
 import type { FinalOutputEvent, RunEvent, RunInterruptedEvent } from '../events.js';
 import type { InputItem } from '../items.js';
 import { onAbort } from '../internal/onAbort.js';
 import type { AgentGraph } from './agentGraph.js';
+import { AgentTools } from './agentTools.js';
 import { LiveState } from './liveState.js';
 import { withInputGuardrails } from './inputGuardrails.js';
 import { modelTurn } from './modelTurn.js';
@@ -43,6 +44,7 @@ export function createRun<TOutput, TContext>(
       mode,
       agents,
       plans: new TurnPlans(settings),
+      tools: new AgentTools(),
       stop: { requested: false },
       serverHistory: settings.serverHistory,
     };
@@ -59,6 +61,8 @@ export function createRun<TOutput, TContext>(
     // Each step gives its own errors the run's `partial` (no operator between the model's deltas
     // and the consumer: the pipeline bench counts every one).
     if (settings.stopAfterTurn) steps = steps.pipe(stopAfterTurn(settings.stopAfterTurn, run.stop, state));
+    // The MCP servers the run connected are closed when it ends, however it ends.
+    if (agents.hasMcpServers) steps = steps.pipe(finalize(() => run.tools.close()));
     return settings.signal ? steps.pipe(abortOn(settings.signal, state)) : steps;
   });
 }

@@ -1,6 +1,6 @@
 import { Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Agent } from '../agent.js';
-import { SyncRunError, ToolCallError, ToolTimeoutError } from '../errors.js';
+import { McpServerError, SyncRunError, ToolCallError, ToolTimeoutError } from '../errors.js';
 import type { ToolOutputEvent } from '../events.js';
 import type { FunctionCallItem } from '../items.js';
 import type { AnyTool } from '../tool.js';
@@ -93,7 +93,8 @@ interface ToolCallSetup<TContext> {
  *
  * A failure (bad JSON, arguments that fail the schema, a throwing tool, a `ToolTimeoutError`)
  * becomes the call's output for the model to read, or fails the run when `toolErrors` is
- * `'throw'` (with a `ToolCallError`, of which `ToolTimeoutError` is one).
+ * `'throw'` (with a `ToolCallError`, of which `ToolTimeoutError` is one). An `McpServerError` (an
+ * MCP tool's server that is gone) always fails the run, as it is.
  */
 export function runToolCall<TContext>(
   call: FunctionCallItem,
@@ -120,8 +121,10 @@ export function runToolCall<TContext>(
     const fail = (error: unknown, why: string) => {
       if (finished) return;
       finished = true;
-      if (setup.toolErrors === 'throw' || error instanceof SyncRunError) {
-        const passThrough = error instanceof SyncRunError || error instanceof ToolTimeoutError;
+      // An MCP server that is gone fails the run whatever the policy: it cannot answer the next call either.
+      const serverGone = McpServerError.isInstance(error);
+      if (setup.toolErrors === 'throw' || error instanceof SyncRunError || serverGone) {
+        const passThrough = error instanceof SyncRunError || error instanceof ToolTimeoutError || serverGone;
         subscriber.error(
           passThrough
             ? error

@@ -19,6 +19,7 @@ import type {
   ToolCallEvent,
   ToolOutputEvent,
 } from '../events.js';
+import { InvalidArgumentError } from '../errors.js';
 import type { FunctionCallItem, FunctionCallOutputItem } from '../items.js';
 import type { AnyTool } from '../tool.js';
 import { handoffOutput } from './handoffs.js';
@@ -53,9 +54,22 @@ export function toolStep<TContext>(
   run: RunContext<TContext>,
 ): Observable<RunEvent<unknown>> {
   return defer(() => {
+    const agent = run.agents.get(state.agent);
+    // The first step of a resumed run: the agent's MCP tools are listed (its servers connected) first.
+    if (run.tools.ready(agent)) return callsStep(calls, state, run);
+    return run.tools.resolve(agent).pipe(concatMap(() => callsStep(calls, state, run)));
+  }).pipe(catchError((error: unknown) => throwError(() => withPartial(error, state))));
+}
+
+function callsStep<TContext>(
+  calls: readonly (PlannedToolCall | PlannedHandoff)[],
+  state: LiveState,
+  run: RunContext<TContext>,
+): Observable<RunEvent<unknown>> {
+  return defer(() => {
     const turn = state.turn;
     const agent = run.agents.get(state.agent);
-    const tools = new Map<string, AnyTool<TContext>>(agent.tools.map((t) => [t.name, t]));
+    const tools = new Map<string, AnyTool<TContext>>(run.tools.get(agent).map((t) => [t.name, t]));
     // A resumed step: the calls that ran before it was interrupted are done; the requests still
     // undecided are asked again.
     const toRun = calls.filter(
@@ -97,7 +111,17 @@ export function toolStep<TContext>(
       decision.approved ? execute(call, tool) : reject(call, decision);
 
     const callEvents = ({ call }: PlannedToolCall): Observable<RunEvent<unknown>> => {
-      const tool = tools.get(call.name)!;
+      const tool = tools.get(call.name);
+      // A resumed run's call of an MCP tool that its server no longer lists.
+      if (!tool) {
+        return throwError(
+          () =>
+            new InvalidArgumentError({
+              argument: 'state',
+              message: `the run resumes a call of the tool '${call.name}', which agent '${agent.name}' no longer has.`,
+            }),
+        );
+      }
       // A decision stands, even if the tool's definition changed since it was given.
       const decided = state.approvals.get(call.call_id);
       if (decided) return carryOut(call, tool, decided);
@@ -169,5 +193,5 @@ export function toolStep<TContext>(
       return of(updated);
     });
     return concat(from(announced), merge(...toRun.map(callEvents)), finish);
-  }).pipe(catchError((error: unknown) => throwError(() => withPartial(error, state))));
+  });
 }

@@ -88,7 +88,7 @@ export function resolveInstructions<TContext>(
 
 /**
  * The request of one turn: the whole history, or, when the server keeps it (`server`), only what
- * it does not have yet (see {@link turnInput}).
+ * it does not have yet (see {@link turnInput}); the plan's tools, then the agent's MCP tools.
  */
 export function modelRequest(
   plan: TurnPlan,
@@ -96,11 +96,12 @@ export function modelRequest(
   settings: ModelSettings,
   state: LiveState,
   server?: ServerHistory,
+  mcpTools: readonly FunctionToolSpec[] = [],
 ): ModelRequest {
   return {
     ...(instructions === undefined ? {} : { instructions }),
     ...turnInput(state, server),
-    tools: plan.tools,
+    tools: mcpTools.length === 0 ? plan.tools : [...plan.tools, ...mcpTools],
     ...(plan.outputSchema ? { outputSchema: plan.outputSchema } : {}),
     settings,
   };

@@ -78,6 +78,15 @@ describe('decideNextStep', () => {
     expect(() => decideNextStep(triage, response(call('rm_rf')))).toThrow(/'rm_rf'/);
   });
 
+  it('matches calls against the tools it is given (an MCP server’s, listed for the run), not only agent.tools', () => {
+    const tools = [...triage.tools, { name: 'get-sum' }];
+    expect(decideNextStep(triage, response(call('get-sum')), tools)).toEqual({
+      type: 'run-tools',
+      calls: [{ kind: 'function', call: call('get-sum') }],
+    });
+    expect(() => decideNextStep(triage, response(call('get-sum')))).toThrow(ModelBehaviorError);
+  });
+
   it('a refusal is a ModelRefusalError', () => {
     const refused: OutputItem = { type: 'message', role: 'assistant', content: [{ type: 'refusal', refusal: 'No.' }] };
     expect(() => decideNextStep(triage, response(refused))).toThrow(ModelRefusalError);

@@ -10,6 +10,8 @@ const asyncKinds = new Set(['AsyncFunction', 'AsyncGeneratorFunction']);
  * return a Promise that the blocked thread can never await, and the model call that asked for it
  * would have been paid for in vain.
  *
+ * An agent with `mcpServers` is refused too: listing and calling MCP tools is asynchronous.
+ *
  * A plain function that returns a Promise cannot be told apart before it runs; `syncMode` refuses
  * its result then (and aborts its `signal`).
  *
@@ -21,6 +23,13 @@ export function refuseAsyncTools<TContext>(first: Agent<unknown, TContext>): voi
   for (let agent = queue.shift(); agent; agent = queue.shift()) {
     if (seen.has(agent)) continue;
     seen.add(agent);
+    if (agent.mcpServers.length > 0) {
+      throw new SyncRunError({
+        message:
+          `Agent '${agent.name}' has MCP servers (${agent.mcpServers.map((server) => `'${server.name}'`).join(', ')}), whose tools ` +
+          `are listed and called asynchronously, but runSync() blocks the thread they would need. Use run() or runStreamed().`,
+      });
+    }
     for (const tool of agent.tools) {
       const kind = (tool.execute as { constructor?: { name?: unknown } }).constructor?.name;
       if (typeof kind === 'string' && asyncKinds.has(kind)) {
