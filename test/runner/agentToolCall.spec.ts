@@ -3,13 +3,15 @@
  * parent's stream marked with `parentCallId`, whose usage counts in the parent's, which is cancelled
  * with the parent, and whose final output is the call's output — in all three modes.
  */
-import { map, toArray, type Observable } from 'rxjs';
+import { from, lastValueFrom, map, toArray, type Observable } from 'rxjs';
+import { toFinalOutput, toRunResult, toServerSentEvents } from '../../operators/index.js';
 import type { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   Agent,
   AgentsError,
+  fromServerSentEvents,
   MaxTurnsExceededError,
   Runner,
   SyncRunError,
@@ -271,6 +273,25 @@ describe('agent.asTool(): output, usage, context', () => {
     const { agent } = writerWith(researcher);
     const result = await new Runner({ maxTurns: 1 }).run(agent, 'Write', { maxTurns: 5 });
     expect(result.newItems[1]).toMatchObject({ output: expect.stringContaining('maxTurns') as unknown });
+  });
+});
+
+describe("agent.asTool(): the parent's stream, read by the operators that look for its end", () => {
+  it('toFinalOutput, toRunResult and fromServerSentEvents read the parent’s end, not the nested one', async () => {
+    const fresh = () =>
+      writerWith(researcherWith(fakeModel([{ text: 'Oslo.', usage: { inputTokens: 3, outputTokens: 2 } }]))).agent;
+    const direct = await runner.run(fresh(), 'Write');
+    expect(await lastValueFrom(runner.runStreamed(fresh(), 'Write').pipe(toFinalOutput()))).toBe('Done.');
+    const frames = await lastValueFrom(runner.runStreamed(fresh(), 'Write').pipe(toServerSentEvents(), toArray()));
+    const response = new Response(frames.join(''), { headers: { 'content-type': 'text/event-stream' } });
+    const received = await lastValueFrom(fromServerSentEvents<string>(response).pipe(toArray()));
+    expect(received.filter((event) => event.parentCallId === 'r1').map((event) => event.type)).toEqual([
+      'turn-started',
+      'text-delta',
+      'turn-completed',
+    ]);
+    const result = await lastValueFrom(from(received).pipe(toRunResult()));
+    expect(result).toEqual({ ...direct, lastAgent: 'Writer' });
   });
 });
 
