@@ -7,13 +7,12 @@ import { checkMaxTurns } from './runner/runOptions.js';
 import type { CompletedRunResult } from './runner/runResult.js';
 import { tool, type AnyTool, type Tool } from './tool.js';
 
-/** The parameters of an agent called as a tool, as the Agents SDKs have them: `{ input: string }`. */
-const AgentToolParameters = z.object({
+/** The zod schema of an agent tool's arguments, as the Agents SDKs have them: `{ input: string }`. */
+export type AgentToolParameters = z.ZodObject<{ input: z.ZodString }>;
+
+const agentToolParameters: AgentToolParameters = z.object({
   input: z.string().describe('The input to send to the agent: what it should do, in plain words.'),
 });
-
-/** The zod schema of an agent tool's arguments. */
-export type AgentToolParameters = typeof AgentToolParameters;
 
 /** A tool made by `agent.asTool()`: the model calls it with `{ input }`. */
 export type AgentTool<TContext = unknown> = Tool<AgentToolParameters, unknown, TContext>;
@@ -96,7 +95,7 @@ export function agentTool<TOutput, TContext>(
   const made = tool({
     name,
     description: toolDescription ?? agent.handoffDescription ?? `Asks the ${agent.name} agent; returns its answer.`,
-    parameters: AgentToolParameters,
+    parameters: agentToolParameters,
     execute: () =>
       throwError(
         () =>
