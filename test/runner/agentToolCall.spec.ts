@@ -202,6 +202,50 @@ describe('agent.asTool(): output, usage, context', () => {
     });
   });
 
+  it('a deeper nesting keeps its own parentCallId, and its usage counts once at every level', () => {
+    const checker = new Agent({
+      name: 'Checker',
+      model: fakeModel([{ text: 'True.', usage: { inputTokens: 100, outputTokens: 1 } }]),
+    });
+    const researcher = researcherWith(
+      fakeModel([
+        { toolCalls: [{ name: 'checker', callId: 'c1', arguments: { input: 'Check' } }], usage: { inputTokens: 3 } },
+        { text: 'Checked.', usage: { inputTokens: 4, outputTokens: 2 } },
+      ]),
+      [checker.asTool()],
+    );
+    const { agent } = writerWith(researcher);
+    const events = eventsOf(runner.runStreamed(agent, 'Write'));
+    expect(events.map(label)).toEqual([
+      'turn-started',
+      'turn-completed',
+      'tool-call',
+      'turn-started@r1',
+      'turn-completed@r1',
+      'tool-call@r1',
+      'turn-started@c1',
+      'text-delta:True.@c1',
+      'turn-completed@c1',
+      'tool-output@r1',
+      'turn-started@r1',
+      'text-delta:Checked.@r1',
+      'turn-completed@r1',
+      'tool-output',
+      'turn-started',
+      'text-delta:Done.',
+      'turn-completed',
+      'final-output',
+    ]);
+    expect(events.find((event) => event.parentCallId === 'c1')?.agent).toBe('Checker');
+    const final = events.at(-1);
+    expect(final?.type === 'final-output' && final.usage).toEqual({
+      requests: 5,
+      inputTokens: 137,
+      outputTokens: 4,
+      totalTokens: 141,
+    });
+  });
+
   it('run() and runSync() resolve to the parent’s final output, with the nested usage', async () => {
     for (const mode of ['run', 'runSync'] as const) {
       const researcher = researcherWith(fakeModel([{ text: 'Oslo.', usage: { inputTokens: 3, outputTokens: 2 } }]));
