@@ -1,6 +1,6 @@
 import { Observable, of, type Subscription } from 'rxjs';
 import type { AgentToolRun } from '../agentTool.js';
-import { AgentsError, NoFinalOutputError } from '../errors.js';
+import { AgentsError, NoFinalOutputError, SyncRunError, ToolCallError } from '../errors.js';
 import type { FinalOutputEvent, RunEvent, RunInterruptedEvent } from '../events.js';
 import type { FunctionCallItem } from '../items.js';
 import { describeThrown } from '../internal/describeThrown.js';
@@ -66,6 +66,14 @@ export function runAgentToolCall<TContext>(
     const fail = (error: unknown, why: string = describeThrown(error)): void => {
       if (finished) return;
       finished = true;
+      // Whatever ended the nested run — a nested tool's ToolTimeoutError too — is this call's
+      // failure: with 'throw', a ToolCallError of this call, its cause keeping the nested partial.
+      if (setup.toolErrors === 'throw' && !(error instanceof SyncRunError)) {
+        subscriber.error(new ToolCallError({ toolName: call.name, callId: call.call_id, message: why, cause: error }));
+        return;
+      }
+      // A SyncRunError ends the whole run as it is: it is given the parent's partial instead.
+      if (error instanceof SyncRunError) error.partial = undefined;
       const failed = failedCall(base, setup.toolErrors, error, why);
       if ('outcome' in failed) {
         subscriber.next(failed.outcome);

@@ -416,6 +416,32 @@ describe('agent.asTool() in runSync()', () => {
     expect(model.requests).toHaveLength(0);
   });
 
+  it("a nested tool that returns a Promise fails the run with SyncRunError, whose partial is the parent's", () => {
+    const slow = tool({
+      name: 'slow',
+      description: 'Slow.',
+      parameters: z.object({}),
+      execute: () => Promise.resolve('x'),
+    });
+    const researcher = researcherWith(fakeModel([{ toolCalls: [{ name: 'slow' }], usage: { inputTokens: 3 } }]), [
+      slow,
+    ]);
+    const { agent } = writerWith(researcher);
+    let error: unknown;
+    try {
+      runner.runSync(agent, 'Write');
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(SyncRunError);
+    expect((error as SyncRunError).partial?.usage).toEqual({
+      requests: 2,
+      inputTokens: 13,
+      outputTokens: 0,
+      totalTokens: 13,
+    });
+  });
+
   it('an outputExtractor that returns a Promise fails the run with SyncRunError', () => {
     const { agent } = writerWith(researcherWith(fakeModel(['x'])), askResearcher, {
       outputExtractor: () => Promise.resolve('y'),
