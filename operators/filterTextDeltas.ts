@@ -1,6 +1,7 @@
 import { filter, map, pipe } from 'rxjs';
 import type { OperatorFunction } from 'rxjs';
 import type { RunEvent, TextDeltaEvent } from '../src/events.js';
+import { nestedOption, type NestedTextOptions } from './internal/nestedOption.js';
 
 /**
  * Emits the `delta` of each `text-delta` event and ignores every other event.
@@ -14,7 +15,8 @@ import type { RunEvent, TextDeltaEvent } from '../src/events.js';
  * ```
  *
  * Completion and errors pass through unchanged; across turns and handoffs, the deltas of every
- * turn come out in order.
+ * turn come out in order. The text of nested runs — agents called as tools, whose events carry
+ * `parentCallId` — is left out, unless `{ nested: true }` asks for it.
  *
  * ## Example
  *
@@ -32,11 +34,19 @@ import type { RunEvent, TextDeltaEvent } from '../src/events.js';
  * @see {@link bufferTokens}
  * @see {@link toFinalOutput}
  *
+ * @param options `nested: true` to include the text of nested runs (default `false`).
  * @returns A function that returns an Observable of the text deltas of a run, as strings.
+ * @throws {InvalidArgumentError} When an option is invalid, at the call.
  */
-export function filterTextDeltas<T = unknown>(): OperatorFunction<RunEvent<T>, string> {
+export function filterTextDeltas<T = unknown>(options?: NestedTextOptions): OperatorFunction<RunEvent<T>, string> {
+  const nested = nestedOption(options, 'filterTextDeltas');
   return pipe(
-    filter((event: RunEvent<T>): event is TextDeltaEvent => event.type === 'text-delta'),
+    filter(
+      nested
+        ? (event: RunEvent<T>): event is TextDeltaEvent => event.type === 'text-delta'
+        : (event: RunEvent<T>): event is TextDeltaEvent =>
+            event.type === 'text-delta' && event.parentCallId === undefined,
+    ),
     map((event) => event.delta),
   );
 }

@@ -2,6 +2,7 @@ export { accumulateText } from './accumulateText.js';
 export { bufferTokens } from './bufferTokens.js';
 export type { BufferTokensOptions } from './bufferTokens.js';
 export { filterTextDeltas } from './filterTextDeltas.js';
+export type { NestedTextOptions } from './internal/nestedOption.js';
 export { ofType } from './ofType.js';
 export { partialOutput } from './partialOutput.js';
 export { toFinalOutput } from './toFinalOutput.js';

@@ -56,6 +56,8 @@ const parseBudget = 32;
  *   Observable errors with a `ModelBehaviorError` (an agent without `outputType`). Failing at the
  *   first such character instead would break valid runs whose earlier turns hold plain text: a
  *   model that talks before calling a tool, a handoff from a text agent to a structured one.
+ * - The events of nested runs (agents called as tools, marked with `parentCallId`) are ignored:
+ *   their text is not this run's answer.
  * - A source that completes without `final-output` errors with `NoFinalOutputError`; a source
  *   error passes through after the partials already emitted.
  *
@@ -116,6 +118,8 @@ export function partialOutput<T>(): OperatorFunction<RunEvent<T>, DeepPartial<T>
 
       return source.subscribe({
         next: (event) => {
+          // A nested run's text (an agent called as a tool) is not this run's answer.
+          if (event.parentCallId !== undefined) return;
           if (event.type === 'text-delta') {
             if (event.turn !== turn) {
               turn = event.turn;

@@ -9,6 +9,8 @@ import {
 } from './guardrails.js';
 import { outputSchemaOf } from './internal/outputSchema.js';
 import { isMcpServer, type McpServer } from './mcpServer.js';
+import { snakeCase } from './internal/snakeCase.js';
+import { agentTool, type AgentTool, type AgentToolOptions } from './agentTool.js';
 import { isModel, type FunctionToolSpec, type Model, type ModelSettings } from './model.js';
 import { isTool, type AnyTool } from './tool.js';
 
@@ -199,6 +201,27 @@ export class Agent<TOutput = string, TContext = unknown> {
     this.streamGuardrails = guardrails.streamGuardrails;
   }
 
+  /**
+   * This agent as a tool another agent can call: when the model calls it, the runner runs this
+   * agent as a nested run — with the caller's `context`, model provider and settings, in the same
+   * mode (`run`, `runStreamed`, `runSync`), cancelled with the caller — and its final output is the
+   * call's output. The nested run's events reach the caller's stream marked with `parentCallId`,
+   * and its usage counts in the caller's.
+   *
+   * ```ts
+   * const translator = new Agent({ name: 'Translator', instructions: 'Translate to French.' });
+   * const writer = new Agent({
+   *   name: 'Writer',
+   *   tools: [translator.asTool({ toolDescription: 'Translates a text to French.' })],
+   * });
+   * ```
+   *
+   * @throws InvalidArgumentError naming the option that is wrong.
+   */
+  asTool(options?: AgentToolOptions<TOutput, TContext>): AgentTool<TContext> {
+    return agentTool(this, options);
+  }
+
   /** Whether `value` is an `Agent` (of this or another copy of the package). */
   static isAgent(value: unknown): value is Agent<unknown, never> {
     return typeof value === 'object' && value !== null && (value as { [agentBrand]?: unknown })[agentBrand] === true;
@@ -255,13 +278,7 @@ function checkHandoffTargets(handoffs: readonly Agent<unknown, never>[], where: 
 
 /** The tool name under which a handoff to `agentName` is offered: `transfer_to_<snake_case_name>`. */
 export function handoffToolName(agentName: string): string {
-  const snake = agentName
-    .trim()
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '');
-  return `transfer_to_${snake}`.slice(0, 64);
+  return `transfer_to_${snakeCase(agentName)}`.slice(0, 64);
 }
 
 /** The tool spec a handoff is offered as: a function with no arguments. */

@@ -16,6 +16,14 @@ interface RunEventBase {
   readonly agent: string;
   /** The 1-based number of the model call this event belongs to. */
   readonly turn: number;
+  /**
+   * Set on events of a nested run — an agent called as a tool (`agent.asTool()`) — to the
+   * `callId` of the call that runs it; `agent` and `turn` are then the nested run's. A deeper
+   * nesting's events keep their own, so the tree is built from the `tool-call` events. The nested
+   * run's own `final-output` and `run-interrupted` are not forwarded: the call's `tool-output`
+   * carries its result.
+   */
+  readonly parentCallId?: string;
 }
 
 /**

@@ -3,6 +3,7 @@
 
 export { Agent, handoffToolName } from './agent.js';
 export type { AgentConfig, Instructions } from './agent.js';
+export type { AgentTool, AgentToolOptions, AgentToolParameters } from './agentTool.js';
 
 export { tool, isTool } from './tool.js';
 export type { AnyTool, NeedsApproval, Tool, ToolApprovalContext, ToolConfig, ToolContext, ToolResult } from './tool.js';

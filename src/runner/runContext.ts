@@ -1,5 +1,7 @@
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { GuardrailsConfig } from '../guardrails.js';
+import type { Agent } from '../agent.js';
+import type { RunEvent } from '../events.js';
 import type { Model, ModelProvider, ModelRequest, ModelSettings } from '../model.js';
 import type { AgentGraph } from './agentGraph.js';
 import type { AgentTools } from './agentTools.js';
@@ -19,6 +21,8 @@ export interface RunSettings<TContext> {
   readonly defaultModel: string;
   readonly modelSettings: ModelSettings;
   readonly maxTurns: number;
+  /** The `maxTurns` of a nested run (an agent called as a tool) that sets none: the runner's. */
+  readonly nestedMaxTurns: number;
   readonly toolErrors: ToolErrorPolicy;
   readonly context: TContext;
   readonly signal: AbortSignal | undefined;
@@ -74,6 +78,8 @@ export interface RunContext<TContext> {
   readonly plans: TurnPlans<TContext>;
   /** Each agent's tools, its MCP servers' included, resolved once per run. */
   readonly tools: AgentTools<TContext>;
+  /** Makes a nested run of this run (an agent called as a tool): see `nestedRun` in `runLoop.ts`. */
+  readonly nested: NestedRunner<TContext>;
   /** Set when `stopAfterTurn` emitted: the run ends before its next model call. */
   readonly stop: { requested: boolean };
   /**
@@ -82,3 +88,21 @@ export interface RunContext<TContext> {
    */
   serverHistory: ServerHistory | undefined;
 }
+
+/** A nested run, cold, with the agents it can reach (to find its last agent by name). */
+export interface NestedRun<TContext> {
+  readonly agents: AgentGraph<TContext>;
+  readonly events: Observable<RunEvent<unknown>>;
+}
+
+/**
+ * Makes a nested run of `agent` on `input` (a user message) under the parent run's settings and
+ * mode; `maxTurns` `undefined` is the runner's.
+ *
+ * @throws InvalidArgumentError when two agents `agent` reaches share a name.
+ */
+export type NestedRunner<TContext> = (
+  agent: Agent<unknown, TContext>,
+  input: string,
+  maxTurns: number | undefined,
+) => NestedRun<TContext>;

@@ -1,16 +1,16 @@
 import { concat, defer, EMPTY, finalize, Observable, of, type OperatorFunction } from 'rxjs';
 import { RunAbortedError } from '../errors.js';
 import type { FinalOutputEvent, RunEvent, RunInterruptedEvent } from '../events.js';
-import type { InputItem } from '../items.js';
+import { userMessage, type InputItem } from '../items.js';
 import { onAbort } from '../internal/onAbort.js';
-import type { AgentGraph } from './agentGraph.js';
+import { AgentGraph } from './agentGraph.js';
 import { AgentTools } from './agentTools.js';
 import { LiveState } from './liveState.js';
 import { withInputGuardrails } from './inputGuardrails.js';
 import { modelTurn } from './modelTurn.js';
 import { outputGuardrailChecks } from './outputGuardrails.js';
 import { withPartial } from './partial.js';
-import type { RunContext, RunMode, RunSettings } from './runContext.js';
+import type { NestedRunner, RunContext, RunMode, RunSettings } from './runContext.js';
 import type { RunStateData } from './runStateData.js';
 import { loadSession, saveTurn, useServerConversation } from './sessionSteps.js';
 import { stopAfterTurn } from './stopAfterTurn.js';
@@ -45,6 +45,7 @@ export function createRun<TOutput, TContext>(
       agents,
       plans: new TurnPlans(settings),
       tools: new AgentTools(),
+      nested: nestedRunner(settings, mode),
       stop: { requested: false },
       serverHistory: settings.serverHistory,
     };
@@ -65,6 +66,34 @@ export function createRun<TOutput, TContext>(
     if (agents.hasMcpServers) steps = steps.pipe(finalize(() => run.tools.close()));
     return settings.signal ? steps.pipe(abortOn(settings.signal, state)) : steps;
   });
+}
+
+/**
+ * How a run makes its nested runs (agents called as tools, `agentToolCall.ts`): each a run of its
+ * own agent graph, under the parent's settings and mode (so a `runSync()`'s nested model calls
+ * block the same way), with the parent's `context` and `approve`. It has no `signal`, session,
+ * server-kept history or `stopAfterTurn` of its own: it ends when the parent's tool step
+ * unsubscribes, and its items are the call's business, not the parent's conversation.
+ */
+function nestedRunner<TContext>(settings: RunSettings<TContext>, mode: RunMode): NestedRunner<TContext> {
+  const nestedSettings: RunSettings<TContext> = {
+    ...settings,
+    signal: undefined,
+    stopAfterTurn: undefined,
+    session: undefined,
+    serverHistory: undefined,
+  };
+  return (agent, input, maxTurns) => {
+    const agents = new AgentGraph(agent);
+    const origin = { startAgent: agent.name, input: [userMessage(input)] };
+    const events = createRun<unknown, TContext>(
+      agents,
+      origin,
+      { ...nestedSettings, maxTurns: maxTurns ?? settings.nestedMaxTurns },
+      mode,
+    );
+    return { agents, events };
+  };
 }
 
 /**

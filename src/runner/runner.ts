@@ -179,6 +179,7 @@ export class Runner {
         defaultModel: this.config.model ?? defaultModel,
         modelSettings: this.config.modelSettings ?? {},
         maxTurns: options?.maxTurns ?? this.config.maxTurns ?? defaultMaxTurns,
+        nestedMaxTurns: this.config.maxTurns ?? defaultMaxTurns,
         toolErrors: options?.toolErrors ?? this.config.toolErrors ?? 'report',
         context: options?.context as TContext,
         signal: options?.signal,

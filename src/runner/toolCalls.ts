@@ -74,7 +74,38 @@ export interface ToolCallOutcome {
   readonly outputText: string;
 }
 
-interface ToolCallSetup<TContext> {
+/** The fields of a call's `tool-output` event that every outcome shares. */
+export type ToolOutputBase = Pick<ToolOutputEvent, 'type' | 'agent' | 'turn' | 'callId' | 'name'>;
+
+/**
+ * What a failed call gives: the error that fails the run (with `toolErrors: 'throw'`, and always
+ * for a `SyncRunError`), or the outcome that tells the model what went wrong, so it can recover.
+ */
+export function failedCall(
+  base: ToolOutputBase,
+  toolErrors: ToolErrorPolicy,
+  error: unknown,
+  why: string,
+): { readonly error: unknown } | { readonly outcome: ToolCallOutcome } {
+  // An MCP server that is gone fails the run whatever the policy: it cannot answer the next call either.
+  const serverGone = McpServerError.isInstance(error);
+  if (toolErrors === 'throw' || error instanceof SyncRunError || serverGone) {
+    const passThrough = error instanceof SyncRunError || error instanceof ToolTimeoutError || serverGone;
+    return {
+      error: passThrough
+        ? error
+        : new ToolCallError({ toolName: base.name, callId: base.callId, message: why, cause: error }),
+    };
+  }
+  return {
+    outcome: {
+      event: { ...base, output: undefined, error: eventError(error) },
+      outputText: `An error occurred while running the tool '${base.name}'. Please try again. Error: ${why}`,
+    },
+  };
+}
+
+export interface ToolCallSetup<TContext> {
   readonly agent: Agent<unknown, TContext>;
   readonly turn: number;
   readonly context: TContext;
@@ -104,8 +135,8 @@ export function runToolCall<TContext>(
   return new Observable<ToolCallOutcome>((subscriber) => {
     const controller = new AbortController();
     let finished = false;
-    const base = {
-      type: 'tool-output' as const,
+    const base: ToolOutputBase = {
+      type: 'tool-output',
       agent: setup.agent.name,
       turn: setup.turn,
       callId: call.call_id,
@@ -121,22 +152,11 @@ export function runToolCall<TContext>(
     const fail = (error: unknown, why: string) => {
       if (finished) return;
       finished = true;
-      // An MCP server that is gone fails the run whatever the policy: it cannot answer the next call either.
-      const serverGone = McpServerError.isInstance(error);
-      if (setup.toolErrors === 'throw' || error instanceof SyncRunError || serverGone) {
-        const passThrough = error instanceof SyncRunError || error instanceof ToolTimeoutError || serverGone;
-        subscriber.error(
-          passThrough
-            ? error
-            : new ToolCallError({ toolName: call.name, callId: call.call_id, message: why, cause: error }),
-        );
-        return;
-      }
-      subscriber.next({
-        event: { ...base, output: undefined, error: eventError(error) },
-        outputText: `An error occurred while running the tool '${call.name}'. Please try again. Error: ${why}`,
-      });
-      subscriber.complete();
+      const failed = failedCall(base, setup.toolErrors, error, why);
+      if ('outcome' in failed) {
+        subscriber.next(failed.outcome);
+        subscriber.complete();
+      } else subscriber.error(failed.error);
     };
 
     const parsed = validatedArguments(call, tool);

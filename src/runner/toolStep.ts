@@ -21,7 +21,10 @@ import type {
 } from '../events.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { FunctionCallItem, FunctionCallOutputItem } from '../items.js';
+import { agentToolOf } from '../agentTool.js';
 import type { AnyTool } from '../tool.js';
+import { addUsage, type Usage } from '../usage.js';
+import { runAgentToolCall } from './agentToolCall.js';
 import { handoffOutput } from './handoffs.js';
 import type { LiveState } from './liveState.js';
 import type { PlannedHandoff, PlannedToolCall } from './nextStep.js';
@@ -86,13 +89,30 @@ function callsStep<TContext>(
       scheduler: run.mode.toolScheduler,
       toolResult: run.mode.toolResult,
     };
+    const nestedSetup = {
+      ...setup,
+      nested: run.nested,
+      addUsage: (usage: Usage) => (state.usage = addUsage(state.usage, usage)),
+    };
     const base = { agent: agent.name, turn };
 
-    const execute = (call: FunctionCallItem, tool: AnyTool<TContext>): Observable<RunEvent<unknown>> =>
-      runToolCall(call, tool, setup).pipe(
+    const execute = (call: FunctionCallItem, tool: AnyTool<TContext>): Observable<RunEvent<unknown>> => {
+      const agentTool = agentToolOf(tool);
+      // An agent called as a tool: a nested run, whose events are forwarded as they come.
+      if (agentTool) {
+        return runAgentToolCall(call, tool, agentTool, nestedSetup).pipe(
+          map((emitted) => {
+            if ('nested' in emitted) return emitted.nested;
+            state.toolOutputs.set(call.call_id, emitted.outputText);
+            return emitted.event;
+          }),
+        );
+      }
+      return runToolCall(call, tool, setup).pipe(
         tap((outcome) => state.toolOutputs.set(call.call_id, outcome.outputText)),
         map((outcome) => outcome.event),
       );
+    };
     const reject = (call: FunctionCallItem, decision: ApprovalDecisionData): Observable<RunEvent<unknown>> =>
       defer(() => {
         const output = decision.message ?? rejectionText(call.name);

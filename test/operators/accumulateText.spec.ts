@@ -106,3 +106,93 @@ describe('accumulateText', () => {
     expect(second).toEqual(['a', 'ab']);
   });
 });
+
+describe('accumulateText and nested runs (agents called as tools)', () => {
+  const nestedDelta = (text: string, turn = 1, parentCallId = 'call_1'): RunEvent => ({
+    type: 'text-delta',
+    agent: 'Researcher',
+    turn,
+    delta: text,
+    parentCallId,
+  });
+  const events: Record<string, RunEvent> = {
+    a: delta('Let me ask. '),
+    n: nestedDelta('Oslo'),
+    o: nestedDelta(' is north'),
+    r: {
+      type: 'turn-restarted',
+      agent: 'Researcher',
+      turn: 1,
+      reason: { name: 'Error', message: 'cut' },
+      attempt: 2,
+      parentCallId: 'call_1',
+    },
+    b: delta('It is Oslo.', 2),
+    f: { type: 'final-output', agent: 'Writer', turn: 2, output: 'Let me ask. It is Oslo.', usage, ...noRunItems },
+  };
+
+  it(
+    "leaves out a nested run's text by default, its turn-restarted too",
+    marbles((m) => {
+      const source = m.cold('   -a-n-o-r-b-f|', events);
+      const expected = '        -x-------y--|';
+      m.expect(source.pipe(accumulateText())).toBeObservable(expected, {
+        x: 'Let me ask. ',
+        y: 'Let me ask. It is Oslo.',
+      });
+    }),
+  );
+
+  it(
+    "joins it with { nested: true }; a nested turn-restarted drops only the nested turn's text",
+    marbles((m) => {
+      const source = m.cold('   -a-n-o-r-b-f|', events);
+      const expected = '        -w-x-y-z-v--|';
+      m.expect(source.pipe(accumulateText({ nested: true }))).toBeObservable(expected, {
+        w: 'Let me ask. ',
+        x: 'Let me ask. Oslo',
+        y: 'Let me ask. Oslo is north',
+        z: 'Let me ask. ',
+        v: 'Let me ask. It is Oslo.',
+      });
+    }),
+  );
+
+  it(
+    'a nested turn 1 after the run’s own turn 1 is a turn of its own',
+    marbles((m) => {
+      const source = m.cold('   -a-n-|', { a: delta('Hi. '), n: nestedDelta('Oslo') });
+      const restart = {
+        type: 'turn-restarted',
+        agent: 'Writer',
+        turn: 1,
+        reason: { name: 'E', message: 'm' },
+        attempt: 2,
+      } as const;
+      const withRestart = m.cold('-a-n-r-|', { a: delta('Hi. '), n: nestedDelta('Oslo'), r: restart });
+      m.expect(source.pipe(accumulateText({ nested: true }))).toBeObservable('-x-y-|', { x: 'Hi. ', y: 'Hi. Oslo' });
+      // The parent's restart of turn 1 does not drop the nested turn's text (not the current turn's owner).
+      m.expect(withRestart.pipe(accumulateText({ nested: true }))).toBeObservable('-x-y---|', {
+        x: 'Hi. ',
+        y: 'Hi. Oslo',
+      });
+    }),
+  );
+
+  it(
+    'unsubscribes from the source when the consumer leaves during the nested text',
+    marbles((m) => {
+      const source = m.cold('   -a-n-o-r-b-f|', events);
+      const subs = '            ^----!';
+      m.expect(source.pipe(accumulateText({ nested: true })), subs).toBeObservable('-w-x-', {
+        w: 'Let me ask. ',
+        x: 'Let me ask. Oslo',
+      });
+      m.expect(source).toHaveSubscriptions(subs);
+    }),
+  );
+
+  it('refuses a bad option where it is given', () => {
+    expect(() => accumulateText({ nested: 1 as unknown as boolean })).toThrow(/nested must be true or false/);
+  });
+});

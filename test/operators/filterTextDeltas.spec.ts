@@ -103,3 +103,49 @@ describe('filterTextDeltas', () => {
     expect(sideEffects).toEqual([0, 1]);
   });
 });
+
+describe('filterTextDeltas and nested runs (agents called as tools)', () => {
+  const nested = {
+    ...events,
+    n: { ...base, agent: 'Researcher', type: 'text-delta', delta: 'Oslo', parentCallId: 'call_1' },
+    m: { ...base, agent: 'Researcher', type: 'turn-completed', usage: emptyUsage, parentCallId: 'call_1' },
+  } satisfies Record<string, RunEvent>;
+
+  it(
+    "leaves out a nested run's deltas by default",
+    marbles((m) => {
+      const source = m.cold<RunEvent>('-a-c-n-n-m-o-b-f-|', nested);
+      m.expect(source.pipe(filterTextDeltas())).toBeObservable('-x-----------y---|', { x: 'Hel', y: 'lo' });
+    }),
+  );
+
+  it(
+    'keeps them, in stream order, with { nested: true }',
+    marbles((m) => {
+      const source = m.cold<RunEvent>('-a-c-n-m-o-b-f-|', nested);
+      m.expect(source.pipe(filterTextDeltas({ nested: true }))).toBeObservable('-x---n-----y---|', {
+        x: 'Hel',
+        n: 'Oslo',
+        y: 'lo',
+      });
+    }),
+  );
+
+  it(
+    'unsubscribes from the source when the consumer leaves during the nested text',
+    marbles((m) => {
+      const source = m.cold<RunEvent>('-a-c-n-n-m-o-b-f-|', nested);
+      const subs = '                   ^------!';
+      m.expect(source.pipe(filterTextDeltas({ nested: true })), subs).toBeObservable('-x---n-', {
+        x: 'Hel',
+        n: 'Oslo',
+      });
+      m.expect(source).toHaveSubscriptions(subs);
+    }),
+  );
+
+  it('refuses a bad option where it is given', () => {
+    expect(() => filterTextDeltas({ nested: 'yes' as unknown as boolean })).toThrow(/nested must be true or false/);
+    expect(() => filterTextDeltas(null as unknown as { nested?: boolean })).toThrow(/takes an object/);
+  });
+});

@@ -301,3 +301,47 @@ describe('partialOutput', () => {
     expect(failed).toEqual(new Error('connection lost'));
   });
 });
+
+describe('partialOutput and nested runs (agents called as tools)', () => {
+  type Answer = { city: string };
+  const nested = (event: RunEvent<Answer>): RunEvent<Answer> => ({
+    ...event,
+    agent: 'Researcher',
+    parentCallId: 'call_1',
+  });
+  const events: Record<string, RunEvent<Answer>> = {
+    n: nested(delta('{"city":"Bergen"')),
+    m: nested(delta('}')),
+    t: nested(turnCompleted()),
+    r: nested({
+      type: 'turn-restarted',
+      agent: 'Researcher',
+      turn: 1,
+      reason: { name: 'E', message: 'm' },
+      attempt: 2,
+    }),
+    a: delta('{"city":"Os', 2),
+    b: delta('lo"}', 2),
+    c: turnCompleted(2),
+    f: finalOutput({ city: 'Oslo' }, 2),
+  };
+
+  it(
+    "ignores a nested run's events: its text is not the answer, its restart does not drop the answer's text",
+    marbles((m) => {
+      const source = m.cold('   -a-n-r-m-t-b-c-f|', events);
+      const expected = '        -x---------y---|';
+      m.expect(source.pipe(partialOutput())).toBeObservable(expected, { x: { city: 'Os' }, y: { city: 'Oslo' } });
+    }),
+  );
+
+  it(
+    'unsubscribes from the source when the consumer leaves during the nested events',
+    marbles((m) => {
+      const source = m.cold('   -a-n-r-m-t-b-c-f|', events);
+      const subs = '            ^------!';
+      m.expect(source.pipe(partialOutput()), subs).toBeObservable('-x------', { x: { city: 'Os' } });
+      m.expect(source).toHaveSubscriptions(subs);
+    }),
+  );
+});

@@ -1,4 +1,5 @@
 import type { Agent } from '../../agent.js';
+import { agentToolOf } from '../../agentTool.js';
 import { SyncRunError } from '../../errors.js';
 
 /** The constructors' names of functions that always return a Promise (or an async iterator). */
@@ -6,7 +7,7 @@ const asyncKinds = new Set(['AsyncFunction', 'AsyncGeneratorFunction']);
 
 /**
  * Refuses, before `runSync()` makes its first model call, a run whose agents (the first one and
- * every agent its handoffs reach) hold a tool whose `execute` is an `async function`: it would
+ * every agent its handoffs and agent tools reach) hold a tool whose `execute` is an `async function`: it would
  * return a Promise that the blocked thread can never await, and the model call that asked for it
  * would have been paid for in vain.
  *
@@ -41,5 +42,10 @@ export function refuseAsyncTools<TContext>(first: Agent<unknown, TContext>): voi
       }
     }
     queue.push(...agent.handoffs);
+    // An agent called as a tool runs nested, on this thread too.
+    for (const tool of agent.tools) {
+      const nested = agentToolOf(tool);
+      if (nested) queue.push(nested.agent);
+    }
   }
 }
