@@ -127,3 +127,12 @@ export { ModelTimeoutError, ToolTimeoutError } from './errors.js';
 export type { SessionOperation } from './errors.js';
 export { InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered } from './errors.js';
 export type { TrippedGuardrail } from './errors.js';
+
+export type {
+  ToolGuardrailAnswer,
+  ToolGuardrailContext,
+  ToolGuardrailResult,
+  ToolInputGuardrail,
+  ToolOutputGuardrail,
+} from './toolGuardrails.js';
+export { ToolGuardrailTripwireTriggered } from './errors.js';

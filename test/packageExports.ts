@@ -29,6 +29,7 @@ export const packageExports: Readonly<Record<string, readonly string[]>> = {
     'SessionError',
     'SyncRunError',
     'ToolCallError',
+    'ToolGuardrailTripwireTriggered',
     'ToolTimeoutError',
     'fromServerSentEvents',
     'getDefaultRunner',

@@ -74,7 +74,7 @@ export interface ToolCallOutcome {
   readonly outputText: string;
 }
 
-interface ToolCallSetup<TContext> {
+export interface ToolCallSetup<TContext> {
   readonly agent: Agent<unknown, TContext>;
   readonly turn: number;
   readonly context: TContext;

@@ -1,17 +1,4 @@
-import {
-  catchError,
-  concat,
-  concatMap,
-  defer,
-  EMPTY,
-  from,
-  map,
-  merge,
-  of,
-  tap,
-  throwError,
-  type Observable,
-} from 'rxjs';
+import { catchError, concat, concatMap, defer, EMPTY, from, merge, of, tap, throwError, type Observable } from 'rxjs';
 import type {
   AgentUpdatedEvent,
   RunEvent,
@@ -28,7 +15,8 @@ import { withPartial } from './partial.js';
 import type { RunContext } from './runContext.js';
 import type { ApprovalDecisionData } from './runStateData.js';
 import { approvalCheck, askApprover, rejectionText } from './toolApproval.js';
-import { parseArguments, runToolCall } from './toolCalls.js';
+import { guardedToolCall } from './toolGuardrailSteps.js';
+import { parseArguments } from './toolCalls.js';
 
 /**
  * The `run-tools` step: a `tool-call` event for each function call, then the calls run
@@ -75,9 +63,8 @@ export function toolStep<TContext>(
     const base = { agent: agent.name, turn };
 
     const execute = (call: FunctionCallItem, tool: AnyTool<TContext>): Observable<RunEvent<unknown>> =>
-      runToolCall(call, tool, setup).pipe(
-        tap((outcome) => state.toolOutputs.set(call.call_id, outcome.outputText)),
-        map((outcome) => outcome.event),
+      guardedToolCall(call, tool, setup, run.mode.decision, (outcome) =>
+        state.toolOutputs.set(call.call_id, outcome.outputText),
       );
     const reject = (call: FunctionCallItem, decision: ApprovalDecisionData): Observable<RunEvent<unknown>> =>
       defer(() => {
