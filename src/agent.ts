@@ -10,6 +10,7 @@ import {
 import { outputSchemaOf } from './internal/outputSchema.js';
 import { isModel, type FunctionToolSpec, type Model, type ModelSettings } from './model.js';
 import { isTool, type AnyTool } from './tool.js';
+import { checkedToolUseBehavior, type ToolUseBehavior } from './toolUseBehavior.js';
 
 /** An agent's system prompt: fixed, or made from the run's `context` for each turn. */
 export type Instructions<TContext> = string | ((context: TContext) => string | PromiseLike<string>);
@@ -37,6 +38,12 @@ export interface AgentConfig<TOutput = string, TContext = unknown> extends Guard
    * answer. With `false` the choice is sent every turn (and a model that obeys it never answers).
    */
   readonly resetToolChoice?: boolean;
+  /**
+   * What follows a turn whose function tools ran (default `'run_llm_again'`: the model is called
+   * with their outputs): `'stop_on_first_tool'`, `{ stopAtToolNames }` or a function make a
+   * tool's output the final output, with no further model call. See {@link ToolUseBehavior}.
+   */
+  readonly toolUseBehavior?: ToolUseBehavior<TOutput, TContext>;
 }
 
 const agentBrand = Symbol.for('rxjs-agents.agent');
@@ -71,6 +78,8 @@ export class Agent<TOutput = string, TContext = unknown> {
   readonly handoffDescription: string | undefined;
   readonly outputType: z.ZodType<TOutput> | undefined;
   readonly resetToolChoice: boolean;
+  /** What follows a turn whose function tools ran; see {@link ToolUseBehavior}. */
+  readonly toolUseBehavior: ToolUseBehavior<TOutput, TContext>;
   /** Checks of the run's input, when this agent is the run's first; see {@link InputGuardrail}. */
   readonly inputGuardrails: readonly InputGuardrail<TContext>[];
   /** Checks of this agent's final output; see {@link OutputGuardrail}. */
@@ -172,6 +181,7 @@ export class Agent<TOutput = string, TContext = unknown> {
     });
     checkHandoffTargets(handoffs, where);
     const guardrails = checkedGuardrails(config, where);
+    const toolUseBehavior = checkedToolUseBehavior(config.toolUseBehavior, where);
 
     this.name = name;
     this.instructions = instructions;
@@ -183,6 +193,7 @@ export class Agent<TOutput = string, TContext = unknown> {
     this.handoffDescription = handoffDescription;
     this.outputType = outputType;
     this.resetToolChoice = resetToolChoice;
+    this.toolUseBehavior = toolUseBehavior;
     this.inputGuardrails = guardrails.inputGuardrails;
     this.outputGuardrails = guardrails.outputGuardrails;
     this.streamGuardrails = guardrails.streamGuardrails;

@@ -136,3 +136,4 @@ export type {
   ToolOutputGuardrail,
 } from './toolGuardrails.js';
 export { ToolGuardrailTripwireTriggered } from './errors.js';
+export type { ToolCallResult, ToolsFinalOutput, ToolsToFinalOutput, ToolUseBehavior } from './toolUseBehavior.js';

@@ -8,6 +8,7 @@ import type {
 } from '../events.js';
 import type { FunctionCallItem, FunctionCallOutputItem } from '../items.js';
 import type { AnyTool } from '../tool.js';
+import { finalOutputFromTools, outputRecord } from './finalOutputFromTools.js';
 import { handoffOutput } from './handoffs.js';
 import type { LiveState } from './liveState.js';
 import type { PlannedHandoff, PlannedToolCall } from './nextStep.js';
@@ -64,12 +65,12 @@ export function toolStep<TContext>(
 
     const execute = (call: FunctionCallItem, tool: AnyTool<TContext>): Observable<RunEvent<unknown>> =>
       guardedToolCall(call, tool, setup, run.mode.decision, (outcome) =>
-        state.toolOutputs.set(call.call_id, outcome.outputText),
+        state.toolOutputs.set(call.call_id, outputRecord(agent, outcome.event, outcome.outputText)),
       );
     const reject = (call: FunctionCallItem, decision: ApprovalDecisionData): Observable<RunEvent<unknown>> =>
       defer(() => {
         const output = decision.message ?? rejectionText(call.name);
-        state.toolOutputs.set(call.call_id, output);
+        state.toolOutputs.set(call.call_id, { output, rejected: true });
         const event: ToolOutputEvent = {
           type: 'tool-output',
           ...base,
@@ -135,16 +136,20 @@ export function toolStep<TContext>(
           type: 'function_call_output',
           call_id: planned.call.call_id,
           output:
-            planned.kind === 'function' ? (state.toolOutputs.get(planned.call.call_id) ?? '') : handoffOutput(planned),
+            planned.kind === 'function'
+              ? (state.toolOutputs.get(planned.call.call_id)?.output ?? '')
+              : handoffOutput(planned),
         })),
       );
+      // Reads the outputs before they are cleared; sets `state.next` when a rule stops the run.
+      const toolUse = finalOutputFromTools(agent, calls, state, run);
       state.toolOutputs.clear();
       state.approvals.clear();
       state.next = { type: 'call-model' };
       const handoff = calls.find(
         (planned): planned is PlannedHandoff => planned.kind === 'handoff' && planned.carriedOut,
       );
-      if (!handoff) return EMPTY;
+      if (!handoff) return toolUse;
       state.agent = handoff.target;
       const updated: AgentUpdatedEvent = {
         type: 'agent-updated',
