@@ -9,6 +9,7 @@ import {
 } from './guardrails.js';
 import { outputSchemaOf } from './internal/outputSchema.js';
 import { isModel, type FunctionToolSpec, type Model, type ModelSettings } from './model.js';
+import { isHostedTool, type HostedTool } from './hostedTool.js';
 import { isTool, type AnyTool } from './tool.js';
 import { checkedToolUseBehavior, type ToolUseBehavior } from './toolUseBehavior.js';
 
@@ -24,8 +25,8 @@ export interface AgentConfig<TOutput = string, TContext = unknown> extends Guard
   /** A {@link Model}, or a model name that the runner's model provider resolves (default: the runner's `model`). */
   readonly model?: Model | string;
   readonly modelSettings?: ModelSettings;
-  /** Tools the model may call. */
-  readonly tools?: readonly AnyTool<TContext>[];
+  /** Tools the model may call: function tools (`tool()`) and hosted tools of the Responses API (`hostedTool()`). */
+  readonly tools?: readonly (AnyTool<TContext> | HostedTool)[];
   /** Agents this one may hand the conversation to. */
   readonly handoffs?: readonly Agent<unknown, TContext>[];
   /** What the model is told about this agent when another agent may hand off to it. */
@@ -73,7 +74,10 @@ export class Agent<TOutput = string, TContext = unknown> {
   readonly instructions: Instructions<TContext> | undefined;
   readonly model: Model | string | undefined;
   readonly modelSettings: ModelSettings;
+  /** The function tools, in the order given. */
   readonly tools: readonly AnyTool<TContext>[];
+  /** The hosted tools (`hostedTool()`) among the `tools` given, in their order. */
+  readonly hostedTools: readonly HostedTool[];
   readonly handoffs: readonly Agent<unknown, TContext>[];
   readonly handoffDescription: string | undefined;
   readonly outputType: z.ZodType<TOutput> | undefined;
@@ -151,11 +155,22 @@ export class Agent<TOutput = string, TContext = unknown> {
       });
     }
     const names = new Set<string>();
+    const hostedTypes = new Set<string>();
     tools.forEach((candidate: unknown, index) => {
+      if (isHostedTool(candidate)) {
+        if (hostedTypes.has(candidate.type)) {
+          throw new InvalidArgumentError({
+            argument: `tools[${index}]`,
+            message: `${where}: a second hosted tool of type '${candidate.type}'; give each hosted tool once.`,
+          });
+        }
+        hostedTypes.add(candidate.type);
+        return;
+      }
       if (!isTool(candidate)) {
         throw new InvalidArgumentError({
           argument: `tools[${index}]`,
-          message: `${where}: not a tool; make tools with tool({ name, description, parameters, execute }).`,
+          message: `${where}: not a tool; make tools with tool({ name, description, parameters, execute }) or hostedTool({ type }).`,
         });
       }
       if (names.has(candidate.name)) {
@@ -188,7 +203,8 @@ export class Agent<TOutput = string, TContext = unknown> {
     this.model = model;
     this.modelSettings = modelSettings;
     // Copies, frozen: the lists checked here are the lists a run uses, whatever happens to the arrays given.
-    this.tools = Object.freeze(tools.slice() as AnyTool<TContext>[]);
+    this.tools = Object.freeze(tools.filter((t): t is AnyTool<TContext> => !isHostedTool(t)));
+    this.hostedTools = Object.freeze(tools.filter(isHostedTool));
     this.handoffs = Object.freeze(handoffs.slice() as Agent<unknown, TContext>[]);
     this.handoffDescription = handoffDescription;
     this.outputType = outputType;

@@ -137,3 +137,5 @@ export type {
 } from './toolGuardrails.js';
 export { ToolGuardrailTripwireTriggered } from './errors.js';
 export type { ToolCallResult, ToolsFinalOutput, ToolsToFinalOutput, ToolUseBehavior } from './toolUseBehavior.js';
+export { hostedTool, isHostedTool } from './hostedTool.js';
+export type { HostedTool, HostedToolSpec, HostedToolType } from './hostedTool.js';
