@@ -73,7 +73,8 @@ export interface ToolConfig<TParameters extends z.ZodObject, TResult, TContext =
   readonly inputGuardrails?: readonly ToolInputGuardrail<z.output<TParameters>, TContext>[];
   /**
    * Checks of each output before the model reads it, in order: each may allow it, replace it with
-   * a message (reject), or stop the run. See {@link ToolOutputGuardrail}.
+   * a message (reject), or stop the run. See {@link ToolOutputGuardrail}. Written after
+   * `execute` in the object, they are given its result's type (TypeScript infers left to right).
    */
   readonly outputGuardrails?: readonly ToolOutputGuardrail<TResult, z.output<TParameters>, TContext>[];
 }

@@ -41,6 +41,8 @@ export interface ToolInputGuardrail<TArgs = unknown, TContext = unknown> {
   /** Names the guardrail in its `guardrail` event and in the error a `'stop'` fails the run with. */
   readonly name: string;
   /**
+   * Checks the call before the tool runs.
+   *
    * @param args The call's validated arguments (also `context.arguments`).
    * @param context The call, the run's context and an abort signal.
    */
@@ -54,6 +56,8 @@ export interface ToolInputGuardrail<TArgs = unknown, TContext = unknown> {
 export interface ToolOutputGuardrail<TResult = unknown, TArgs = unknown, TContext = unknown> {
   readonly name: string;
   /**
+   * Checks the tool's output before the model reads it.
+   *
    * @param output The tool's own return value.
    * @param context The call, the run's context and an abort signal.
    */

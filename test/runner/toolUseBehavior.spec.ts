@@ -205,6 +205,16 @@ describe('toolUseBehavior', () => {
     const state = RunState.fromJSON(agent, JSON.stringify(first.state)).approve('r');
     const resumed = await runner.run(agent, state);
     expect(resumed.finalOutput).toEqual({ city: 'Faro', sky: 'sunny' });
+    // The kept value is checked data like the rest of the state.
+    const stored = JSON.parse(JSON.stringify(first.state)) as { toolOutputs: Record<string, unknown>[] };
+    expect(stored.toolOutputs).toEqual([
+      { callId: 'w', output: '{"city":"Faro","sky":"sunny"}', value: { city: 'Faro', sky: 'sunny' } },
+    ]);
+    stored.toolOutputs[0]!.rejected = 'yes';
+    expect(() => RunState.fromJSON(make(), stored)).toThrow(/json\.toolOutputs\[0\]\.rejected/);
+    stored.toolOutputs[0]!.rejected = undefined;
+    stored.toolOutputs[0]!.error = 'bad';
+    expect(() => RunState.fromJSON(make(), stored)).toThrow(/json\.toolOutputs\[0\]\.error/);
 
     const text = new Agent({
       name: 'A',
