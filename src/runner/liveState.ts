@@ -10,10 +10,10 @@ import {
   type ToolApprovalRequest,
   type ToolOutputData,
 } from './runStateData.js';
+import { RunText } from './runText.js';
 
 /** What the state holds of a finished call: the text the model is sent, and what a stopping rule reads. */
 export type ToolOutputRecord = Omit<ToolOutputData, 'callId'>;
-import { RunText } from './runText.js';
 
 /**
  * Everything a run knows while it runs in this process, one per run: the active agent (by name),
