@@ -12,7 +12,9 @@ import { isMcpServer, type McpServer } from './mcpServer.js';
 import { snakeCase } from './internal/snakeCase.js';
 import { agentTool, type AgentTool, type AgentToolOptions } from './agentTool.js';
 import { isModel, type FunctionToolSpec, type Model, type ModelSettings } from './model.js';
+import { isHostedTool, type HostedTool } from './hostedTool.js';
 import { isTool, type AnyTool } from './tool.js';
+import { checkedToolUseBehavior, type ToolUseBehavior } from './toolUseBehavior.js';
 
 /** An agent's system prompt: fixed, or made from the run's `context` for each turn. */
 export type Instructions<TContext> = string | ((context: TContext) => string | PromiseLike<string>);
@@ -26,8 +28,8 @@ export interface AgentConfig<TOutput = string, TContext = unknown> extends Guard
   /** A {@link Model}, or a model name that the runner's model provider resolves (default: the runner's `model`). */
   readonly model?: Model | string;
   readonly modelSettings?: ModelSettings;
-  /** Tools the model may call. */
-  readonly tools?: readonly AnyTool<TContext>[];
+  /** Tools the model may call: function tools (`tool()`) and hosted tools of the Responses API (`hostedTool()`). */
+  readonly tools?: readonly (AnyTool<TContext> | HostedTool)[];
   /**
    * MCP servers whose tools the model may call too (`mcpServerStdio()`, `mcpServerStreamableHttp()`
    * from `rxjs-agents/mcp`): listed before the agent's turn, offered with their own JSON schemas,
@@ -46,6 +48,12 @@ export interface AgentConfig<TOutput = string, TContext = unknown> extends Guard
    * answer. With `false` the choice is sent every turn (and a model that obeys it never answers).
    */
   readonly resetToolChoice?: boolean;
+  /**
+   * What follows a turn whose function tools ran (default `'run_llm_again'`: the model is called
+   * with their outputs): `'stop_on_first_tool'`, `{ stopAtToolNames }` or a function make a
+   * tool's output the final output, with no further model call. See {@link ToolUseBehavior}.
+   */
+  readonly toolUseBehavior?: ToolUseBehavior<TOutput, TContext>;
 }
 
 const agentBrand = Symbol.for('rxjs-agents.agent');
@@ -75,12 +83,17 @@ export class Agent<TOutput = string, TContext = unknown> {
   readonly instructions: Instructions<TContext> | undefined;
   readonly model: Model | string | undefined;
   readonly modelSettings: ModelSettings;
+  /** The function tools, in the order given. */
   readonly tools: readonly AnyTool<TContext>[];
   readonly mcpServers: readonly McpServer[];
+  /** The hosted tools (`hostedTool()`) among the `tools` given, in their order. */
+  readonly hostedTools: readonly HostedTool[];
   readonly handoffs: readonly Agent<unknown, TContext>[];
   readonly handoffDescription: string | undefined;
   readonly outputType: z.ZodType<TOutput> | undefined;
   readonly resetToolChoice: boolean;
+  /** What follows a turn whose function tools ran; see {@link ToolUseBehavior}. */
+  readonly toolUseBehavior: ToolUseBehavior<TOutput, TContext>;
   /** Checks of the run's input, when this agent is the run's first; see {@link InputGuardrail}. */
   readonly inputGuardrails: readonly InputGuardrail<TContext>[];
   /** Checks of this agent's final output; see {@link OutputGuardrail}. */
@@ -154,11 +167,22 @@ export class Agent<TOutput = string, TContext = unknown> {
     }
     checkMcpServers(mcpServers, where);
     const names = new Set<string>();
+    const hostedTypes = new Set<string>();
     tools.forEach((candidate: unknown, index) => {
+      if (isHostedTool(candidate)) {
+        if (hostedTypes.has(candidate.type)) {
+          throw new InvalidArgumentError({
+            argument: `tools[${index}]`,
+            message: `${where}: a second hosted tool of type '${candidate.type}'; give each hosted tool once.`,
+          });
+        }
+        hostedTypes.add(candidate.type);
+        return;
+      }
       if (!isTool(candidate)) {
         throw new InvalidArgumentError({
           argument: `tools[${index}]`,
-          message: `${where}: not a tool; make tools with tool({ name, description, parameters, execute }).`,
+          message: `${where}: not a tool; make tools with tool({ name, description, parameters, execute }) or hostedTool({ type }).`,
         });
       }
       if (names.has(candidate.name)) {
@@ -184,18 +208,21 @@ export class Agent<TOutput = string, TContext = unknown> {
     });
     checkHandoffTargets(handoffs, where);
     const guardrails = checkedGuardrails(config, where);
+    const toolUseBehavior = checkedToolUseBehavior(config.toolUseBehavior, where);
 
     this.name = name;
     this.instructions = instructions;
     this.model = model;
     this.modelSettings = modelSettings;
     // Copies, frozen: the lists checked here are the lists a run uses, whatever happens to the arrays given.
-    this.tools = Object.freeze(tools.slice() as AnyTool<TContext>[]);
+    this.tools = Object.freeze(tools.filter((t): t is AnyTool<TContext> => !isHostedTool(t)));
+    this.hostedTools = Object.freeze(tools.filter(isHostedTool));
     this.mcpServers = Object.freeze(mcpServers.slice());
     this.handoffs = Object.freeze(handoffs.slice() as Agent<unknown, TContext>[]);
     this.handoffDescription = handoffDescription;
     this.outputType = outputType;
     this.resetToolChoice = resetToolChoice;
+    this.toolUseBehavior = toolUseBehavior;
     this.inputGuardrails = guardrails.inputGuardrails;
     this.outputGuardrails = guardrails.outputGuardrails;
     this.streamGuardrails = guardrails.streamGuardrails;

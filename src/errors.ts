@@ -20,7 +20,11 @@ export {
 } from './errors/modelErrors.js';
 export { ToolCallError, ToolTimeoutError } from './errors/toolErrors.js';
 export { SessionError } from './errors/sessionErrors.js';
-export { InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered } from './errors/guardrailErrors.js';
+export {
+  InputGuardrailTripwireTriggered,
+  OutputGuardrailTripwireTriggered,
+  ToolGuardrailTripwireTriggered,
+} from './errors/guardrailErrors.js';
 export type { TrippedGuardrail } from './errors/guardrailErrors.js';
 export type { SessionOperation } from './errors/sessionErrors.js';
 export { McpServerError } from './errors/mcpErrors.js';

@@ -81,8 +81,13 @@ export interface ToolOutputEvent extends RunEventBase {
   readonly output: unknown;
   /** Set when the arguments failed validation or the tool threw. */
   readonly error?: EventError;
-  /** `true` when the call needed approval and was rejected: the tool did not run. */
+  /**
+   * `true` when the call was rejected: it needed approval and was refused, or a tool input
+   * guardrail rejected it (the tool did not run), or a tool output guardrail replaced its output.
+   */
   readonly rejected?: true;
+  /** The name of the tool guardrail that rejected the call or its output. */
+  readonly guardrail?: string;
 }
 
 /**
@@ -191,6 +196,11 @@ export interface GuardrailEvent extends RunEventBase {
   readonly outputInfo?: unknown;
   /** The tool call a tool guardrail checked. */
   readonly callId?: string;
+  /**
+   * A tool guardrail's decision: `'allow'`, `'reject'` (the call or its output was replaced by a
+   * message) or `'stop'` (the run fails); `tripwireTriggered` is `true` unless it is `'allow'`.
+   */
+  readonly behavior?: 'allow' | 'reject' | 'stop';
 }
 
 /** Any event of a run whose final output is a `TOutput`. */

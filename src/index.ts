@@ -131,3 +131,15 @@ export { InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered } fro
 export type { TrippedGuardrail } from './errors.js';
 export { McpServerError } from './errors.js';
 export type { McpServerOperation } from './errors.js';
+
+export type {
+  ToolGuardrailAnswer,
+  ToolGuardrailContext,
+  ToolGuardrailResult,
+  ToolInputGuardrail,
+  ToolOutputGuardrail,
+} from './toolGuardrails.js';
+export { ToolGuardrailTripwireTriggered } from './errors.js';
+export type { ToolCallResult, ToolsFinalOutput, ToolsToFinalOutput, ToolUseBehavior } from './toolUseBehavior.js';
+export { hostedTool, isHostedTool } from './hostedTool.js';
+export type { HostedTool, HostedToolSpec, HostedToolType } from './hostedTool.js';

@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { HostedToolSpec } from './hostedTool.js';
 import type { InputItem, OutputItem } from './items.js';
 import type { Usage } from './usage.js';
 
@@ -40,6 +41,13 @@ export interface ModelRequest {
   readonly input: readonly InputItem[];
   /** The tools the model may call (the agent's tools and its handoffs). */
   readonly tools: readonly FunctionToolSpec[];
+  /**
+   * The hosted tools of the Responses API the agent offers (web search, file search, the code
+   * interpreter), as that API takes them; absent when it has none. Their calls are run by the
+   * model's server, never by the runner. A model that cannot offer them (Chat Completions) fails
+   * the call, before any request, rather than leave them out without a word.
+   */
+  readonly hostedTools?: readonly HostedToolSpec[];
   /** A strict JSON schema the answer must follow, when the agent has an `outputType`. */
   readonly outputSchema?: { readonly name: string; readonly schema: JsonSchema };
   readonly settings: ModelSettings;

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { InvalidArgumentError } from './errors.js';
 import { isZodObject, parametersJsonSchema, strictSchemaProblem } from './internal/zodSchemas.js';
 import type { FunctionToolSpec } from './model.js';
+import { checkedToolGuardrails, type ToolInputGuardrail, type ToolOutputGuardrail } from './toolGuardrails.js';
 
 const toolBrand = Symbol.for('rxjs-agents.tool');
 
@@ -64,6 +65,18 @@ export interface ToolConfig<TParameters extends z.ZodObject, TResult, TContext =
    * run; the model is told it was rejected. In `runSync()` a function must answer synchronously.
    */
   readonly needsApproval?: NeedsApproval<z.output<TParameters>, TContext>;
+  /**
+   * Checks of each call before it runs, in order (after approval, when the tool needs it): each
+   * may allow it, reject it (the tool does not run; the model reads the guardrail's message as the
+   * call's output) or stop the run (`ToolGuardrailTripwireTriggered`). See {@link ToolInputGuardrail}.
+   */
+  readonly inputGuardrails?: readonly ToolInputGuardrail<z.output<TParameters>, TContext>[];
+  /**
+   * Checks of each output before the model reads it, in order: each may allow it, replace it with
+   * a message (reject), or stop the run. See {@link ToolOutputGuardrail}. Written after
+   * `execute` in the object, they are given its result's type (TypeScript infers left to right).
+   */
+  readonly outputGuardrails?: readonly ToolOutputGuardrail<TResult, z.output<TParameters>, TContext>[];
 }
 
 /** A function tool an agent can offer the model. Make one with {@link tool}. */
@@ -78,6 +91,10 @@ export interface Tool<TParameters extends z.ZodObject = z.ZodObject, TResult = u
   readonly timeoutMs?: number;
   /** Whether a call needs approval before it runs; see {@link ToolConfig.needsApproval}. */
   readonly needsApproval: boolean | ((args: never, context: ToolApprovalContext<TContext>) => unknown);
+  /** Checks of each call before it runs; see {@link ToolConfig.inputGuardrails}. */
+  readonly inputGuardrails: readonly ToolInputGuardrail<z.output<TParameters>, TContext>[];
+  /** Checks of each output before the model reads it; see {@link ToolConfig.outputGuardrails}. */
+  readonly outputGuardrails: readonly ToolOutputGuardrail<TResult, z.output<TParameters>, TContext>[];
   // A method, not a function-typed property: method parameters are compared bivariantly, which is
   // what lets a `Tool<ZodObject<{ city: ZodString }>>` stand in a list of `AnyTool`s.
   /**
@@ -157,6 +174,8 @@ export function tool<TParameters extends z.ZodObject, TResult, TContext = unknow
       message: `tool '${name}': needsApproval must be true, false or a function (args, context) => boolean; got ${typeof needsApproval}.`,
     });
   }
+  const inputGuardrails = checkedToolGuardrails(config.inputGuardrails, 'inputGuardrails', name);
+  const outputGuardrails = checkedToolGuardrails(config.outputGuardrails, 'outputGuardrails', name);
   let schema: FunctionToolSpec['parameters'];
   try {
     schema = parametersJsonSchema(parameters, name);
@@ -176,6 +195,8 @@ export function tool<TParameters extends z.ZodObject, TResult, TContext = unknow
     execute,
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     needsApproval,
+    inputGuardrails,
+    outputGuardrails,
     spec: { type: 'function', name, description, parameters: schema, strict: true },
   };
 }
@@ -199,5 +220,5 @@ export function toolFromSpec<TContext>(fields: {
   readonly spec: FunctionToolSpec;
   readonly execute: (args: Record<string, unknown>, context: ToolContext<TContext>) => ToolResult<unknown>;
 }): AnyTool<TContext> {
-  return { [toolBrand]: true, ...fields, needsApproval: false };
+  return { [toolBrand]: true, ...fields, needsApproval: false, inputGuardrails: [], outputGuardrails: [] };
 }

@@ -63,3 +63,41 @@ export class OutputGuardrailTripwireTriggered extends AgentsError {
     return AgentsError.hasMarker(error, outputTripwireMarker);
   }
 }
+
+const toolTripwireMarker = 'rxjs-agents.error.ToolGuardrailTripwireTriggered';
+const toolTripwireSymbol = Symbol.for(toolTripwireMarker);
+
+/**
+ * A tool guardrail (`kind: 'tool'`) answered `behavior: 'stop'`: the run stopped at that call. An
+ * input guardrail's call did not run; an output guardrail's tool ran, and its output was not sent
+ * to the model. `partial` holds what the run had produced by then.
+ */
+export class ToolGuardrailTripwireTriggered extends AgentsError {
+  private readonly [toolTripwireSymbol] = true;
+  /** The guardrail that tripped and what it reported. */
+  readonly guardrail: TrippedGuardrail;
+  /** The tool whose call (or output) was checked. */
+  readonly toolName: string;
+  /** The model's id for the call. */
+  readonly callId: string;
+
+  constructor({
+    guardrail,
+    toolName,
+    callId,
+    cause,
+  }: GuardrailErrorOptions & { readonly toolName: string; readonly callId: string }) {
+    super({
+      message: `Tool guardrail '${guardrail.name}' stopped the run at a call of tool '${toolName}' (${callId}).`,
+      cause,
+    });
+    this.guardrail = guardrail;
+    this.toolName = toolName;
+    this.callId = callId;
+  }
+
+  /** Whether `error` is a `ToolGuardrailTripwireTriggered` (or a subclass), from this or another copy of the package. */
+  static override isInstance(error: unknown): error is ToolGuardrailTripwireTriggered {
+    return AgentsError.hasMarker(error, toolTripwireMarker);
+  }
+}

@@ -9,6 +9,7 @@ import { modelCall } from './modelCall.js';
 import { OpenAIModelBase, type OpenAIModelOptions } from './openaiModelBase.js';
 import { endedEarlyError, incompleteError, redactJson, toModelProviderError, type ApiLabel } from './providerErrors.js';
 import { openSdkStream, sdkEvents } from './sdkStream.js';
+import { chatHostedToolsError } from './hostedToolsRefusal.js';
 import { chatServerHistoryError } from './serverHistoryRefusal.js';
 import { chatResponseFormat, chatSettings, chatTool } from './settings.js';
 
@@ -68,7 +69,8 @@ export class OpenAIChatCompletionsModel extends OpenAIModelBase {
    * of the wrong type; retryable); an incomplete completion is not retryable, and its error carries its
    * `usage`. A request with `previousResponseId` or `conversationId` fails with an
    * `InvalidArgumentError` naming it, before any request: Chat Completions keeps no history on
-   * the server (use the Responses model). Unsubscribing aborts the request and is never an error. The API key never shows in an
+   * the server (use the Responses model); so does a request with `hostedTools`, which only the
+   * Responses API runs. Unsubscribing aborts the request and is never an error. The API key never shows in an
    * error or a `raw` event, even if the server echoes it: it is replaced by `[redacted]`.
    *
    * @param request the instructions, conversation, tools, output schema and settings of the call.
@@ -76,7 +78,7 @@ export class OpenAIChatCompletionsModel extends OpenAIModelBase {
    *   request.
    */
   stream(request: ModelRequest): Observable<ModelEvent> {
-    const refused = chatServerHistoryError(request);
+    const refused = chatServerHistoryError(request) ?? chatHostedToolsError(request);
     if (refused !== undefined) return throwError(() => refused);
     return modelCall(
       (signal, emit, ready) => this.#call(request, signal, emit, ready),

@@ -163,7 +163,8 @@ function sendableToResponses(item: { readonly type: string }): boolean {
 
 /** The streaming request body for `model` and `request`; `undefined` fields are left out. */
 export function responsesParams(model: string, request: ModelRequest): ResponseCreateParamsStreaming {
-  const hasTools = request.tools.length > 0;
+  const hosted = request.hostedTools ?? [];
+  const hasTools = request.tools.length > 0 || hosted.length > 0;
   return {
     model,
     ...(request.instructions === undefined ? {} : { instructions: request.instructions }),
@@ -171,7 +172,8 @@ export function responsesParams(model: string, request: ModelRequest): ResponseC
     ...(request.conversationId === undefined ? {} : { conversation: request.conversationId }),
     // The items already have the Responses API's input shapes; provider items pass through as they came.
     input: request.input.filter(sendableToResponses) as unknown as ResponseInput,
-    ...(hasTools ? { tools: request.tools.map(responsesTool) } : {}),
+    // Hosted tools go as they were given: they are the API's own tool objects.
+    ...(hasTools ? { tools: [...request.tools.map(responsesTool), ...hosted.map((spec) => ({ ...spec }))] } : {}),
     ...(request.outputSchema === undefined ? {} : { text: responsesTextFormat(request.outputSchema) }),
     ...responsesSettings(request.settings, hasTools),
     stream: true,

@@ -8,8 +8,12 @@ import {
   type ApprovalDecisionData,
   type RunStateData,
   type ToolApprovalRequest,
+  type ToolOutputData,
 } from './runStateData.js';
 import { RunText } from './runText.js';
+
+/** What the state holds of a finished call: the text the model is sent, and what a stopping rule reads. */
+export type ToolOutputRecord = Omit<ToolOutputData, 'callId'>;
 
 /**
  * Everything a run knows while it runs in this process, one per run: the active agent (by name),
@@ -34,7 +38,7 @@ export class LiveState {
   readonly toolUse: Set<string>;
   next: NextStep;
   /** The outputs of the current `run-tools` step's finished calls, by call id. */
-  readonly toolOutputs: Map<string, string>;
+  readonly toolOutputs: Map<string, ToolOutputRecord>;
   /** The current step's calls that wait for a decision, in the order they were asked for. */
   readonly pendingApprovals: ToolApprovalRequest[];
   /** Decisions given and not carried out yet, by call id. */
@@ -53,7 +57,7 @@ export class LiveState {
     this.rawResponses = data.rawResponses.slice();
     this.toolUse = new Set(data.toolUse);
     this.next = data.next;
-    this.toolOutputs = new Map(data.toolOutputs.map(({ callId, output }) => [callId, output]));
+    this.toolOutputs = new Map(data.toolOutputs.map(({ callId, ...record }) => [callId, record]));
     this.pendingApprovals = data.pendingApprovals.slice();
     this.approvals = new Map(data.approvals.map((decision) => [decision.callId, decision]));
     this.sessionItems = data.sessionItems;
@@ -129,7 +133,7 @@ export class LiveState {
       rawResponses: this.rawResponses.slice(),
       toolUse: [...this.toolUse],
       next: this.next,
-      toolOutputs: [...this.toolOutputs].map(([callId, output]) => ({ callId, output })),
+      toolOutputs: [...this.toolOutputs].map(([callId, record]) => ({ callId, ...record })),
       pendingApprovals: this.pendingApprovals.slice(),
       approvals: [...this.approvals.values()],
       sessionItems: this.sessionItems,

@@ -44,6 +44,13 @@ export function readRunStateData(json: unknown, graph: AgentGraph<never>): RunSt
     const output = object(entry, `json.toolOutputs[${index}]`);
     knownCall(output.callId, callIds, `json.toolOutputs[${index}].callId`);
     string(output.output, `json.toolOutputs[${index}].output`);
+    if (output.error !== undefined) {
+      const error = object(output.error, `json.toolOutputs[${index}].error`);
+      string(error.name, `json.toolOutputs[${index}].error.name`);
+      string(error.message, `json.toolOutputs[${index}].error.message`);
+    }
+    if (output.rejected !== undefined && output.rejected !== true)
+      throw invalid(`json.toolOutputs[${index}].rejected`, 'expected true, or no such field.');
   });
   array(state.pendingApprovals, 'json.pendingApprovals').forEach((entry, index) => {
     const request = object(entry, `json.pendingApprovals[${index}]`);

@@ -1,3 +1,4 @@
+import type { EventError } from '../events.js';
 import type { InputItem, RunItem } from '../items.js';
 import type { ModelResponse } from '../model.js';
 import type { Usage } from '../usage.js';
@@ -31,6 +32,15 @@ export interface ToolOutputData {
   readonly callId: string;
   /** The text the model is sent for the call. */
   readonly output: string;
+  /**
+   * The tool's own return value, kept only for an agent whose `toolUseBehavior` may make it the
+   * final output (so a resumed run can). A state without it (an older one) offers `output`.
+   */
+  readonly value?: unknown;
+  /** Set when the call failed. */
+  readonly error?: EventError;
+  /** `true` when the call, or its output, was rejected (approval refused, a tool guardrail). */
+  readonly rejected?: true;
 }
 
 /**

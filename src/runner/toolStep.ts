@@ -25,6 +25,7 @@ import { agentToolOf } from '../agentTool.js';
 import type { AnyTool } from '../tool.js';
 import { addUsage, type Usage } from '../usage.js';
 import { runAgentToolCall } from './agentToolCall.js';
+import { finalOutputFromTools, outputRecord } from './finalOutputFromTools.js';
 import { handoffOutput } from './handoffs.js';
 import type { LiveState } from './liveState.js';
 import type { PlannedHandoff, PlannedToolCall } from './nextStep.js';
@@ -32,7 +33,8 @@ import { withPartial } from './partial.js';
 import type { RunContext } from './runContext.js';
 import type { ApprovalDecisionData } from './runStateData.js';
 import { approvalCheck, askApprover, rejectionText } from './toolApproval.js';
-import { parseArguments, runToolCall } from './toolCalls.js';
+import { guardedToolCall } from './toolGuardrailSteps.js';
+import { parseArguments, type ToolCallOutcome } from './toolCalls.js';
 
 /**
  * The `run-tools` step: a `tool-call` event for each function call, then the calls run
@@ -96,6 +98,9 @@ function callsStep<TContext>(
     };
     const base = { agent: agent.name, turn };
 
+    const record = (call: FunctionCallItem, outcome: ToolCallOutcome): void => {
+      state.toolOutputs.set(call.call_id, outputRecord(agent, outcome.event, outcome.outputText));
+    };
     const execute = (call: FunctionCallItem, tool: AnyTool<TContext>): Observable<RunEvent<unknown>> => {
       const agentTool = agentToolOf(tool);
       // An agent called as a tool: a nested run, whose events are forwarded as they come.
@@ -103,20 +108,17 @@ function callsStep<TContext>(
         return runAgentToolCall(call, tool, agentTool, nestedSetup).pipe(
           map((emitted) => {
             if ('nested' in emitted) return emitted.nested;
-            state.toolOutputs.set(call.call_id, emitted.outputText);
+            record(call, emitted);
             return emitted.event;
           }),
         );
       }
-      return runToolCall(call, tool, setup).pipe(
-        tap((outcome) => state.toolOutputs.set(call.call_id, outcome.outputText)),
-        map((outcome) => outcome.event),
-      );
+      return guardedToolCall(call, tool, setup, run.mode.answer, (outcome) => record(call, outcome));
     };
     const reject = (call: FunctionCallItem, decision: ApprovalDecisionData): Observable<RunEvent<unknown>> =>
       defer(() => {
         const output = decision.message ?? rejectionText(call.name);
-        state.toolOutputs.set(call.call_id, output);
+        state.toolOutputs.set(call.call_id, { output, rejected: true });
         const event: ToolOutputEvent = {
           type: 'tool-output',
           ...base,
@@ -192,16 +194,20 @@ function callsStep<TContext>(
           type: 'function_call_output',
           call_id: planned.call.call_id,
           output:
-            planned.kind === 'function' ? (state.toolOutputs.get(planned.call.call_id) ?? '') : handoffOutput(planned),
+            planned.kind === 'function'
+              ? (state.toolOutputs.get(planned.call.call_id)?.output ?? '')
+              : handoffOutput(planned),
         })),
       );
+      // Reads the outputs before they are cleared; sets `state.next` when a rule stops the run.
+      const toolUse = finalOutputFromTools(agent, calls, state, run);
       state.toolOutputs.clear();
       state.approvals.clear();
       state.next = { type: 'call-model' };
       const handoff = calls.find(
         (planned): planned is PlannedHandoff => planned.kind === 'handoff' && planned.carriedOut,
       );
-      if (!handoff) return EMPTY;
+      if (!handoff) return toolUse;
       state.agent = handoff.target;
       const updated: AgentUpdatedEvent = {
         type: 'agent-updated',

@@ -2,6 +2,7 @@ import { defer, from, of, type Observable } from 'rxjs';
 import { handoffToolSpec, type Agent } from '../agent.js';
 import { InvalidArgumentError } from '../errors.js';
 import { outputSchemaOf } from '../internal/outputSchema.js';
+import type { HostedToolSpec } from '../hostedTool.js';
 import type { FunctionToolSpec, JsonSchema, Model, ModelRequest, ModelSettings } from '../model.js';
 import type { RunSettings } from './runContext.js';
 import type { LiveState } from './liveState.js';
@@ -11,6 +12,7 @@ import { turnInput, type ServerHistory } from './serverHistory.js';
 export interface TurnPlan {
   readonly model: Model;
   readonly tools: readonly FunctionToolSpec[];
+  readonly hostedTools: readonly HostedToolSpec[];
   readonly outputSchema: { readonly name: string; readonly schema: JsonSchema } | undefined;
   readonly settings: ModelSettings;
 }
@@ -53,6 +55,7 @@ function planTurn<TContext>(agent: Agent<unknown, TContext>, settings: RunSettin
   return {
     model: resolveModel(agent, settings),
     tools: [...agent.tools.map((t) => t.spec), ...agent.handoffs.map(handoffToolSpec)],
+    hostedTools: agent.hostedTools.map((t) => t.spec),
     outputSchema: outputSchemaOf(agent),
     settings: { ...settings.modelSettings, ...agent.modelSettings },
   };
@@ -102,6 +105,7 @@ export function modelRequest(
     ...(instructions === undefined ? {} : { instructions }),
     ...turnInput(state, server),
     tools: mcpTools.length === 0 ? plan.tools : [...plan.tools, ...mcpTools],
+    ...(plan.hostedTools.length > 0 ? { hostedTools: plan.hostedTools } : {}),
     ...(plan.outputSchema ? { outputSchema: plan.outputSchema } : {}),
     settings,
   };

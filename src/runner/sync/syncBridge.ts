@@ -4,6 +4,7 @@ import type { Model, ModelRequest } from '../../model.js';
 import type { SyncModelDescriptor } from '../../models/openaiModelBase.js';
 import type { ModelCallEvent, ModelCallPolicy } from '../retryModelCall.js';
 import { syncDescriptorOf } from '../../internal/syncDescriptorOf.js';
+import { chatHostedToolsError } from '../../models/hostedToolsRefusal.js';
 import { chatServerHistoryError } from '../../models/serverHistoryRefusal.js';
 import { isInThreadServer } from './inThreadServers.js';
 import { rebuildError, type SyncCallError } from './syncCallError.js';
@@ -53,7 +54,10 @@ export function bridgedModelCall(
     }
     const descriptor = model[syncDescriptorOf]();
     // Refused here, not on the worker, so that the error keeps its class (see syncCallError.ts).
-    const refused = descriptor.kind === 'openai-chat-completions' ? chatServerHistoryError(request) : undefined;
+    const refused =
+      descriptor.kind === 'openai-chat-completions'
+        ? (chatServerHistoryError(request) ?? chatHostedToolsError(request))
+        : undefined;
     if (refused !== undefined) {
       subscriber.error(refused);
       return;
