@@ -25,7 +25,7 @@ export {
   OutputGuardrailTripwireTriggered,
   ToolGuardrailTripwireTriggered,
 } from './errors/guardrailErrors.js';
-export type { TrippedGuardrail } from './errors/guardrailErrors.js';
+export type { GuardrailErrorOptions, TrippedGuardrail } from './errors/guardrailErrors.js';
 export type { SessionOperation } from './errors/sessionErrors.js';
 export { McpServerError } from './errors/mcpErrors.js';
 export type { McpServerOperation } from './errors/mcpErrors.js';

@@ -42,6 +42,8 @@ export interface InputGuardrail<TContext = unknown> {
   /** Whether the check runs alongside the first model call (default `true`) or before it. */
   readonly runInParallel?: boolean;
   /**
+   * Checks the input.
+   *
    * @param input The run's input as conversation items (a string input is one user message).
    * @param context The run's context and an abort signal.
    */
@@ -55,6 +57,8 @@ export interface InputGuardrail<TContext = unknown> {
 export interface OutputGuardrail<TOutput = unknown, TContext = unknown> {
   readonly name: string;
   /**
+   * Checks the final output.
+   *
    * @param output The final output: the text, or the value the agent's `outputType` parsed.
    * @param context The run's context and an abort signal.
    */
@@ -77,6 +81,8 @@ export interface StreamGuardrail<TContext = unknown> {
   /** Check every `{ characters: n }` characters, or every `{ sentences: n }` sentences, of text. */
   readonly every: StreamGuardrailCadence;
   /**
+   * Checks the text so far.
+   *
    * @param textSoFar The text the current response has streamed so far.
    * @param context The run's context and an abort signal.
    */

@@ -128,7 +128,7 @@ export type { AgentsErrorOptions, RunPartial } from './errors.js';
 export { ModelTimeoutError, ToolTimeoutError } from './errors.js';
 export type { SessionOperation } from './errors.js';
 export { InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered } from './errors.js';
-export type { TrippedGuardrail } from './errors.js';
+export type { GuardrailErrorOptions, TrippedGuardrail } from './errors.js';
 export { McpServerError } from './errors.js';
 export type { McpServerOperation } from './errors.js';
 

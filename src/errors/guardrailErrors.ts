@@ -14,7 +14,8 @@ export interface TrippedGuardrail {
   readonly outputInfo?: unknown;
 }
 
-type GuardrailErrorOptions = AgentsErrorOptions & { readonly guardrail: TrippedGuardrail };
+/** What a tripwire error is made from: the guardrail that tripped. */
+export type GuardrailErrorOptions = AgentsErrorOptions & { readonly guardrail: TrippedGuardrail };
 
 const inputTripwireMarker = 'rxjs-agents.error.InputGuardrailTripwireTriggered';
 const inputTripwireSymbol = Symbol.for(inputTripwireMarker);

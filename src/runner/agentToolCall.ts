@@ -1,6 +1,14 @@
 import { Observable, of, type Subscription } from 'rxjs';
 import type { AgentToolRun } from '../agentTool.js';
-import { AgentsError, NoFinalOutputError, SyncRunError, ToolCallError } from '../errors.js';
+import {
+  AgentsError,
+  InputGuardrailTripwireTriggered,
+  NoFinalOutputError,
+  OutputGuardrailTripwireTriggered,
+  SyncRunError,
+  ToolCallError,
+  ToolGuardrailTripwireTriggered,
+} from '../errors.js';
 import type { FinalOutputEvent, RunEvent, RunInterruptedEvent } from '../events.js';
 import type { FunctionCallItem } from '../items.js';
 import { describeThrown } from '../internal/describeThrown.js';
@@ -40,7 +48,8 @@ export interface AgentToolCallSetup<TContext> extends ToolCallSetup<TContext> {
  * failed call's usage) when it ends, so a run that fails or is cancelled part way still counts it.
  *
  * A nested run that fails, or that stops to wait for approval (it has the parent's `approve`; a
- * nested run cannot be interrupted and resumed), is a failed call, under the run's `toolErrors`.
+ * nested run cannot be interrupted and resumed), is a failed call, under the run's `toolErrors`;
+ * one that a guardrail stopped stops the parent with the guardrail's error.
  */
 export function runAgentToolCall<TContext>(
   call: FunctionCallItem,
@@ -66,7 +75,13 @@ export function runAgentToolCall<TContext>(
     const fail = (error: unknown, why: string = describeThrown(error)): void => {
       if (finished) return;
       finished = true;
-      // Whatever ended the nested run — a nested tool's ToolTimeoutError too — is this call's
+      // A guardrail that tripped in the nested run stops this run too: a guardrail is a stop, not
+      // an error for the model to work around. It keeps the nested partial (the text that tripped).
+      if (isTripwire(error)) {
+        subscriber.error(error);
+        return;
+      }
+      // Whatever else ended the nested run — a nested tool's ToolTimeoutError too — is this call's
       // failure: with 'throw', a ToolCallError of this call, its cause keeping the nested partial.
       if (setup.toolErrors === 'throw' && !(error instanceof SyncRunError)) {
         subscriber.error(new ToolCallError({ toolName: call.name, callId: call.call_id, message: why, cause: error }));
@@ -169,4 +184,13 @@ function interruptedError<TContext>(
           "Approval inside an agent called as a tool needs the run's `approve` option: a nested run cannot be interrupted and resumed."
         : `Agent '${agentTool.agent.name}', called as tool '${toolName}', stopped before its end.`,
   });
+}
+
+/** Whether `error` is a guardrail's trip, of any kind. */
+function isTripwire(error: unknown): boolean {
+  return (
+    InputGuardrailTripwireTriggered.isInstance(error) ||
+    OutputGuardrailTripwireTriggered.isInstance(error) ||
+    ToolGuardrailTripwireTriggered.isInstance(error)
+  );
 }

@@ -13,6 +13,7 @@ import {
   AgentsError,
   fromServerSentEvents,
   MaxTurnsExceededError,
+  OutputGuardrailTripwireTriggered,
   Runner,
   SyncRunError,
   tool,
@@ -405,6 +406,32 @@ describe('agent.asTool(): a nested run that fails', () => {
     expect(asked).toEqual(['n1']);
     expect(result.status).toBe('completed');
     expect(result.newItems[1]).toMatchObject({ output: 'Refunded.' });
+  });
+});
+
+describe('agent.asTool(): a guardrail that trips in the nested run', () => {
+  it('stops the parent run with the guardrail’s error, whatever toolErrors says; the nested text is its partial', async () => {
+    const researcher = new Agent({
+      name: 'Researcher',
+      model: fakeModel([{ text: ['The ', 'secret ', 'is 42.'] }]),
+      streamGuardrails: [
+        {
+          name: 'no-secrets',
+          every: { characters: 1 },
+          execute: (text) => ({ tripwireTriggered: text.includes('secret') }),
+        },
+      ],
+    });
+    const { agent, model } = writerWith(researcher);
+    const failure = await runner.run(agent, 'Write').catch((error: unknown) => error);
+    expect(OutputGuardrailTripwireTriggered.isInstance(failure)).toBe(true);
+    expect((failure as OutputGuardrailTripwireTriggered).guardrail).toMatchObject({
+      name: 'no-secrets',
+      agent: 'Researcher',
+    });
+    expect((failure as OutputGuardrailTripwireTriggered).partial?.text).toBe('The secret ');
+    // The writer was not asked again: the model never read the trip as a tool error.
+    expect(model.requests).toHaveLength(1);
   });
 });
 

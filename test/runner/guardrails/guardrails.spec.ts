@@ -1,5 +1,6 @@
 /** Guardrails through the public API: configuration errors, Runner defaults, runSync, sessions, broken checks. */
 import { lastValueFrom, of, toArray } from 'rxjs';
+import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import {
   Agent,
@@ -9,6 +10,7 @@ import {
   OutputGuardrailTripwireTriggered,
   Runner,
   SyncRunError,
+  tool,
   type InputItem,
   type RunEvent,
 } from '../../../src/index.js';
@@ -150,6 +152,30 @@ describe('guardrails in a run', () => {
     });
     await expect(new Runner().run(agent, 'Hi', { session })).rejects.toThrow(OutputGuardrailTripwireTriggered);
     expect(await session.getItems()).toEqual([]);
+  });
+
+  it("toolUseBehavior's final output is checked by the output guardrails like a model's", async () => {
+    const seen: unknown[] = [];
+    const lookup = tool({
+      name: 'lookup',
+      description: 'Looks up.',
+      parameters: z.object({}),
+      execute: () => ({ card: '4111 1111 1111 1111' }),
+    });
+    const agent = new Agent({
+      name: 'A',
+      model: fakeModel([{ toolCalls: [{ name: 'lookup' }] }]),
+      tools: [lookup],
+      toolUseBehavior: 'stop_on_first_tool',
+      outputGuardrails: [
+        {
+          name: 'no-cards',
+          execute: (output) => (seen.push(output), { tripwireTriggered: /\d{4} \d{4}/.test(String(output)) }),
+        },
+      ],
+    });
+    await expect(new Runner().run(agent, 'Card?')).rejects.toThrow("Output guardrail 'no-cards' tripped.");
+    expect(seen).toEqual(['{"card":"4111 1111 1111 1111"}']);
   });
 
   it('runSync: synchronous checks and Observables work; a Promise is refused with SyncRunError', () => {
