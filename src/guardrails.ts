@@ -112,14 +112,14 @@ export function checkedGuardrails<TOutput, TContext>(
   where: string,
 ): Required<GuardrailsConfig<TOutput, TContext>> {
   const { inputGuardrails = [], outputGuardrails = [], streamGuardrails = [] } = config;
-  checkList(inputGuardrails, 'inputGuardrails', where, (guardrail, argument) => {
+  checkGuardrailList(inputGuardrails, 'inputGuardrails', where, (guardrail, argument) => {
     const { runInParallel } = guardrail as { runInParallel?: unknown };
     if (runInParallel !== undefined && typeof runInParallel !== 'boolean') {
       throw new InvalidArgumentError({ argument, message: `${where}: runInParallel must be true or false.` });
     }
   });
-  checkList(outputGuardrails, 'outputGuardrails', where);
-  checkList(streamGuardrails, 'streamGuardrails', where, (guardrail, argument) => {
+  checkGuardrailList(outputGuardrails, 'outputGuardrails', where);
+  checkGuardrailList(streamGuardrails, 'streamGuardrails', where, (guardrail, argument) => {
     const { every } = guardrail as { every?: unknown };
     const count =
       typeof every === 'object' && every !== null
@@ -143,7 +143,13 @@ export function checkedGuardrails<TOutput, TContext>(
   };
 }
 
-function checkList(
+/**
+ * Checks one list of guardrails where it is given: an array of objects with a non-empty `name` and
+ * an `execute` function, each checked further by `more`.
+ *
+ * @throws InvalidArgumentError naming the list, or the index and field.
+ */
+export function checkGuardrailList(
   list: unknown,
   field: string,
   where: string,

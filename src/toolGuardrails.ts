@@ -1,6 +1,5 @@
 import type { Observable } from 'rxjs';
-import { InvalidArgumentError } from './errors.js';
-import type { GuardrailContext } from './guardrails.js';
+import { checkGuardrailList, type GuardrailContext } from './guardrails.js';
 
 /**
  * What a tool guardrail decided about a call:
@@ -76,31 +75,6 @@ export function checkedToolGuardrails<T>(
   toolName: string,
 ): readonly T[] {
   if (list === undefined) return Object.freeze([]);
-  const where = `tool '${toolName}'`;
-  if (!Array.isArray(list)) {
-    throw new InvalidArgumentError({
-      argument: field,
-      message: `${where}: ${field} must be an array of { name, execute } guardrails.`,
-    });
-  }
-  (list as readonly unknown[]).forEach((guardrail, index) => {
-    const argument = `${field}[${index}]`;
-    if (typeof guardrail !== 'object' || guardrail === null) {
-      throw new InvalidArgumentError({ argument, message: `${where}: a guardrail is an object { name, execute }.` });
-    }
-    const { name, execute } = guardrail as { name?: unknown; execute?: unknown };
-    if (typeof name !== 'string' || name.trim() === '') {
-      throw new InvalidArgumentError({
-        argument: `${argument}.name`,
-        message: `${where}: a guardrail needs a non-empty name; got ${JSON.stringify(name)}.`,
-      });
-    }
-    if (typeof execute !== 'function') {
-      throw new InvalidArgumentError({
-        argument: `${argument}.execute`,
-        message: `${where}: guardrail '${name}' needs an execute function.`,
-      });
-    }
-  });
-  return Object.freeze((list as readonly T[]).slice());
+  checkGuardrailList(list, field, `tool '${toolName}'`);
+  return Object.freeze(list.slice());
 }
