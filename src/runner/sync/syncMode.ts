@@ -25,37 +25,39 @@ export function syncMode(policy: ModelCallPolicy): RunMode {
       bridgedModelCall(model, request, policy) ??
       guardModelCall(() => model.stream(request), { retry: policy.retry }, { scheduler: blockingScheduler }),
     toolScheduler: undefined,
-    toolResult: (result, toolName) => {
-      if (isPromiseLike(result)) {
-        // The run fails now; the Promise is left to settle on its own. Whatever it settles to is
-        // ignored, and a rejection must not become the process's unhandled rejection: the
-        // SyncRunError below is what the user sees. (The tool's signal is aborted by the caller.)
-        result.then(undefined, () => undefined);
-        throw new SyncRunError({
-          message:
-            `Tool '${toolName}' returned a Promise, but runSync() needs synchronous tools. Use run() for asynchronous tools. ` +
+    toolResult: (result, toolName) =>
+      toolResultOf(
+        refusePromise(
+          result,
+          `Tool '${toolName}' returned a Promise, but runSync() needs synchronous tools. Use run() for asynchronous tools. ` +
             `The tool's signal was aborted, and whatever its Promise settles to is ignored.`,
-        });
-      }
-      return toolResultOf(result);
-    },
-    decision: (decision, source) => {
-      if (isPromiseLike(decision)) {
-        decision.then(undefined, () => undefined);
-        throw new SyncRunError({
-          message: `${source} returned a Promise, but runSync() needs a synchronous answer (a boolean, or an Observable that emits at once). Use run() to decide asynchronously.`,
-        });
-      }
-      return decisionOf(decision);
-    },
-    answer: (answer, source) => {
-      if (isPromiseLike(answer)) {
-        answer.then(undefined, () => undefined);
-        throw new SyncRunError({
-          message: `${source} returned a Promise, but runSync() needs a synchronous answer (a value, or an Observable that completes at once). Use run() to check asynchronously.`,
-        });
-      }
-      return toolResultOf(answer);
-    },
+        ),
+      ),
+    decision: (decision, source) =>
+      decisionOf(
+        refusePromise(
+          decision,
+          `${source} returned a Promise, but runSync() needs a synchronous answer (a boolean, or an Observable that emits at once). Use run() to decide asynchronously.`,
+        ),
+      ),
+    answer: (answer, source) =>
+      toolResultOf(
+        refusePromise(
+          answer,
+          `${source} returned a Promise, but runSync() needs a synchronous answer (a value, or an Observable that completes at once). Use run() to check asynchronously.`,
+        ),
+      ),
   };
+}
+
+/**
+ * `value` as it is, unless it is a Promise: then the run fails now with a `SyncRunError` saying
+ * `message`. The Promise is left to settle on its own: whatever it settles to is ignored, and a
+ * rejection must not become the process's unhandled rejection (the error is what the user sees;
+ * a tool's signal is aborted by its caller).
+ */
+function refusePromise(value: unknown, message: string): unknown {
+  if (!isPromiseLike(value)) return value;
+  value.then(undefined, () => undefined);
+  throw new SyncRunError({ message });
 }
