@@ -16,8 +16,10 @@ import { modelRequest, resolveInstructions, turnSettings } from './turnRequest.j
  * `turn-started`, then the `raw` and `text-delta` events as the model streams them (and
  * `turn-restarted` before a retry that follows text), then `turn-completed`.
  *
- * The agent's MCP tools are listed first, once per run (`agentTools.ts`). When the response is
- * complete it joins the state, and the state's next step is decided from it ({@link decideNextStep}). More than `maxTurns` calls fail the run with `MaxTurnsExceededError`.
+ * The agent's MCP tools are listed first, once per run (`agentTools.ts`); the agent's stream
+ * guardrails check the text as it streams (`streamGuardrails.ts`). When the response is complete
+ * it joins the state, and the state's next step is decided from it ({@link decideNextStep}). More
+ * than `maxTurns` calls fail the run with `MaxTurnsExceededError`.
  */
 export function modelTurn<TContext>(state: LiveState, run: RunContext<TContext>): Observable<RunEvent<unknown>> {
   // One Observable, subscribed by the model call with the same subscriber: every event of the
