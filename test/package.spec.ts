@@ -163,11 +163,12 @@ import OpenAI from 'openai';
 import { VERSION } from 'openai/version';
 import OtherOpenAI from 'openai-other';
 import { VERSION as OTHER_VERSION } from 'openai-other/version';
-import { lastValueFrom } from 'rxjs';
+import { lastValueFrom, toArray } from 'rxjs';
 import { z } from 'zod';
 import {
   Agent,
   ModelProviderError,
+  OutputGuardrailTripwireTriggered,
   OpenAIChatCompletionsModel,
   OpenAIProvider,
   OpenAIResponsesModel,
@@ -214,6 +215,10 @@ const server = await startServerProcess({
     { text: 'Refunded.' },
     { text: 'Hello Ada.' },
     { text: 'You are Ada.' },
+    { text: 'Use the code SAVE50 for half off.' },
+    { toolCalls: [{ name: 'translator', arguments: { input: 'Hello' } }] },
+    { text: 'Bonjour' },
+    { text: 'In French: Bonjour.' },
   ],
 });
 try {
@@ -263,6 +268,24 @@ try {
   const remembered = await run(chatAgent, 'Who am I?', { session });
   const sessionItems = [remembered.finalOutput, (await session.getItems()).length];
 
+  // A stream guardrail cuts the answer where it trips.
+  const guarded = new Agent({
+    name: 'Sales',
+    model: responses,
+    streamGuardrails: [{ name: 'no-codes', every: { characters: 1 }, execute: (text) => ({ tripwireTriggered: /SAVE\\d+/.test(text) }) }],
+  });
+  const tripped = await run(guarded, 'Deals?').catch((error: unknown) =>
+    OutputGuardrailTripwireTriggered.isInstance(error) ? [error.guardrail.kind, error.partial?.text] : String(error),
+  );
+
+  // An agent as a tool: its text reaches the parent's stream marked with the call.
+  const translator = new Agent({ name: 'Translator', model: responses });
+  const writer = new Agent({ name: 'Writer', model: responses, tools: [translator.asTool()] });
+  const writerEvents = await lastValueFrom(runStreamed(writer, 'Greet in French').pipe(toArray()));
+  const nested = writerEvents.filter((event) => event.parentCallId !== undefined && event.type === 'text-delta').length;
+  const last = writerEvents.at(-1);
+  const asTool = [last?.type === 'final-output' ? last.output : last?.type, nested > 0, last?.type === 'final-output' ? last.usage.requests : 0];
+
   console.log(
     JSON.stringify({
       node: process.versions.node,
@@ -276,6 +299,8 @@ try {
       otherText,
       approval,
       sessionItems,
+      tripped,
+      asTool,
     }),
   );
 } finally {
@@ -323,7 +348,7 @@ describe(`a user's project on Node ${process.versions.node} with openai ${openai
     expect(output.trim()).toBe('');
   }, 120_000);
 
-  it('runs streamed, run and runSync over loopback HTTP, a 429 is a retryable ModelProviderError, an approval resumes from JSON, a session remembers', () => {
+  it('runs streamed, run and runSync over loopback HTTP, a 429 is a retryable ModelProviderError, an approval resumes from JSON, a session remembers, a stream guardrail trips, an agent is a tool', () => {
     const out = execFileSync('node', [compiled], { cwd: project, encoding: 'utf8', timeout: 60_000 }).trim();
     const result = JSON.parse(out) as Record<string, unknown>;
     const node = execFileSync('node', ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
@@ -339,6 +364,8 @@ describe(`a user's project on Node ${process.versions.node} with openai ${openai
       otherText: 'Hello from the other SDK.',
       approval: ['interrupted', 'completed', 'Refunded.', [7]],
       sessionItems: ['You are Ada.', 4],
+      tripped: ['stream', 'Use the code SAVE50'],
+      asTool: ['In French: Bonjour.', true, 3],
     });
   }, 90_000);
 });
