@@ -27,7 +27,7 @@ export class AgentGraph<TContext> {
       this.#agents.set(agent.name, agent);
       queue.push(...agent.handoffs);
     }
-    this.hasMcpServers = [...this.#agents.values()].some((agent) => agent.mcpServers.length > 0);
+    this.hasMcpServers = [...this.#agents.values()].some((agent) => (agent.mcpServers ?? []).length > 0);
   }
 
   /** The agent named `name`. */

@@ -23,7 +23,7 @@ export class AgentTools<TContext> {
 
   /** Whether the agent's tools are known without listing a server. */
   ready(agent: Agent<unknown, TContext>): boolean {
-    return agent.mcpServers.length === 0 || this.#resolved.has(agent);
+    return (agent.mcpServers ?? []).length === 0 || this.#resolved.has(agent);
   }
 
   /** The agent's tools: its function tools, then its servers' (once {@link resolve}d). */

@@ -20,7 +20,9 @@ export function outputRecord(
 ): ToolOutputRecord {
   return {
     output: outputText,
-    ...(agent.toolUseBehavior === 'run_llm_again' || event.error !== undefined ? {} : { value: event.output }),
+    ...((agent.toolUseBehavior ?? 'run_llm_again') === 'run_llm_again' || event.error !== undefined
+      ? {}
+      : { value: event.output }),
     ...(event.error === undefined ? {} : { error: event.error }),
     ...(event.rejected ? { rejected: true as const } : {}),
   };
@@ -42,7 +44,8 @@ export function finalOutputFromTools<TContext>(
   state: LiveState,
   run: RunContext<TContext>,
 ): Observable<never> {
-  const behavior = agent.toolUseBehavior;
+  // An agent of an older copy of the package has no toolUseBehavior: the default.
+  const behavior = agent.toolUseBehavior ?? 'run_llm_again';
   if (behavior === 'run_llm_again') return EMPTY;
   if (calls.some((planned) => planned.kind === 'handoff' && planned.carriedOut)) return EMPTY;
   const functionCalls = calls.filter((planned): planned is PlannedToolCall => planned.kind === 'function');

@@ -38,7 +38,7 @@ export function readRunStateData(json: unknown, graph: AgentGraph<never>): RunSt
   });
   array(state.toolUse, 'json.toolUse').forEach((name, index) => string(name, `json.toolUse[${index}]`));
   // An agent's MCP tools are known only once its servers list them: the tool step checks those calls.
-  const tools = active.mcpServers.length > 0 ? undefined : new Set(active.tools.map((tool) => tool.name));
+  const tools = (active.mcpServers ?? []).length > 0 ? undefined : new Set(active.tools.map((tool) => tool.name));
   const callIds = nextStep(state.next, graph, tools);
   array(state.toolOutputs, 'json.toolOutputs').forEach((entry, index) => {
     const output = object(entry, `json.toolOutputs[${index}]`);

@@ -44,8 +44,9 @@ export function guardedToolCall<TContext>(
     return outcome.event;
   };
   const plain = () => runToolCall(call, tool, setup).pipe(map(recorded));
-  const inputGuardrails = tool.inputGuardrails as readonly AnyToolGuardrail[];
-  const outputGuardrails = tool.outputGuardrails as readonly AnyToolGuardrail[];
+  // A tool of an older copy of the package has no guardrail lists.
+  const inputGuardrails = (tool.inputGuardrails ?? []) as readonly AnyToolGuardrail[];
+  const outputGuardrails = (tool.outputGuardrails ?? []) as readonly AnyToolGuardrail[];
   if (inputGuardrails.length === 0 && outputGuardrails.length === 0) return plain();
 
   return defer(() => {

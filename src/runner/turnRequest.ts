@@ -55,7 +55,7 @@ function planTurn<TContext>(agent: Agent<unknown, TContext>, settings: RunSettin
   return {
     model: resolveModel(agent, settings),
     tools: [...agent.tools.map((t) => t.spec), ...agent.handoffs.map(handoffToolSpec)],
-    hostedTools: agent.hostedTools.map((t) => t.spec),
+    hostedTools: (agent.hostedTools ?? []).map((t) => t.spec),
     outputSchema: outputSchemaOf(agent),
     settings: { ...settings.modelSettings, ...agent.modelSettings },
   };

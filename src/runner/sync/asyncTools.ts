@@ -24,7 +24,7 @@ export function refuseAsyncTools<TContext>(first: Agent<unknown, TContext>): voi
   for (let agent = queue.shift(); agent; agent = queue.shift()) {
     if (seen.has(agent)) continue;
     seen.add(agent);
-    if (agent.mcpServers.length > 0) {
+    if ((agent.mcpServers ?? []).length > 0) {
       throw new SyncRunError({
         message:
           `Agent '${agent.name}' has MCP servers (${agent.mcpServers.map((server) => `'${server.name}'`).join(', ')}), whose tools ` +
