@@ -18,7 +18,7 @@ import type { NestedRunner } from './runContext.js';
 import type { CompletedRunResult } from './runResult.js';
 import { runResultOf } from './runResult.js';
 import {
-  failedCall,
+  failCall,
   toolOutputText,
   validatedArguments,
   type ToolCallOutcome,
@@ -89,11 +89,7 @@ export function runAgentToolCall<TContext>(
       }
       // A SyncRunError ends the whole run as it is: it is given the parent's partial instead.
       if (error instanceof SyncRunError) error.partial = undefined;
-      const failed = failedCall(base, setup.toolErrors, error, why);
-      if ('outcome' in failed) {
-        subscriber.next(failed.outcome);
-        subscriber.complete();
-      } else subscriber.error(failed.error);
+      failCall(subscriber, base, setup.toolErrors, error, why);
     };
 
     const parsed = validatedArguments(call, tool);

@@ -1,4 +1,4 @@
-import { Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import type { Agent } from '../agent.js';
 import { McpServerError, SyncRunError, ToolCallError, ToolTimeoutError } from '../errors.js';
 import type { ToolOutputEvent } from '../events.js';
@@ -78,31 +78,31 @@ export interface ToolCallOutcome {
 export type ToolOutputBase = Pick<ToolOutputEvent, 'type' | 'agent' | 'turn' | 'callId' | 'name'>;
 
 /**
- * What a failed call gives: the error that fails the run (with `toolErrors: 'throw'`, and always
- * for a `SyncRunError`), or the outcome that tells the model what went wrong, so it can recover.
+ * Ends a failed call on `subscriber`: with the error that fails the run (with `toolErrors:
+ * 'throw'`, and always for a `SyncRunError` or a gone MCP server), or with the outcome that tells
+ * the model what went wrong, so it can recover.
  */
-export function failedCall(
+export function failCall(
+  subscriber: Pick<Subscriber<ToolCallOutcome>, 'next' | 'error' | 'complete'>,
   base: ToolOutputBase,
   toolErrors: ToolErrorPolicy,
   error: unknown,
   why: string,
-): { readonly error: unknown } | { readonly outcome: ToolCallOutcome } {
+): void {
   // An MCP server that is gone fails the run whatever the policy: it cannot answer the next call either.
   const serverGone = McpServerError.isInstance(error);
   if (toolErrors === 'throw' || error instanceof SyncRunError || serverGone) {
     const passThrough = error instanceof SyncRunError || error instanceof ToolTimeoutError || serverGone;
-    return {
-      error: passThrough
-        ? error
-        : new ToolCallError({ toolName: base.name, callId: base.callId, message: why, cause: error }),
-    };
+    subscriber.error(
+      passThrough ? error : new ToolCallError({ toolName: base.name, callId: base.callId, message: why, cause: error }),
+    );
+    return;
   }
-  return {
-    outcome: {
-      event: { ...base, output: undefined, error: eventError(error) },
-      outputText: `An error occurred while running the tool '${base.name}'. Please try again. Error: ${why}`,
-    },
-  };
+  subscriber.next({
+    event: { ...base, output: undefined, error: eventError(error) },
+    outputText: `An error occurred while running the tool '${base.name}'. Please try again. Error: ${why}`,
+  });
+  subscriber.complete();
 }
 
 export interface ToolCallSetup<TContext> {
@@ -152,11 +152,7 @@ export function runToolCall<TContext>(
     const fail = (error: unknown, why: string) => {
       if (finished) return;
       finished = true;
-      const failed = failedCall(base, setup.toolErrors, error, why);
-      if ('outcome' in failed) {
-        subscriber.next(failed.outcome);
-        subscriber.complete();
-      } else subscriber.error(failed.error);
+      failCall(subscriber, base, setup.toolErrors, error, why);
     };
 
     const parsed = validatedArguments(call, tool);
