@@ -69,6 +69,7 @@ export type {
   FunctionToolSpec,
   JsonSchema,
   Model,
+  ModelDescription,
   ModelEvent,
   ModelProvider,
   ModelRequest,
@@ -98,6 +99,16 @@ export type {
 } from './guardrails.js';
 
 export type { Session } from './session.js';
+
+export type {
+  RunTrace,
+  RunTraceEnd,
+  TracedAgent,
+  TracedModelCall,
+  TracedRunStart,
+  TracedToolCall,
+  Tracing,
+} from './tracing.js';
 export type { McpCallToolResult, McpServer, McpToolDefinition } from './mcpServer.js';
 export type { Usage } from './usage.js';
 export type { DeepPartial } from './deepPartial.js';

@@ -105,6 +105,26 @@ export interface Model {
    * @returns A cold Observable of `raw` and `text-delta` events and, last, one `response`.
    */
   stream(request: ModelRequest): Observable<ModelEvent>;
+  /**
+   * The model id and who serves it, as a trace names them (`gen_ai.request.model`,
+   * `gen_ai.provider.name`, `server.address`, `server.port`). Optional: a model without it is
+   * traced under its `name`.
+   */
+  describe?(): ModelDescription;
+}
+
+/** What a trace says of a model: see {@link Model.describe}. */
+export interface ModelDescription {
+  /** The model id sent to the server, for example `'gpt-4.1-mini'`. */
+  readonly model: string;
+  /**
+   * Who serves it, as OpenTelemetry's GenAI conventions name providers: `'openai'`,
+   * `'azure.ai.openai'`, `'mistral_ai'`, `'deepseek'`, `'groq'`, … or a name of the model's own.
+   */
+  readonly provider: string;
+  /** The server's host and port, when the model calls one. */
+  readonly serverAddress?: string;
+  readonly serverPort?: number;
 }
 
 /** Resolves model names (as given to `Agent`) to models. */

@@ -391,6 +391,7 @@ function runnable(code: string, dir: string): string {
     'rxjs-agents/node': 'src/node/index.ts',
     'rxjs-agents/sessions': 'src/sessions/index.ts',
     'rxjs-agents/mcp': 'src/mcp/index.ts',
+    'rxjs-agents/otel': 'src/otel/index.ts',
   };
   return code.replace(/(from\s+|import\(\s*)'([^']+)'/g, (whole, prefix: string, specifier: string) => {
     if (specifier === 'vitest') return `${prefix}'./vitest-stand-in.ts'`;

@@ -76,4 +76,5 @@ export const packageExports: Readonly<Record<string, readonly string[]>> = {
   'rxjs-agents/node': ['serveServerSentEvents'],
   'rxjs-agents/sessions': ['MemorySession', 'OpenAIConversationsSession', 'PostgresSession', 'SQLiteSession'],
   'rxjs-agents/mcp': ['mcpServerStdio', 'mcpServerStreamableHttp'],
+  'rxjs-agents/otel': ['openTelemetry'],
 };

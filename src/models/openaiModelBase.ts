@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import { InvalidArgumentError } from '../errors.js';
-import type { Model, ModelEvent, ModelRequest } from '../model.js';
+import type { Model, ModelDescription, ModelEvent, ModelRequest } from '../model.js';
+import { serverOfBaseURL } from './serverOfBaseURL.js';
 import { clientSourceFrom, type ClientSource, type SyncClientOptions } from './clientSource.js';
 import type { OpenAIClient } from './openaiClient.js';
 import type { FailureContext } from './providerErrors.js';
@@ -92,6 +93,22 @@ export abstract class OpenAIModelBase implements Model {
    */
   [syncDescriptorOf](): SyncModelDescriptor {
     return { kind: this.name, model: this.model, clientOptions: this.#source.describe() };
+  }
+
+  /**
+   * The model id and its server, for traces. The provider is told by the client's base URL
+   * (`api.openai.com`, `*.openai.azure.com`, `api.mistral.ai`, …; any other host is `'openai'`,
+   * the API it speaks). Describing makes the client when there is none yet (the traced call makes
+   * it anyway); should that fail (no API key), the server is not named.
+   */
+  describe(): ModelDescription {
+    let baseURL: string | undefined;
+    try {
+      baseURL = this.client().baseURL;
+    } catch {
+      // The call itself fails the same way, and says why.
+    }
+    return { model: this.model, ...serverOfBaseURL(baseURL) };
   }
 
   /** `{ name, model }`: what `JSON.stringify` shows of the model (never the client). */

@@ -12,7 +12,7 @@ import { decisionOf, toolResultOf } from './toolResult.js';
 export function asyncMode(policy: ModelCallPolicy, scheduler: SchedulerLike | undefined): RunMode {
   const tools = scheduler === undefined ? {} : { scheduler };
   return {
-    callModel: (model, request) => guardModelCall(() => model.stream(request), policy, tools),
+    callModel: (model, request, observe) => guardModelCall(() => model.stream(request), policy, tools, observe),
     toolScheduler: scheduler ?? asyncScheduler,
     toolResult: toolResultOf,
     decision: decisionOf,

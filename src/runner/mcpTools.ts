@@ -31,7 +31,7 @@ export function mcpTool<TContext>(server: McpServer, definition: McpToolDefiniti
     parameters: { ...definition.inputSchema, type: 'object', properties: definition.inputSchema.properties ?? {} },
     strict: false,
   };
-  return toolFromSpec<TContext>({
+  const tool = toolFromSpec<TContext>({
     name,
     description,
     parameters: anyArguments,
@@ -43,6 +43,16 @@ export function mcpTool<TContext>(server: McpServer, definition: McpToolDefiniti
       return text;
     },
   });
+  mcpTools.add(tool);
+  return tool;
+}
+
+/** The tools made of MCP servers' tools, for a trace to tell them apart (`gen_ai.tool.type`). */
+const mcpTools = new WeakSet<object>();
+
+/** Whether `tool` is an MCP server's tool, made by {@link mcpTool}. */
+export function isMcpTool(tool: object): boolean {
+  return mcpTools.has(tool);
 }
 
 /**

@@ -7,7 +7,9 @@ import { checkDelta, checkModelResponse } from './checkModelOutput.js';
 import { decideNextStep } from './nextStep.js';
 import { StreamGuardrails } from './streamGuardrails.js';
 import { withPartial } from './partial.js';
-import type { RunContext } from './runContext.js';
+import type { AttemptObserver, RunContext } from './runContext.js';
+import type { RunTrace } from '../tracing.js';
+import { tracedAgent } from './tracedRun.js';
 import type { LiveState } from './liveState.js';
 import { modelRequest, resolveInstructions, turnSettings } from './turnRequest.js';
 
@@ -103,7 +105,7 @@ function streamResponse<TContext>(
     // unhandled, which ends a Node process.
     let call$: ReturnType<typeof run.mode.callModel>;
     try {
-      call$ = run.mode.callModel(model, request);
+      call$ = run.mode.callModel(model, request, run.trace && observeAttempts(run.trace, agent, turn, model, request));
     } catch (error) {
       // A model whose stream() throws.
       fail(error);
@@ -191,6 +193,19 @@ function streamResponse<TContext>(
       guardrails.dispose();
     };
   });
+}
+
+/** Hands each attempt of the turn's model call to the run's trace, numbered from 1. */
+function observeAttempts(
+  trace: RunTrace,
+  agent: Agent<unknown, never>,
+  turn: number,
+  model: Model,
+  request: ModelRequest,
+): AttemptObserver {
+  const traced = tracedAgent(agent);
+  let attempt = 0;
+  return (call) => trace.modelCall({ agent: traced, turn, attempt: ++attempt, model, request }, call);
 }
 
 /**

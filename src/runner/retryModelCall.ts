@@ -147,14 +147,17 @@ export function retryModelCall(
 
 /**
  * One model call under a run's policy: each attempt limited by `idleTimeoutMs`, failed attempts
- * retried by `retry`.
+ * retried by `retry`; `observe` is handed each attempt, its idle timeout included (so that a
+ * tracer sees the attempt fail with `ModelTimeoutError`).
  */
 export function guardModelCall(
   call: () => Observable<ModelEvent>,
   policy: ModelCallPolicy,
   tools: GuardTools = {},
+  observe?: (attempt: Observable<ModelEvent>) => Observable<ModelEvent>,
 ): Observable<ModelCallEvent> {
   const { idleTimeoutMs } = policy;
-  const attempt = idleTimeoutMs === undefined ? call : () => call().pipe(idleTimeout(idleTimeoutMs, tools.scheduler));
+  const timed = idleTimeoutMs === undefined ? call : () => call().pipe(idleTimeout(idleTimeoutMs, tools.scheduler));
+  const attempt = observe ? () => observe(timed()) : timed;
   return retryModelCall(attempt, policy.retry, tools);
 }

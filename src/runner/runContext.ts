@@ -2,7 +2,7 @@ import type { Observable, SchedulerLike } from 'rxjs';
 import type { GuardrailsConfig } from '../guardrails.js';
 import type { Agent } from '../agent.js';
 import type { RunEvent } from '../events.js';
-import type { Model, ModelProvider, ModelRequest, ModelSettings } from '../model.js';
+import type { Model, ModelEvent, ModelProvider, ModelRequest, ModelSettings } from '../model.js';
 import type { AgentGraph } from './agentGraph.js';
 import type { AgentTools } from './agentTools.js';
 import type { ModelCallEvent } from './retryModelCall.js';
@@ -10,9 +10,20 @@ import type { Session } from '../session.js';
 import type { Approver, ToolErrorPolicy } from './runOptions.js';
 import type { ServerHistory } from './serverHistory.js';
 import type { TurnPlans } from './turnRequest.js';
+import type { RunTrace, Tracing } from '../tracing.js';
 
-/** Makes one model call of a run, under the run's policy. */
-export type ModelCaller = (model: Model, request: ModelRequest) => Observable<ModelCallEvent>;
+/**
+ * Makes one model call of a run, under the run's policy; `observe`, when given, is handed each
+ * attempt (a tracer's `modelCall`) and returns it observed.
+ */
+export type ModelCaller = (
+  model: Model,
+  request: ModelRequest,
+  observe?: AttemptObserver,
+) => Observable<ModelCallEvent>;
+
+/** Observes one attempt of a model call (see `RunTrace.modelCall`). */
+export type AttemptObserver = (attempt: Observable<ModelEvent>) => Observable<ModelEvent>;
 
 /** What a run takes from its runner and options, resolved once when the run is made. */
 export interface RunSettings<TContext> {
@@ -38,6 +49,10 @@ export interface RunSettings<TContext> {
   readonly serverHistory?: ServerHistory | undefined;
   /** The runner's guardrails, checked for every agent besides the agent's own. */
   readonly guardrails: RunnerGuardrails<TContext>;
+  /** What traces the run's runs (`undefined`: nothing, and none of it is called). */
+  readonly tracing: Tracing | undefined;
+  /** Whether this is a nested run (an agent called as a tool), for its trace. */
+  readonly nested: boolean;
 }
 
 /** The guardrails a `Runner` adds to every agent's. */
@@ -80,6 +95,8 @@ export interface RunContext<TContext> {
   readonly tools: AgentTools<TContext>;
   /** Makes a nested run of this run (an agent called as a tool): see `nestedRun` in `runLoop.ts`. */
   readonly nested: NestedRunner<TContext>;
+  /** This run's trace, when the run is traced. */
+  readonly trace: RunTrace | undefined;
   /** Set when `stopAfterTurn` emitted: the run ends before its next model call. */
   readonly stop: { requested: boolean };
   /**

@@ -15,6 +15,7 @@ import type { RunStateData } from './runStateData.js';
 import { loadSession, saveTurn, useServerConversation } from './sessionSteps.js';
 import { stopAfterTurn } from './stopAfterTurn.js';
 import { toolStep } from './toolStep.js';
+import { traced, tracedAgent } from './tracedRun.js';
 import { TurnPlans } from './turnRequest.js';
 
 /** Where a run starts: a new run's first agent and input, or a stored state it resumes. */
@@ -39,6 +40,12 @@ export function createRun<TOutput, TContext>(
   return defer(() => {
     const resumed = 'state' in origin;
     const state = resumed ? new LiveState(origin.state) : LiveState.start(origin.startAgent, origin.input);
+    // Started first, in the subscriber's context: every span of the run is under its own.
+    const trace = settings.tracing?.startRun({
+      agent: tracedAgent(agents.get(state.agent)),
+      resumed,
+      nested: settings.nested,
+    });
     const run: RunContext<TContext> = {
       settings,
       mode,
@@ -46,6 +53,7 @@ export function createRun<TOutput, TContext>(
       plans: new TurnPlans(settings),
       tools: new AgentTools(),
       nested: nestedRunner(settings, mode),
+      trace,
       stop: { requested: false },
       serverHistory: settings.serverHistory,
     };
@@ -64,7 +72,8 @@ export function createRun<TOutput, TContext>(
     if (settings.stopAfterTurn) steps = steps.pipe(stopAfterTurn(settings.stopAfterTurn, run.stop, state));
     // The MCP servers the run connected are closed when it ends, however it ends.
     if (agents.hasMcpServers) steps = steps.pipe(finalize(() => run.tools.close()));
-    return settings.signal ? steps.pipe(abortOn(settings.signal, state)) : steps;
+    if (settings.signal) steps = steps.pipe(abortOn(settings.signal, state));
+    return trace ? traced(steps, trace) : steps;
   });
 }
 
@@ -82,6 +91,7 @@ function nestedRunner<TContext>(settings: RunSettings<TContext>, mode: RunMode):
     stopAfterTurn: undefined,
     session: undefined,
     serverHistory: undefined,
+    nested: true,
   };
   return (agent, input, maxTurns) => {
     const agents = new AgentGraph(agent);

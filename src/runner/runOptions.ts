@@ -1,6 +1,7 @@
 import { isObservable, type Observable, type SchedulerLike } from 'rxjs';
 import { InvalidArgumentError } from '../errors.js';
 import type { GuardrailsConfig } from '../guardrails.js';
+import { checkTracing, type Tracing } from '../tracing.js';
 import type { ModelProvider, ModelSettings } from '../model.js';
 import type { Session } from '../session.js';
 import type { ToolApprovalRequest } from './runStateData.js';
@@ -142,6 +143,11 @@ export interface RunOptions<TContext = unknown> {
    * `InvalidArgumentError`. Not with `previousResponseId`.
    */
   readonly conversationId?: string;
+  /**
+   * Traces this run (default: the runner's `tracing`): for example `openTelemetry()` from
+   * `rxjs-agents/otel`. `false` traces nothing, whatever the runner's.
+   */
+  readonly tracing?: Tracing | false;
 }
 
 /** Defaults a `Runner` holds for the runs it makes. */
@@ -166,6 +172,11 @@ export interface RunnerConfig extends GuardrailsConfig<unknown, unknown> {
   readonly retry?: RetryOptions;
   /** The default `maxOutputCharacters` of runs (default 1,000,000). */
   readonly maxOutputCharacters?: number;
+  /**
+   * Traces every run (default: none, and then nothing of tracing is called): for example
+   * `openTelemetry()` from `rxjs-agents/otel`. A run's own `tracing` option overrides it.
+   */
+  readonly tracing?: Tracing | false;
 }
 
 /**
@@ -324,6 +335,7 @@ export function checkSharedRunSettings(settings: RunOptions<unknown> | RunnerCon
   checkIdleTimeout(settings.idleTimeoutMs, `${prefix}idleTimeoutMs`);
   checkRetry(settings.retry, `${prefix}retry`);
   checkMaxOutputCharacters(settings.maxOutputCharacters, `${prefix}maxOutputCharacters`);
+  checkTracing(settings.tracing, `${prefix}tracing`);
 }
 
 /** Checks run options where they are given, naming the field that is wrong. */

@@ -190,6 +190,8 @@ export class Runner {
         session: options?.session,
         serverHistory: serverHistoryOf(options),
         guardrails: this.#guardrails,
+        tracing: options?.tracing === undefined ? this.config.tracing || undefined : options.tracing || undefined,
+        nested: false,
       },
       makeMode(policy),
     );

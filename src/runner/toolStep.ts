@@ -35,6 +35,7 @@ import type { ApprovalDecisionData } from './runStateData.js';
 import { approvalCheck, askApprover, rejectionText } from './toolApproval.js';
 import { guardedToolCall } from './toolGuardrailSteps.js';
 import { parseArguments, type ToolCallOutcome } from './toolCalls.js';
+import { tracedToolCall } from './tracedRun.js';
 
 /**
  * The `run-tools` step: a `tool-call` event for each function call, then the calls run
@@ -101,7 +102,7 @@ function callsStep<TContext>(
     const record = (call: FunctionCallItem, outcome: ToolCallOutcome): void => {
       state.toolOutputs.set(call.call_id, outputRecord(agent, outcome.event, outcome.outputText));
     };
-    const execute = (call: FunctionCallItem, tool: AnyTool<TContext>): Observable<RunEvent<unknown>> => {
+    const untraced = (call: FunctionCallItem, tool: AnyTool<TContext>): Observable<RunEvent<unknown>> => {
       const agentTool = agentToolOf(tool);
       // An agent called as a tool: a nested run, whose events are forwarded as they come.
       if (agentTool) {
@@ -115,6 +116,11 @@ function callsStep<TContext>(
       }
       return guardedToolCall(call, tool, setup, run.mode.answer, (outcome) => record(call, outcome));
     };
+    const { trace } = run;
+    const execute = !trace
+      ? untraced
+      : (call: FunctionCallItem, tool: AnyTool<TContext>) =>
+          trace.toolCall(tracedToolCall(call, tool, agent.name, turn), untraced(call, tool));
     const reject = (call: FunctionCallItem, decision: ApprovalDecisionData): Observable<RunEvent<unknown>> =>
       defer(() => {
         const output = decision.message ?? rejectionText(call.name);

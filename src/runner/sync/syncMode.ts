@@ -1,4 +1,6 @@
+import type { Observable } from 'rxjs';
 import { SyncRunError } from '../../errors.js';
+import type { ModelEvent } from '../../model.js';
 import type { RunMode } from '../runContext.js';
 import { guardModelCall, type ModelCallPolicy } from '../retryModelCall.js';
 import { decisionOf, isPromiseLike, toolResultOf } from '../toolResult.js';
@@ -21,9 +23,20 @@ import { bridgedModelCall } from './syncBridge.js';
  */
 export function syncMode(policy: ModelCallPolicy): RunMode {
   return {
-    callModel: (model, request) =>
-      bridgedModelCall(model, request, policy) ??
-      guardModelCall(() => model.stream(request), { retry: policy.retry }, { scheduler: blockingScheduler }),
+    callModel: (model, request, observe) => {
+      const bridged = bridgedModelCall(model, request, policy);
+      if (bridged === undefined) {
+        return guardModelCall(
+          () => model.stream(request),
+          { retry: policy.retry },
+          { scheduler: blockingScheduler },
+          observe,
+        );
+      }
+      // The worker makes the attempts, retries and all: here the call is one attempt, whose
+      // `restart` markers an observer passes on as events it does not know.
+      return observe ? observe(bridged as Observable<ModelEvent>) : bridged;
+    },
     toolScheduler: undefined,
     toolResult: (result, toolName) =>
       toolResultOf(
