@@ -103,7 +103,12 @@ export type RunTraceEnd =
   | { readonly type: 'failed'; readonly error: unknown }
   | { readonly type: 'cancelled' };
 
-/** Whether `value` is a {@link Tracing}: an object with a `startRun` function. */
+/**
+ * The `tracing` option, checked where it is given: a {@link Tracing} (an object with a
+ * `startRun` function), or `undefined` for `undefined` and `false`.
+ *
+ * @throws InvalidArgumentError naming `argument` for anything else.
+ */
 export function checkTracing(value: unknown, argument: string): Tracing | undefined {
   if (value === undefined || value === false) return undefined;
   if (typeof value !== 'object' || value === null || typeof (value as Tracing).startRun !== 'function') {
