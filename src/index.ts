@@ -9,7 +9,20 @@ export { tool, isTool } from './tool.js';
 export type { AnyTool, NeedsApproval, Tool, ToolApprovalContext, ToolConfig, ToolContext, ToolResult } from './tool.js';
 
 export { Runner } from './runner/runner.js';
-export { getDefaultRunner, run, runStreamed, runSync } from './runner/defaultRunner.js';
+export { getDefaultRunner, run, runBatch, runStreamed, runSync } from './runner/defaultRunner.js';
+export { jsonLinesCheckpoint } from './batch/checkpoint.js';
+export type { BatchCheckpoint, BatchRecord } from './batch/checkpoint.js';
+export type {
+  BatchCompletedEvent,
+  BatchEvent,
+  BatchItem,
+  BatchItemError,
+  BatchItems,
+  BatchOptions,
+  BatchProgressEvent,
+  ItemCompletedEvent,
+  ItemFailedEvent,
+} from './batch/batchTypes.js';
 export type { RunInput } from './runner/runInput.js';
 export type { RunOptions, RunnerConfig, ToolErrorPolicy } from './runner/runOptions.js';
 export type { ApprovalDecision, Approver, RetryOptions } from './runner/runOptions.js';

@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { Agent } from '../agent.js';
+import type { BatchEvent, BatchItems, BatchOptions } from '../batch/batchTypes.js';
 import type { RunEvent } from '../events.js';
 import { OpenAIProvider } from '../models/openaiProvider.js';
 import type { RunInput } from './runInput.js';
@@ -47,4 +48,13 @@ export function runSync<TOutput, TContext = unknown>(
   options?: RunOptions<TContext>,
 ): RunResult<TOutput, TContext> {
   return getDefaultRunner().runSync(agent, input, options);
+}
+
+/** Batch mode with the default runner; see {@link Runner.runBatch}. */
+export function runBatch<TOutput, TContext = unknown>(
+  agent: Agent<TOutput, TContext>,
+  items: BatchItems<TContext>,
+  options?: BatchOptions<TContext>,
+): Observable<BatchEvent<TOutput>> {
+  return getDefaultRunner().runBatch(agent, items, options);
 }

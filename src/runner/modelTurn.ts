@@ -8,7 +8,6 @@ import { decideNextStep } from './nextStep.js';
 import { StreamGuardrails } from './streamGuardrails.js';
 import { withPartial } from './partial.js';
 import type { AttemptObserver, RunContext } from './runContext.js';
-import type { RunTrace } from '../tracing.js';
 import { tracedAgent } from './tracedRun.js';
 import type { LiveState } from './liveState.js';
 import { modelRequest, resolveInstructions, turnSettings } from './turnRequest.js';
@@ -105,7 +104,7 @@ function streamResponse<TContext>(
     // unhandled, which ends a Node process.
     let call$: ReturnType<typeof run.mode.callModel>;
     try {
-      call$ = run.mode.callModel(model, request, run.trace && observeAttempts(run.trace, agent, turn, model, request));
+      call$ = run.mode.callModel(model, request, attemptObserver(run, agent, turn, model, request));
     } catch (error) {
       // A model whose stream() throws.
       fail(error);
@@ -195,17 +194,28 @@ function streamResponse<TContext>(
   });
 }
 
-/** Hands each attempt of the turn's model call to the run's trace, numbered from 1. */
-function observeAttempts(
-  trace: RunTrace,
-  agent: Agent<unknown, never>,
+/**
+ * What each attempt of the turn's model call goes through: the run's trace (numbering the attempts
+ * from 1), inside the batch's gate (so that a span times the request, not the wait for the
+ * budget); `undefined`, and nothing in the way, for a run with neither.
+ */
+function attemptObserver<TContext>(
+  run: RunContext<TContext>,
+  agent: Agent<unknown, TContext>,
   turn: number,
   model: Model,
   request: ModelRequest,
-): AttemptObserver {
-  const traced = tracedAgent(agent);
-  let attempt = 0;
-  return (call) => trace.modelCall({ agent: traced, turn, attempt: ++attempt, model, request }, call);
+): AttemptObserver | undefined {
+  const { trace } = run;
+  const gate = run.settings.modelCallGate;
+  if (!trace && !gate) return undefined;
+  let observed: AttemptObserver = (call) => call;
+  if (trace) {
+    const traced = tracedAgent(agent);
+    let attempt = 0;
+    observed = (call) => trace.modelCall({ agent: traced, turn, attempt: ++attempt, model, request }, call);
+  }
+  return gate ? (call) => gate(request, observed(call)) : observed;
 }
 
 /**

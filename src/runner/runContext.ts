@@ -53,7 +53,15 @@ export interface RunSettings<TContext> {
   readonly tracing: Tracing | undefined;
   /** Whether this is a nested run (an agent called as a tool), for its trace. */
   readonly nested: boolean;
+  /**
+   * What each model call attempt waits for before it is made, and reports its usage to: a batch's
+   * rate limits (`runBatch`); nested runs share it.
+   */
+  readonly modelCallGate?: ModelCallGate | undefined;
 }
+
+/** Lets one model call attempt through (a batch's rate limits): the attempt, gated. */
+export type ModelCallGate = (request: ModelRequest, attempt: Observable<ModelEvent>) => Observable<ModelEvent>;
 
 /** The guardrails a `Runner` adds to every agent's. */
 export type RunnerGuardrails<TContext> = Required<GuardrailsConfig<unknown, TContext>>;

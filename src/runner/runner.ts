@@ -5,7 +5,7 @@ import type { FinalOutputEvent, RunEvent, RunInterruptedEvent } from '../events.
 import { AgentGraph } from './agentGraph.js';
 import { asyncMode } from './asyncMode.js';
 import { checkedGuardrails } from '../guardrails.js';
-import type { RunMode, RunnerGuardrails } from './runContext.js';
+import type { ModelCallGate, RunMode, RunnerGuardrails } from './runContext.js';
 import { createRun, type RunOrigin } from './runLoop.js';
 import { toInputItems, type RunInput } from './runInput.js';
 import { readRunStateData } from './readRunState.js';
@@ -23,6 +23,9 @@ import { refuseAsyncTools } from './sync/asyncTools.js';
 import { syncMode } from './sync/syncMode.js';
 import { serverHistoryOf } from './serverHistory.js';
 import type { ModelCallPolicy } from './retryModelCall.js';
+import { batchEvents } from '../batch/batchEvents.js';
+import { checkBatchOptions } from '../batch/batchOptions.js';
+import type { BatchEvent, BatchItems, BatchOptions } from '../batch/batchTypes.js';
 
 const defaultMaxTurns = 10;
 const defaultModel = 'gpt-4.1-mini';
@@ -148,18 +151,52 @@ export class Runner {
     return result;
   }
 
+  /**
+   * Batch mode: many inputs, each a run of `agent`, at most `concurrency` at once and paced to the
+   * account's rate limits, as a cold Observable of the batch's events — `item-completed` and
+   * `item-failed` in completion order (one failing item never stops the others), `batch-progress`
+   * now and then, `batch-completed` last. Unsubscribing cancels every run in flight.
+   *
+   * ```ts
+   * runner.runBatch(agent, questions, { concurrency: 16, requestsPerMinute: 500 }).subscribe((event) => {
+   *   if (event.type === 'item-completed') console.log(event.id, event.finalOutput);
+   * });
+   * ```
+   *
+   * @param items An array, iterable, async iterable or Observable of `{ id, input, context? }` or of
+   * bare inputs (their ids are their positions), read lazily.
+   * @param options Each run's options, and the batch's: `concurrency`, `requestsPerMinute`,
+   * `tokensPerMinute`, `maxRetries`, `progressIntervalMs`, `checkpoint`.
+   * @throws InvalidArgumentError (at once) for a bad agent or options; a bad item fails as that item.
+   */
+  runBatch<TOutput, TContext = unknown>(
+    agent: Agent<TOutput, TContext>,
+    items: BatchItems<TContext>,
+    options?: BatchOptions<TContext>,
+  ): Observable<BatchEvent<TOutput>> {
+    checkAgent(agent);
+    if (items === null || typeof items !== 'object') {
+      throw new InvalidArgumentError({
+        argument: 'items',
+        message: 'items must be an array, an iterable, an async iterable or an Observable of inputs.',
+      });
+    }
+    const runOptions = checkBatchOptions(options);
+    const makeMode = (policy: ModelCallPolicy) => asyncMode(policy, options?.scheduler);
+    return batchEvents<TOutput, TContext>(items, options ?? {}, (item, gate) => {
+      const itemOptions = item.context === undefined ? runOptions : { ...runOptions, context: item.context };
+      return this.#createRun(agent, item.input, itemOptions, makeMode, gate).events;
+    });
+  }
+
   #createRun<TOutput, TContext>(
     agent: Agent<TOutput, TContext>,
     input: RunInput | RunState,
     options: RunOptions<TContext> | undefined,
     makeMode: (policy: ModelCallPolicy) => RunMode,
+    modelCallGate?: ModelCallGate,
   ): { events: Observable<RunEvent<TOutput>>; results: Observable<RunResult<TOutput, TContext>> } {
-    if (!Agent.isAgent(agent)) {
-      throw new InvalidArgumentError({
-        argument: 'agent',
-        message: 'expected an Agent, made with new Agent({ name, ... }).',
-      });
-    }
+    checkAgent(agent);
     checkRunOptions(options);
     const agents = new AgentGraph<TContext>(agent);
     const resumed = RunState.isRunState(input) ? RunState.resumeData(input) : undefined;
@@ -192,6 +229,7 @@ export class Runner {
         guardrails: this.#guardrails,
         tracing: options?.tracing === undefined ? this.config.tracing || undefined : options.tracing || undefined,
         nested: false,
+        modelCallGate,
       },
       makeMode(policy),
     );
@@ -222,6 +260,15 @@ function spendOnEnd<T>(
     check();
     return events.pipe(tap((event) => isRunEnd(event) && spend()));
   });
+}
+
+function checkAgent(agent: unknown): void {
+  if (!Agent.isAgent(agent)) {
+    throw new InvalidArgumentError({
+      argument: 'agent',
+      message: 'expected an Agent, made with new Agent({ name, ... }).',
+    });
+  }
 }
 
 function isRunEnd<TOutput>(event: RunEvent<TOutput>): event is FinalOutputEvent<TOutput> | RunInterruptedEvent {

@@ -1,0 +1,226 @@
+import { asyncScheduler, Observable, Subscription } from 'rxjs';
+import type { RunPartial } from '../errors.js';
+import type { RunEvent } from '../events.js';
+import { emptyUsage } from '../usage.js';
+import { BatchProgress } from './batchProgress.js';
+import type { BatchEvent, BatchItem, BatchItemError, BatchItems, BatchOptions } from './batchTypes.js';
+import { jsonLinesCheckpoint, type BatchCheckpoint, type BatchRecord } from './checkpoint.js';
+import { itemReader, notYet, type ReadItem } from './itemReader.js';
+import type { ModelCallGate } from '../runner/runContext.js';
+import { RateLimiter } from './rateLimiter.js';
+
+/** Runs one item: its run's events, with its model calls let through `gate`. May throw for a bad input. */
+export type ItemRunner<TOutput, TContext> = (
+  item: BatchItem<TContext>,
+  gate: ModelCallGate,
+) => Observable<RunEvent<TOutput>>;
+
+/**
+ * A batch as a cold Observable: items taken from `items` as runs can start (at most `concurrency`
+ * at once), each run's end an `item-completed` or `item-failed` event (in completion order, after
+ * the checkpoint has saved it), `batch-progress` at most every `progressIntervalMs` when there is
+ * news and once at the end, and `batch-completed` last. Unsubscribing unsubscribes every run in
+ * flight (their requests aborted) and takes no more items.
+ *
+ * Internal to `src/batch/`; `Runner.runBatch` gives it the item runner.
+ */
+export function batchEvents<TOutput, TContext>(
+  items: BatchItems<TContext>,
+  options: BatchOptions<TContext>,
+  runItem: ItemRunner<TOutput, TContext>,
+): Observable<BatchEvent<TOutput>> {
+  return new Observable<BatchEvent<TOutput>>((subscriber) => {
+    const scheduler = options.scheduler ?? asyncScheduler;
+    const concurrency = options.concurrency ?? 8;
+    const maxRetries = options.maxRetries ?? 3;
+    const interval = options.progressIntervalMs ?? 1000;
+    const reader = itemReader(items, () => pump());
+    const runs = new Subscription();
+    // News is sent at most every `interval`, by a timer set when something changes: an idle batch
+    // holds no timer (and a virtual-time scheduler's flush() ends).
+    let lastReport = scheduler.now();
+    let tick: Subscription | undefined;
+    const report = (): void => {
+      if (tick) {
+        runs.remove(tick);
+        tick.unsubscribe();
+        tick = undefined;
+      }
+      lastReport = scheduler.now();
+      subscriber.next(progress.event(lastReport));
+    };
+    const changed = (): void => {
+      if (tick || subscriber.closed) return;
+      tick = scheduler.schedule(report, Math.max(0, lastReport + interval - scheduler.now()));
+      runs.add(tick);
+    };
+    const progress = new BatchProgress(reader.total, scheduler.now(), changed);
+    const limiter = new RateLimiter({
+      requestsPerMinute: options.requestsPerMinute,
+      tokensPerMinute: options.tokensPerMinute,
+      scheduler,
+      onRequest: (now) => progress.request(now),
+      onTokens: (tokens, now) => progress.tokens(tokens, now),
+    });
+    const checkpoint: BatchCheckpoint | undefined =
+      typeof options.checkpoint === 'string' ? jsonLinesCheckpoint(options.checkpoint) : options.checkpoint;
+    let saved: Set<string> | undefined;
+    let sourceEnded = false;
+    let pulling = false;
+    let pumping = false;
+    const fail = (error: unknown): void => subscriber.error(error);
+
+    /** Emits an item's end once the checkpoint has it, then starts what may start. */
+    const settle = (record: BatchRecord, event: BatchEvent<TOutput>): void => {
+      const emit = (): void => {
+        if (subscriber.closed) return;
+        progress.finished(record.status, record.usage);
+        subscriber.next(event);
+        pump();
+      };
+      let saving: Promise<void> | void;
+      try {
+        saving = checkpoint?.append(record);
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      if (saving && typeof saving.then === 'function') saving.then(emit, fail);
+      else emit();
+    };
+    const failed = (id: string, error: unknown): void => {
+      const partial = partialOf(error);
+      const plain = plainError(error);
+      const usage = partial?.usage ?? emptyUsage;
+      settle(
+        { id, status: 'failed', error: plain, usage },
+        { type: 'item-failed', id, error: plain, ...(partial ? { partial } : {}) },
+      );
+    };
+
+    const start = (item: BatchItem<TContext>): void => {
+      progress.started();
+      let events: Observable<RunEvent<TOutput>>;
+      try {
+        events = runItem(item, limiter.gate(maxRetries));
+      } catch (error) {
+        failed(item.id, error);
+        return;
+      }
+      let end: RunEvent<TOutput> | undefined;
+      let settled = false;
+      const run = events.subscribe({
+        next: (event) => {
+          if (event.parentCallId === undefined && (event.type === 'final-output' || event.type === 'run-interrupted')) {
+            end = event;
+          }
+        },
+        error: (error: unknown) => {
+          settled = true;
+          runs.remove(run);
+          failed(item.id, error);
+        },
+        complete: () => {
+          settled = true;
+          runs.remove(run);
+          if (end?.type === 'final-output') {
+            const { output, usage } = end;
+            settle(
+              { id: item.id, status: 'completed', finalOutput: output, usage },
+              { type: 'item-completed', id: item.id, finalOutput: output, usage },
+            );
+          } else {
+            failed(item.id, interruptedError(end?.type === 'run-interrupted' ? end.reason : undefined));
+          }
+        },
+      });
+      if (!settled) runs.add(run);
+    };
+
+    const take = (read: ReadItem<TContext> | undefined): void => {
+      if (read === undefined) sourceEnded = true;
+      else if ('invalid' in read) {
+        progress.started();
+        failed(read.id, read.invalid);
+      } else if (saved?.has(read.item.id)) progress.skip();
+      else start(read.item);
+    };
+
+    // Re-entered by runs that end synchronously: the loop goes on instead of the stack growing.
+    const pump = (): void => {
+      if (pumping) return;
+      pumping = true;
+      try {
+        while (!subscriber.closed && !sourceEnded && !pulling && progress.inFlight < concurrency) {
+          const next = reader.next();
+          if (next === notYet) break;
+          if (next instanceof Promise) {
+            pulling = true;
+            next.then((read) => {
+              pulling = false;
+              take(read);
+              pump();
+            }, fail);
+          } else take(next);
+        }
+      } catch (error) {
+        fail(error);
+      } finally {
+        pumping = false;
+      }
+      if (sourceEnded && !pulling && progress.inFlight === 0 && !subscriber.closed) {
+        report();
+        subscriber.next(progress.completedEvent());
+        subscriber.complete();
+      }
+    };
+
+    if (checkpoint) {
+      Promise.resolve()
+        .then(() => checkpoint.read())
+        .then((records) => {
+          saved = new Set(records.map((record) => record.id));
+          pump();
+        }, fail);
+    } else pump();
+
+    return () => {
+      runs.unsubscribe();
+      reader.close();
+      limiter.close();
+    };
+  });
+}
+
+/** An error as an `item-failed` event carries it: plain data. */
+function plainError(error: unknown): BatchItemError {
+  if (typeof error !== 'object' || error === null) return { name: 'Error', message: String(error) };
+  const { name, message, code, status } = error as {
+    name?: unknown;
+    message?: unknown;
+    code?: unknown;
+    status?: unknown;
+  };
+  return {
+    name: typeof name === 'string' ? name : 'Error',
+    message: typeof message === 'string' ? message : Object.prototype.toString.call(error),
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(typeof status === 'number' ? { status } : {}),
+  };
+}
+
+function partialOf(error: unknown): RunPartial | undefined {
+  const partial = typeof error === 'object' && error !== null ? (error as { partial?: unknown }).partial : undefined;
+  return typeof partial === 'object' && partial !== null ? (partial as RunPartial) : undefined;
+}
+
+/** The error of an item whose run ended without a final output (interrupted for approval, or stopped). */
+function interruptedError(reason: string | undefined): Error {
+  const error = new Error(
+    reason === 'approval'
+      ? 'The run was interrupted: a tool call needs approval. Give runBatch() an approve option to decide on calls.'
+      : `The run ended without a final output${reason === undefined ? '' : ` (${reason})`}.`,
+  );
+  error.name = 'RunInterrupted';
+  return error;
+}
