@@ -88,6 +88,7 @@ export type {
   ModelRequest,
   ModelResponse,
   ModelSettings,
+  RateLimitsEvent,
   ToolChoice,
 } from './model.js';
 

@@ -86,7 +86,24 @@ export type ModelEvent =
    * `response.completed` still arriving): the connection is alive. The run's `idleTimeoutMs`
    * counts it as activity; it is never a run event. A custom model need not emit it.
    */
-  | { readonly type: 'progress' };
+  | { readonly type: 'progress' }
+  /**
+   * What the server said is left of the account's rate limits, from its response's headers
+   * (`x-ratelimit-remaining-requests`, `-tokens`, and when each budget is full again): a batch
+   * slows before it hits the limit. Never a run event; a custom model need not emit it.
+   */
+  | RateLimitsEvent;
+
+/** See the `rate-limits` {@link ModelEvent}. Each field is there only when the server sent it. */
+export interface RateLimitsEvent {
+  readonly type: 'rate-limits';
+  readonly remainingRequests?: number;
+  readonly remainingTokens?: number;
+  /** In how many ms the requests budget is full again. */
+  readonly resetRequestsMs?: number;
+  /** In how many ms the tokens budget is full again. */
+  readonly resetTokensMs?: number;
+}
 
 /**
  * A language model, as the runner sees it.

@@ -1,5 +1,15 @@
-import { catchError, concatMap, defer, Observable, tap, throwError, type SchedulerLike, type Subscription } from 'rxjs';
-import type { ModelRequest } from '../model.js';
+import {
+  catchError,
+  concatMap,
+  defer,
+  finalize,
+  Observable,
+  tap,
+  throwError,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
+import type { ModelRequest, RateLimitsEvent } from '../model.js';
 import type { ModelCallGate } from '../runner/runContext.js';
 import { TokenBucket } from './tokenBucket.js';
 
@@ -25,6 +35,10 @@ export class RateLimiter {
   readonly #onRequest: (now: number) => void;
   readonly #onTokens: (tokens: number, now: number) => void;
   #pausedUntil = 0;
+  /** Calls let through and not yet ended. */
+  #inFlight = 0;
+  /** The recent cost of a call (a moving average of the tokens responses reported). */
+  #typical = 0;
   #timer: Subscription | undefined;
 
   constructor(options: {
@@ -52,8 +66,16 @@ export class RateLimiter {
         const estimate = this.#estimate(request);
         let emitted = false;
         return this.#acquire(estimate).pipe(
-          concatMap(() => attempt),
+          concatMap(() => {
+            this.#inFlight += 1;
+            return attempt.pipe(finalize(() => (this.#inFlight -= 1)));
+          }),
           tap((event) => {
+            if (event.type === 'rate-limits') {
+              this.#serverSaid(event);
+              return;
+            }
+            if (event.type === 'progress') return;
             emitted = true;
             if (event.type === 'response') this.#used(event.response.usage.totalTokens, estimate);
           }),
@@ -132,15 +154,31 @@ export class RateLimiter {
     return Math.max(estimatedTokens(request), Math.ceil(this.#typical));
   }
 
-  /** The recent cost of a call (a moving average of the tokens responses reported). */
-  #typical = 0;
-
   /** The response's real usage: the estimate given back, the real tokens taken. */
   #used(tokens: number, estimate: number): void {
     this.#typical = this.#typical === 0 ? tokens : this.#typical * 0.8 + tokens * 0.2;
     const now = this.#scheduler.now();
     this.#tokens?.take(tokens - estimate, now);
     this.#onTokens(tokens, now);
+  }
+
+  /**
+   * What the server says is left of the account's budget (its `x-ratelimit-*` headers): when the
+   * calls already in flight could spend it, nothing more starts until it is full again — the batch
+   * slows before the server refuses it, rather than after.
+   */
+  #serverSaid(limits: RateLimitsEvent): void {
+    const { remainingRequests, remainingTokens, resetRequestsMs, resetTokensMs } = limits;
+    if (remainingRequests !== undefined && resetRequestsMs !== undefined && remainingRequests <= this.#inFlight) {
+      this.#pause(resetRequestsMs);
+    }
+    if (
+      remainingTokens !== undefined &&
+      resetTokensMs !== undefined &&
+      remainingTokens <= Math.max(this.#typical, 1) * this.#inFlight
+    ) {
+      this.#pause(resetTokensMs);
+    }
   }
 
   #pause(ms: number): void {

@@ -8,6 +8,7 @@ import { malformedEvent } from './eventShapes.js';
 import { modelCall } from './modelCall.js';
 import { OpenAIModelBase, type OpenAIModelOptions } from './openaiModelBase.js';
 import { endedEarlyError, incompleteError, redactJson, toModelProviderError, type ApiLabel } from './providerErrors.js';
+import { emitRateLimits } from './rateLimitHeaders.js';
 import { openSdkStream, sdkEvents } from './sdkStream.js';
 import { chatHostedToolsError } from './hostedToolsRefusal.js';
 import { chatServerHistoryError } from './serverHistoryRefusal.js';
@@ -98,6 +99,7 @@ export class OpenAIChatCompletionsModel extends OpenAIModelBase {
         api,
         secret: () => this.secret(),
         onBytes: () => emit({ type: 'progress' }),
+        onHeaders: (headers) => emitRateLimits(headers, emit),
       },
     );
     const state = new ChatStreamState();

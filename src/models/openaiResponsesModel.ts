@@ -13,6 +13,7 @@ import {
   toModelProviderError,
   type ApiLabel,
 } from './providerErrors.js';
+import { emitRateLimits } from './rateLimitHeaders.js';
 import { openSdkStream, sdkEvents } from './sdkStream.js';
 import { responsesSettings, responsesTextFormat, responsesTool } from './settings.js';
 
@@ -87,7 +88,12 @@ export class OpenAIResponsesModel extends OpenAIModelBase {
   ): Promise<ModelResponse> {
     const stream = await openSdkStream(
       this.client().responses.create(responsesParams(this.model, request), { signal }),
-      { api, secret: () => this.secret(), onBytes: () => emit({ type: 'progress' }) },
+      {
+        api,
+        secret: () => this.secret(),
+        onBytes: () => emit({ type: 'progress' }),
+        onHeaders: (headers) => emitRateLimits(headers, emit),
+      },
     );
     let completed: ModelResponse | undefined;
     for await (const event of sdkEvents(stream, api, ready)) {

@@ -79,6 +79,8 @@ export interface StreamReading {
   readonly secret: () => string | undefined;
   /** Called each time bytes of the body arrive, before the events they complete (if any). */
   readonly onBytes?: () => void;
+  /** Called with the response's headers once it has arrived as a stream, before its first event. */
+  readonly onHeaders?: (headers: Headers) => void;
 }
 
 /**
@@ -109,6 +111,7 @@ export async function openSdkStream(
   if (!isEventStreamType(contentType)) {
     throw await notAStreamError(response, contentType, data, reading);
   }
+  reading.onHeaders?.(response.headers);
   if (reading.onBytes !== undefined) observeBody(response, reading.onBytes);
   return data;
 }

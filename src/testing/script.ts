@@ -80,7 +80,10 @@ export interface ModelFaults {
 export interface HttpFaults {
   /** Answer with this HTTP status instead of the turn's events. */
   readonly status?: number;
-  /** Extra response headers with `status` (e.g. `{ 'retry-after': '1' }`). */
+  /**
+   * Extra response headers, with `status` (e.g. `{ 'retry-after': '1' }`) or with a streamed
+   * answer (e.g. `{ 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '1s' }`).
+   */
   readonly headers?: Readonly<Record<string, string>>;
   /**
    * The body sent with `status`; default an OpenAI-style `{ error: { message, type, code } }`. A

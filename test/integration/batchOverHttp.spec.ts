@@ -56,3 +56,32 @@ describe('runBatch over loopback HTTP', () => {
     expect(events.at(-1)).toMatchObject({ type: 'batch-completed', completed: 1000 - expectedFailures.length });
   }, 60_000);
 });
+
+describe("runBatch and the server's rate-limit headers", () => {
+  it('slows before the limit: a response that leaves no requests holds the next ones until the budget resets', async () => {
+    let answered = 0;
+    server = await startServer({
+      respond: (request) => {
+        answered += 1;
+        // The first answer says the minute's requests are spent until 400 ms from now.
+        const headers =
+          answered === 1
+            ? { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '400ms' }
+            : { 'x-ratelimit-remaining-requests': '100', 'x-ratelimit-reset-requests': '1s' };
+        return { text: `answer to ${request.lastUserText ?? ''}`, headers };
+      },
+    });
+    const model = new OpenAIChatCompletionsModel({
+      model: 'm',
+      client: new OpenAI({ apiKey: 'k', baseURL: server.url, maxRetries: 0 }),
+    });
+    const agent = new Agent({ name: 'Echo', model });
+    const events = await lastValueFrom(
+      new Runner().runBatch(agent, ['q0', 'q1', 'q2'], { concurrency: 1 }).pipe(toArray()),
+    );
+    expect(events.at(-1)).toMatchObject({ type: 'batch-completed', completed: 3 });
+    const [first, second] = server.requests;
+    // The pause runs from when the first answer's headers arrived: after its request came in.
+    expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(400);
+  });
+});

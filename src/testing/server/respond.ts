@@ -157,13 +157,17 @@ export async function serveTurn(res: ServerResponse, request: TurnRequest): Prom
         'The scripted events hold no final response (response.completed) to answer a non-streamed request with.';
       sendJson(res, 500, errorBody(500, message, 'no_final_response'), { 'x-should-retry': 'false' });
     } else {
-      sendJson(res, 200, answer);
+      sendJson(res, 200, answer, { ...turn.headers });
     }
     return;
   }
 
   const completedAt = api === 'responses' ? completedIndex(events) : -1;
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    ...turn.headers,
+  });
   res.flushHeaders();
   for (let sent = 0; sent <= events.length; sent += 1) {
     if (sent > 0 && sent < events.length && turn.delayMs) await wait(res, turn.delayMs);
