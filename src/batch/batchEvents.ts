@@ -108,21 +108,26 @@ export function batchEvents<TOutput, TContext>(
         return;
       }
       let end: RunEvent<TOutput> | undefined;
+      // A run may end while it is being subscribed (a synchronous model): then it is not kept.
+      // eslint-disable-next-line prefer-const -- its callbacks may run before it is assigned.
+      let run: Subscription | undefined;
       let settled = false;
-      const run = events.subscribe({
+      const ended = (): void => {
+        settled = true;
+        if (run) runs.remove(run);
+      };
+      run = events.subscribe({
         next: (event) => {
           if (event.parentCallId === undefined && (event.type === 'final-output' || event.type === 'run-interrupted')) {
             end = event;
           }
         },
         error: (error: unknown) => {
-          settled = true;
-          runs.remove(run);
+          ended();
           failed(item.id, error);
         },
         complete: () => {
-          settled = true;
-          runs.remove(run);
+          ended();
           if (end?.type === 'final-output') {
             const { output, usage } = end;
             settle(

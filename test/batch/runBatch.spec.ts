@@ -22,6 +22,7 @@ import {
   type BatchEvent,
   type BatchItems,
 } from '../../src/index.js';
+import { fakeModel } from '../../src/testing/index.js';
 import { echoModel, type EchoOptions } from './batchModels.js';
 
 function setup(options: Partial<EchoOptions> = {}) {
@@ -181,5 +182,19 @@ describe('runBatch', () => {
     expect(() => runner.runBatch(agent, [], { maxTurns: 0 })).toThrow(/maxTurns/);
     expect(() => runner.runBatch(agent, [], { session: {} } as never)).toThrow(/session/);
     expect(() => runner.runBatch(agent, 5 as unknown as string[])).toThrow(/items/);
+  });
+});
+
+describe('runBatch with a synchronous model', () => {
+  it('runs items whose runs end while they are subscribed, without growing the stack', async () => {
+    const turns = Array.from({ length: 2000 }, (_, i) => ({ text: [`answer ${i}`] }));
+    const agent = new Agent({ name: 'Sync', model: fakeModel(turns) });
+    const items = Array.from({ length: 2000 }, (_, i) => `q${i}`);
+    const events = await lastValueFrom(new Runner().runBatch(agent, items, { concurrency: 1 }).pipe(toArray()));
+    expect(events.filter((event) => event.type === 'item-completed')).toHaveLength(2000);
+    expect(events.find((event) => event.type === 'item-completed' && event.id === '1999')).toMatchObject({
+      finalOutput: 'answer 1999',
+    });
+    expect(events.at(-1)).toMatchObject({ type: 'batch-completed', completed: 2000, failed: 0 });
   });
 });
