@@ -26,7 +26,7 @@ interface Tokens {
  * One run as spans: the run is an `invoke_agent {agent}` span (kind `INTERNAL`) under the context
  * the run was subscribed in; a handoff ends the agent's span (unless it is the run's) and starts
  * the next agent's under the run's; model calls and tool calls are spans under the active agent's
- * ({@link chatSpan}, {@link toolSpan}). Guardrail checks, approval requests, handoffs, restarted
+ * ({@link chatSpan}, {@link toolSpan}). Guardrail checks, approval requests, rejected calls, handoffs, restarted
  * turns and an interruption are events on the active agent's span. The run's span ends last, with
  * `rxjs_agents.run.outcome` and, when the run failed, `ERROR` and `error.type` (a run whose
  * `signal` aborted is `cancelled`, as an unsubscribed one is, not failed); spans still open
@@ -122,6 +122,17 @@ export class OtelRunTrace implements RunTrace, SpanParent {
             [attr.toolCallId]: event.callId,
           }),
         );
+        return;
+      case 'tool-output':
+        // A call the approver rejected never runs, so has no execute_tool span: the event tells of it.
+        if (event.rejected && event.parentCallId === undefined) {
+          guarded(() =>
+            this.#agent.addEvent('rxjs_agents.tool_rejected', {
+              [attr.toolName]: event.name,
+              [attr.toolCallId]: event.callId,
+            }),
+          );
+        }
         return;
       case 'turn-restarted':
         guarded(() =>
