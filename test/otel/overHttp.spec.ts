@@ -6,7 +6,7 @@
  * `execute_tool` span; and `runSync`, whose calls go over a worker thread, has one chat span per
  * call.
  */
-import { context, trace } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import OpenAI from 'openai';
@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { Agent, OpenAIChatCompletionsModel, OpenAIResponsesModel, Runner, tool, type Model } from '../../src/index.js';
 import { openTelemetry } from '../../src/otel/index.js';
 import { loadFixture, splitResponses, startServerProcess, type ServerProcess } from '../../src/testing/server/index.js';
+import { keyEchoing401 } from '../helpers/keyEcho.js';
 import { useLocalServer } from '../helpers/localServer.js';
 import { histogramPoints, spanNamed, spanTree, useOtel } from './otelHarness.js';
 
@@ -245,22 +246,25 @@ describe("a tool's own spans", () => {
 });
 
 describe('runSync over the worker thread', () => {
-  let process: ServerProcess | undefined;
+  let serverProcess: ServerProcess | undefined;
   afterEach(async () => {
-    await process?.close();
-    process = undefined;
+    await serverProcess?.close();
+    serverProcess = undefined;
   });
 
-  it.each(Object.entries(apis))('%s: one chat span per call, with what the wire said', async (_api, modelAt) => {
-    process = await startServerProcess({
+  // One API is enough: the worker's calls are the same for both (test/integration/runSync.spec.ts runs both), and each
+  // server process costs a second.
+  it('one chat span per call, with what the wire said', async () => {
+    const modelAt = apis.Responses;
+    const started = (serverProcess = await startServerProcess({
       turns: [
         { toolCalls: [{ name: 'add', arguments: { a: 2, b: 3 } }], usage: { inputTokens: 7, outputTokens: 2 } },
         { text: 'It is 5.', usage: { inputTokens: 12, outputTokens: 3 } },
       ],
-    });
-    const port = Number(new URL(process.url).port);
+    }));
+    const port = Number(new URL(started.url).port);
     const result = runner.runSync(
-      new Agent({ name: 'Calc', model: modelAt(process.url), tools: [add] }),
+      new Agent({ name: 'Calc', model: modelAt(started.url), tools: [add] }),
       'What is 2+3?',
     );
     expect(result.finalOutput).toBe('It is 5.');
@@ -276,6 +280,7 @@ describe('runSync over the worker thread', () => {
       'server.address': '127.0.0.1',
       'server.port': port,
       'rxjs_agents.attempt': 1,
+      'gen_ai.response.model': 'gpt-4.1-mini',
       'gen_ai.usage.input_tokens': 7,
       'gen_ai.usage.output_tokens': 2,
       'gen_ai.response.finish_reasons': ['tool_calls'],
@@ -285,6 +290,20 @@ describe('runSync over the worker thread', () => {
       'gen_ai.usage.output_tokens': 3,
       'gen_ai.response.finish_reasons': ['stop'],
     });
+    expect(first!.attributes['gen_ai.response.id']).toEqual(expect.any(String));
+    expect(first!.attributes['gen_ai.response.id']).not.toBe(second!.attributes['gen_ai.response.id']);
     expect(spanNamed(spans, 'invoke_agent Calc').attributes['rxjs_agents.run.outcome']).toBe('completed');
+  });
+
+  it('a 401 that quotes the API key: the chat span is ERROR, and the key is in no span', async () => {
+    const started = (serverProcess = await startServerProcess({ turns: [keyEchoing401(apiKey)] }));
+    expect(() => runner.runSync(new Agent({ name: 'A', model: apis.Responses(started.url) }), 'Hi')).toThrow();
+
+    const spans = otel.spans();
+    expect(spanTree(spans)).toEqual(['invoke_agent A', ['chat gpt-4.1-mini']]);
+    const chat = spanNamed(spans, 'chat gpt-4.1-mini');
+    expect(chat.status.code).toBe(SpanStatusCode.ERROR);
+    expect(chat.attributes['error.type']).toBe('ModelProviderError');
+    expect(JSON.stringify(spans.map((span) => [span.attributes, span.events, span.status]))).not.toContain(apiKey);
   });
 });
