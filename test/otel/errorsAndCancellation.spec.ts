@@ -232,3 +232,114 @@ describe('cancellation', () => {
     expect(run.status.code).toBe(SpanStatusCode.UNSET);
   });
 });
+
+describe('what a failure cuts short', () => {
+  it("a tool that fails the run while another runs: the other's span ends as cancelled, before the run's", async () => {
+    let signal: AbortSignal | undefined;
+    const slow = tool({
+      name: 'slow',
+      description: 'Never answers.',
+      parameters: z.object({}),
+      execute: (_args, context) => {
+        signal = context.signal;
+        return new Promise<never>(() => undefined);
+      },
+    });
+    const model = fakeModel(
+      [
+        {
+          toolCalls: [
+            { name: 'slow', callId: 'c_slow' },
+            { name: 'lookup', callId: 'c_fail' },
+          ],
+        },
+      ],
+      { name: 'm' },
+    );
+    const failed = rejection(
+      runner.run(new Agent({ name: 'A', model, tools: [slow, failing] }), 'Go', { toolErrors: 'throw' }),
+    );
+    expect(await failed).toMatchObject({ name: 'ToolCallError' });
+
+    expect(signal?.aborted).toBe(true);
+    expect(unended()).toEqual([]);
+    const spans = otel.spans();
+    expect(spanTree(spans)).toEqual(['invoke_agent A', ['chat m', 'execute_tool slow', 'execute_tool lookup']]);
+    expect(spanNamed(spans, 'execute_tool slow').attributes['rxjs_agents.cancelled']).toBe(true);
+    expect(spanNamed(spans, 'execute_tool lookup').attributes['error.type']).toBe('ToolCallError');
+    expect(spans.at(-1)?.name).toBe('invoke_agent A');
+  });
+
+  it('an idle timeout: the chat span is ERROR with ModelTimeoutError', async () => {
+    const model = fakeModel([{ text: 'Hel', stall: true }], { name: 'm' });
+    const error = await rejection(runner.run(new Agent({ name: 'A', model }), 'Hi', { idleTimeoutMs: 5 }));
+    expect(error).toMatchObject({ name: 'ModelTimeoutError' });
+
+    const spans = otel.spans();
+    expect(spanNamed(spans, 'chat m').attributes['error.type']).toBe('ModelTimeoutError');
+    expect(spanNamed(spans, 'chat m').status.code).toBe(SpanStatusCode.ERROR);
+    expect(spanNamed(spans, 'invoke_agent A').attributes['error.type']).toBe('ModelTimeoutError');
+    expect(unended()).toEqual([]);
+  });
+
+  it('a stream guardrail that trips mid-answer: the chat span cut as cancelled, the run ERROR', async () => {
+    const model = fakeModel([{ text: 'The secret code is 1234 and more', stall: true }], { name: 'm' });
+    const agent = new Agent({
+      name: 'A',
+      model,
+      streamGuardrails: [
+        { name: 'no_codes', every: { characters: 5 }, execute: (text) => ({ tripwireTriggered: /\d/.test(text) }) },
+      ],
+    });
+    expect(await rejection(runner.run(agent, 'Hi'))).toMatchObject({ name: 'OutputGuardrailTripwireTriggered' });
+
+    const spans = otel.spans();
+    expect(spanNamed(spans, 'chat m').attributes['rxjs_agents.cancelled']).toBe(true);
+    const run = spanNamed(spans, 'invoke_agent A');
+    expect(run.attributes['error.type']).toBe('OutputGuardrailTripwireTriggered');
+    expect(run.events.filter((event) => event.name === 'rxjs_agents.guardrail').at(-1)?.attributes).toMatchObject({
+      'rxjs_agents.guardrail.name': 'no_codes',
+      'rxjs_agents.guardrail.kind': 'stream',
+      'rxjs_agents.guardrail.tripwire_triggered': true,
+    });
+    expect(unended()).toEqual([]);
+  });
+
+  it('unsubscribing after a handoff ends the next agent’s span and the run’s, both cancelled', async () => {
+    const model = fakeModel([{ toolCalls: [{ name: 'transfer_to_b' }] }, { text: 'Hel', stall: true }], { name: 'm' });
+    const b = new Agent({ name: 'B', model });
+    const seen: RunEvent[] = [];
+    const subscription = runner
+      .runStreamed(new Agent({ name: 'A', model, handoffs: [b] }), 'Hi')
+      .subscribe((event) => seen.push(event));
+    await until(() => seen.some((event) => event.type === 'text-delta'));
+    subscription.unsubscribe();
+
+    expect(unended()).toEqual([]);
+    const spans = otel.spans();
+    expect(spanTree(spans)).toEqual(['invoke_agent A', ['chat m', 'invoke_agent B', ['chat m']]]);
+    expect(spanNamed(spans, 'invoke_agent B').attributes['rxjs_agents.run.outcome']).toBe('cancelled');
+    expect(spanNamed(spans, 'invoke_agent A').attributes['rxjs_agents.run.outcome']).toBe('cancelled');
+    expect(spans.map((span) => span.name).slice(-2)).toEqual(['invoke_agent B', 'invoke_agent A']);
+  });
+
+  it('unsubscribing while an agent called as a tool streams ends the nested run’s spans too', async () => {
+    const inner = new Agent({ name: 'Inner', model: fakeModel([{ text: 'Hel', stall: true }], { name: 'inner' }) });
+    const model = fakeModel([{ toolCalls: [{ name: 'ask_inner', arguments: { input: 'x' } }] }], { name: 'outer' });
+    const seen: RunEvent[] = [];
+    const subscription = runner
+      .runStreamed(new Agent({ name: 'Outer', model, tools: [inner.asTool({ toolName: 'ask_inner' })] }), 'Hi')
+      .subscribe((event) => seen.push(event));
+    await until(() => seen.some((event) => event.type === 'text-delta'));
+    subscription.unsubscribe();
+
+    expect(unended()).toEqual([]);
+    const spans = otel.spans();
+    expect(spanTree(spans)).toEqual([
+      'invoke_agent Outer',
+      ['chat outer', 'execute_tool ask_inner', ['invoke_agent Inner', ['chat inner']]],
+    ]);
+    expect(spanNamed(spans, 'invoke_agent Inner').attributes['rxjs_agents.run.outcome']).toBe('cancelled');
+    expect(spanNamed(spans, 'execute_tool ask_inner').attributes['rxjs_agents.cancelled']).toBe(true);
+  });
+});
