@@ -116,3 +116,20 @@ describe('gen_ai.client.operation.duration', () => {
     expect(points.map((point) => (point.attributes as Record<string, unknown>)['error.type'])).toEqual(['cancelled']);
   });
 });
+
+describe('gen_ai.client.operation.time_to_first_chunk', () => {
+  it('records the time to the first chunk of each streamed call, in seconds', async () => {
+    await runner.run(new Agent({ name: 'A', model: fakeModel(['Hello there.'], { name: 'ttfc-model' }) }), 'Hi');
+    const points = await pointsOf('gen_ai.client.operation.time_to_first_chunk', 'ttfc-model');
+    expect(points).toEqual([
+      expect.objectContaining({
+        attributes: {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.provider.name': 'ttfc-model',
+          'gen_ai.request.model': 'ttfc-model',
+        },
+        count: 1,
+      }),
+    ]);
+  });
+});

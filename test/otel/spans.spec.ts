@@ -7,7 +7,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Agent, handoffToolName, Runner, tool } from '../../src/index.js';
+import { Agent, handoffToolName, Runner, tool, type McpServer } from '../../src/index.js';
 import { openTelemetry } from '../../src/otel/index.js';
 import { fakeModel } from '../../src/testing/index.js';
 import { until } from '../helpers/waiting.js';
@@ -299,6 +299,50 @@ describe('an agent called as a tool', () => {
       'gen_ai.agent.name': 'Translator',
       'gen_ai.provider.name': 'inner-model',
       'rxjs_agents.run.outcome': 'completed',
+    });
+  });
+});
+
+describe("a tool's own spans", () => {
+  it.each(Object.entries(ways))('%s: a span the tool starts is a child of its execute_tool span', async (_way, go) => {
+    const appTracer = otel.tracerProvider.getTracer('app');
+    const audited = tool({
+      name: 'add',
+      description: 'Adds two numbers, and audits it.',
+      parameters: z.object({ a: z.number(), b: z.number() }),
+      // Synchronous, so that runSync can run it too.
+      execute: ({ a, b }) => appTracer.startActiveSpan('audit', (span) => (span.end(), a + b)),
+    });
+    await go(new Runner({ tracing: tracing() }), new Agent({ name: 'Calc', model: calcModel(), tools: [audited] }));
+    expect(spanTree(otel.spans())).toEqual([
+      'invoke_agent Calc',
+      ['chat calc-model', 'execute_tool add', ['audit'], 'chat calc-model'],
+    ]);
+  });
+});
+
+describe('an MCP server’s tool', () => {
+  it("is an execute_tool span of gen_ai.tool.type 'extension'", async () => {
+    const server: McpServer = {
+      name: 'files',
+      connected: true,
+      connect: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+      listTools: () =>
+        Promise.resolve([
+          { name: 'read_file', description: 'Reads a file.', inputSchema: { type: 'object', properties: {} } },
+        ]),
+      callTool: () => Promise.resolve({ content: [{ type: 'text', text: 'hello' }] }),
+    };
+    const model = fakeModel([{ toolCalls: [{ name: 'read_file', callId: 'c_mcp' }] }, 'It says hello.'], { name: 'm' });
+    await new Runner({ tracing: tracing() }).run(new Agent({ name: 'Reader', model, mcpServers: [server] }), 'Read it');
+
+    const spans = otel.spans();
+    expect(spanTree(spans)).toEqual(['invoke_agent Reader', ['chat m', 'execute_tool read_file', 'chat m']]);
+    expect(spanNamed(spans, 'execute_tool read_file').attributes).toMatchObject({
+      'gen_ai.tool.name': 'read_file',
+      'gen_ai.tool.type': 'extension',
+      'gen_ai.tool.call.id': 'c_mcp',
     });
   });
 });
