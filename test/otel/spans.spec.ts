@@ -215,6 +215,28 @@ describe('handoffs', () => {
       'gen_ai.output.type': 'json',
     });
   });
+
+  it("a tool called in the handoff's turn is the first agent's: its span is under that agent's", async () => {
+    const model = fakeModel(
+      [
+        { toolCalls: [{ name: 'add', arguments: { a: 1, b: 2 } }, { name: handoffToolName('Support') }] },
+        { toolCalls: [{ name: 'add', arguments: { a: 3, b: 4 } }] },
+        'Done.',
+      ],
+      { name: 'm' },
+    );
+    const support = new Agent({ name: 'Support', model, tools: [add] });
+    const handoff = new Agent({ name: 'Handoff', model, tools: [add], handoffs: [support] });
+    await new Runner({ tracing: tracing() }).run(handoff, 'Hi');
+
+    const spans = otel.spans();
+    expect(spanTree(spans)).toEqual([
+      'invoke_agent Handoff',
+      ['chat m', 'execute_tool add', 'invoke_agent Support', ['chat m', 'execute_tool add', 'chat m']],
+    ]);
+    const tools = spans.filter((span) => span.name === 'execute_tool add');
+    expect(tools.map((span) => span.attributes['gen_ai.agent.name']).sort()).toEqual(['Handoff', 'Support']);
+  });
 });
 
 describe('parallel tools', () => {
