@@ -124,7 +124,8 @@ export class OtelRunTrace implements RunTrace, SpanParent {
         );
         return;
       case 'tool-output':
-        // A call the approver rejected never runs, so has no execute_tool span: the event tells of it.
+        // A rejected call: one the approver rejected never runs, so has no execute_tool span, and the
+        // event is all that tells of it (one a tool guardrail rejected has its span marked too).
         if (event.rejected && event.parentCallId === undefined) {
           guarded(() =>
             this.#agent.addEvent('rxjs_agents.tool_rejected', {

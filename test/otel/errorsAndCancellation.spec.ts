@@ -264,7 +264,10 @@ describe('what a failure cuts short', () => {
     expect(signal?.aborted).toBe(true);
     expect(unended()).toEqual([]);
     const spans = otel.spans();
-    expect(spanTree(spans)).toEqual(['invoke_agent A', ['chat m', 'execute_tool slow', 'execute_tool lookup']]);
+    // The two tools start in the same instant: their order among siblings is not the point.
+    const [root, children] = spanTree(spans);
+    expect(root).toBe('invoke_agent A');
+    expect([...(children as string[])].sort()).toEqual(['chat m', 'execute_tool lookup', 'execute_tool slow']);
     expect(spanNamed(spans, 'execute_tool slow').attributes['rxjs_agents.cancelled']).toBe(true);
     expect(spanNamed(spans, 'execute_tool lookup').attributes['error.type']).toBe('ToolCallError');
     expect(spans.at(-1)?.name).toBe('invoke_agent A');

@@ -138,6 +138,9 @@ describe('guardrails', () => {
     const spans = otel.spans();
     expect(spanTree(spans)).toEqual(['invoke_agent Bank', ['chat m', 'execute_tool transfer', 'chat m']]);
     expect(spanNamed(spans, 'execute_tool transfer').attributes['rxjs_agents.tool.rejected']).toBe(true);
+    expect(spanNamed(spans, 'invoke_agent Bank').events.map((event) => event.name)).toContain(
+      'rxjs_agents.tool_rejected',
+    );
     expect(guardrailEvents(spanNamed(spans, 'invoke_agent Bank'))).toEqual([
       {
         'rxjs_agents.guardrail.name': 'limit',
