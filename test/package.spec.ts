@@ -55,6 +55,8 @@ beforeAll(() => {
       `openai@${openai}`,
       `openai-other@npm:openai@${otherOpenai}`,
       `@types/node@${dev['@types/node']}`,
+      // The optional peer of `rxjs-agents/otel`, which the exports check imports.
+      `@opentelemetry/api@${dev['@opentelemetry/api']}`,
     ],
     project,
   );

@@ -1,5 +1,6 @@
 import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import type { Observable } from 'rxjs';
+import { RunAbortedError } from '../errors.js';
 import type { RunEvent } from '../events.js';
 import type { ModelEvent } from '../model.js';
 import type {
@@ -25,9 +26,10 @@ interface Tokens {
  * One run as spans: the run is an `invoke_agent {agent}` span (kind `INTERNAL`) under the context
  * the run was subscribed in; a handoff ends the agent's span (unless it is the run's) and starts
  * the next agent's under the run's; model calls and tool calls are spans under the active agent's
- * ({@link chatSpan}, {@link toolSpan}). Guardrail checks, approval requests, handoffs, restarted
+ * ({@link chatSpan}, {@link toolSpan}). Guardrail checks, approval requests, rejected calls, handoffs, restarted
  * turns and an interruption are events on the active agent's span. The run's span ends last, with
- * `rxjs_agents.run.outcome` and, when the run failed, `ERROR` and `error.type`; spans still open
+ * `rxjs_agents.run.outcome` and, when the run failed, `ERROR` and `error.type` (a run whose
+ * `signal` aborted is `cancelled`, as an unsubscribed one is, not failed); spans still open
  * when the run ends (a tool its failure cut short) end first, as cancelled.
  *
  * Internal to `src/otel/`.
@@ -121,6 +123,18 @@ export class OtelRunTrace implements RunTrace, SpanParent {
           }),
         );
         return;
+      case 'tool-output':
+        // A rejected call: one the approver rejected never runs, so has no execute_tool span, and the
+        // event is all that tells of it (one a tool guardrail rejected has its span marked too).
+        if (event.rejected && event.parentCallId === undefined) {
+          guarded(() =>
+            this.#agent.addEvent('rxjs_agents.tool_rejected', {
+              [attr.toolName]: event.name,
+              [attr.toolCallId]: event.callId,
+            }),
+          );
+        }
+        return;
       case 'turn-restarted':
         guarded(() =>
           this.#agent.addEvent('rxjs_agents.turn_restarted', {
@@ -163,9 +177,12 @@ export class OtelRunTrace implements RunTrace, SpanParent {
   end(end: RunTraceEnd): void {
     // The spans a failure or a cancellation cut short end before the run's.
     for (const open of [...this.#open]) open.cancel();
+    // A run whose signal aborted was cancelled by its caller, as an unsubscribed one is: not an error of the run.
+    const how: RunTraceEnd =
+      end.type === 'failed' && RunAbortedError.isInstance(end.error) ? { type: 'cancelled' } : end;
     guarded(() => {
-      if (this.#agent !== this.#run) this.#endAgent(this.#agent, this.#agentTokens, end);
-      this.#endAgent(this.#run, this.#runTokens, end);
+      if (this.#agent !== this.#run) this.#endAgent(this.#agent, this.#agentTokens, how);
+      this.#endAgent(this.#run, this.#runTokens, how);
     });
   }
 
