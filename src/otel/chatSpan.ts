@@ -29,7 +29,7 @@ export function chatSpan(
   return new Observable<ModelEvent>((subscriber) => {
     const { setup } = parent;
     const description = describeModel(call);
-    parent.modelCalled(call.agent, description.provider);
+    parent.modelCalled(call.agent, description);
     const common = defined({
       [attr.operationName]: 'chat',
       [attr.providerName]: description.provider,
@@ -127,7 +127,7 @@ export function chatSpan(
       attempt.subscribe({
         next: (event) => {
           try {
-            if (firstChunk === undefined && event.type !== 'progress')
+            if (firstChunk === undefined && event.type !== 'progress' && event.type !== 'rate-limits')
               firstChunk = (performance.now() - started) / 1000;
             if (event.type === 'raw') details.read(event.data);
             else if (event.type === 'response') response = event.response;

@@ -2,7 +2,7 @@ import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opent
 import type { Observable } from 'rxjs';
 import { RunAbortedError } from '../errors.js';
 import type { RunEvent } from '../events.js';
-import type { ModelEvent } from '../model.js';
+import type { ModelDescription, ModelEvent } from '../model.js';
 import type {
   RunTrace,
   RunTraceEnd,
@@ -69,16 +69,17 @@ export class OtelRunTrace implements RunTrace, SpanParent {
     this.#open.delete(span);
   }
 
-  modelCalled(agent: TracedAgent, provider: string): void {
+  modelCalled(agent: TracedAgent, model: ModelDescription): void {
     if (this.#provider === undefined) {
-      this.#provider = provider;
-      this.#run.setAttribute(attr.providerName, provider);
+      this.#provider = model.provider;
+      this.#run.setAttributes({ [attr.providerName]: model.provider, [attr.requestModel]: model.model });
     }
     if (this.#agentDescribed) return;
     this.#agentDescribed = true;
     this.#agent.setAttributes(
       defined({
-        [attr.providerName]: provider,
+        [attr.providerName]: model.provider,
+        [attr.requestModel]: model.model,
         [attr.agentDescription]: agent.description,
         [attr.outputType]: agent.outputType,
       }),

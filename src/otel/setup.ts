@@ -1,4 +1,5 @@
 import type { Context, Tracer } from '@opentelemetry/api';
+import type { ModelDescription } from '../model.js';
 import type { TracedAgent } from '../tracing.js';
 import type { Instruments } from './instruments.js';
 
@@ -29,6 +30,9 @@ export interface SpanParent {
   context(): Context;
   opened(span: OpenSpan): void;
   closed(span: OpenSpan): void;
-  /** A model call of `agent` starts, served by `provider`: what the agent's span says of both. */
-  modelCalled(agent: TracedAgent, provider: string): void;
+  /**
+   * A model call of `agent` starts, on `model`: what the agent's span says of both (its provider
+   * and request model are its first call's).
+   */
+  modelCalled(agent: TracedAgent, model: ModelDescription): void;
 }

@@ -74,6 +74,7 @@ describe('one agent with a tool', () => {
         'gen_ai.operation.name': 'invoke_agent',
         'gen_ai.agent.name': 'Calc',
         'gen_ai.provider.name': 'calc-model',
+        'gen_ai.request.model': 'calc-model',
         'gen_ai.output.type': 'text',
         'gen_ai.usage.input_tokens': 31,
         'gen_ai.usage.output_tokens': 7,
