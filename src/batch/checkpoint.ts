@@ -15,6 +15,7 @@ export type BatchRecord =
 export interface BatchCheckpoint {
   /** The records saved so far (none for a new batch). */
   read(): Promise<readonly BatchRecord[]> | readonly BatchRecord[];
+  /** Saves one finished item; the batch emits its event when this resolves, and fails if it rejects. */
   append(record: BatchRecord): Promise<void> | void;
 }
 
