@@ -3,10 +3,11 @@
  * OTLP/HTTP, at a collector — here a tiny one in the test that keeps every `POST /v1/traces` body
  * (the exporter's JSON encoding) — with the model's HTTP request under its `chat` span.
  */
+import { build } from 'esbuild';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startExampleServerProcess, type ExampleServerProcess } from './helpers.js';
+import { root, startExampleServerProcess, type ExampleServerProcess } from './helpers.js';
 
 /** A span as OTLP/JSON carries it (the fields read here). */
 interface OtlpSpan {
@@ -99,5 +100,30 @@ describe('The example server with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     expect(
       stringAttribute(collector.exports[0]?.resourceSpans[0]?.resource ?? { attributes: [] }, 'service.name'),
     ).toBe('travel-example');
+  });
+
+  it('loads OpenTelemetry only then: every import of it in the example is dynamic', async () => {
+    const { metafile } = await build({
+      entryPoints: [`${root}examples/node-server/main.ts`],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      packages: 'external',
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const imports = Object.values(metafile.outputs).flatMap((output) => output.imports);
+    const otel = imports.filter((i) => i.path.startsWith('@opentelemetry/') || i.path === 'rxjs-agents/otel');
+    expect(otel.map((i) => i.path).sort()).toEqual([
+      '@opentelemetry/api',
+      '@opentelemetry/context-async-hooks',
+      '@opentelemetry/exporter-trace-otlp-http',
+      '@opentelemetry/instrumentation-undici',
+      '@opentelemetry/resources',
+      '@opentelemetry/sdk-trace',
+      'rxjs-agents/otel',
+    ]);
+    expect(new Set(otel.map((i) => i.kind))).toEqual(new Set(['dynamic-import']));
   });
 });
