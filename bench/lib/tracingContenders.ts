@@ -23,8 +23,8 @@ import { syncModel, textModelEvents } from './syntheticModels.js';
 
 export interface TracingContender {
   readonly name: string;
-  /** `off` is the baseline of the ratios. */
-  readonly tracing: 'off' | 'on' | 'content';
+  /** `off` is the baseline of the ratios; `seam` a `Tracing` that does nothing (the runner's side alone). */
+  readonly tracing: 'off' | 'seam' | 'on' | 'content';
   /** Runs once; resolves with the number of characters the sink received. */
   run(): number | Promise<number>;
 }
@@ -77,12 +77,28 @@ function tracings(sdk: OtelSdk): Record<TracingContender['tracing'], Tracing | u
   const meter = sdk.meterProvider.getMeter('bench');
   return {
     off: undefined,
+    seam: passThrough,
     on: openTelemetry({ tracer: sdk.tracer, meter }),
     content: openTelemetry({ tracer: sdk.tracer, meter, captureContent: true }),
   };
 }
 
-const label = { off: 'tracing off', on: 'openTelemetry()', content: 'openTelemetry({ captureContent: true })' };
+/** A `Tracing` that watches nothing: what the runner's calls into a tracer cost, without OpenTelemetry. */
+const passThrough: Tracing = {
+  startRun: () => ({
+    event: () => undefined,
+    modelCall: (_call, attempt) => attempt,
+    toolCall: (_call, execution) => execution,
+    end: () => undefined,
+  }),
+};
+
+const label = {
+  off: 'tracing off',
+  seam: 'a Tracing that does nothing',
+  on: 'openTelemetry()',
+  content: 'openTelemetry({ captureContent: true })',
+};
 
 /** Subscribes and sums the chunks' lengths; the synthetic pipeline completes synchronously. */
 function drainSync(chunks: Observable<string>): number {
