@@ -3,7 +3,7 @@
  * so that one part's heap and compiled code do not carry into the next), then the tables.
  *
  *   BENCH_QUICK=1 npm run bench           a smoke run: small sizes, few rounds (under a minute)
- *   BENCH_PARTS=wire,memory npm run bench  only some parts (wire, pipeline, memory, scaling)
+ *   BENCH_PARTS=wire,memory npm run bench  only some parts (wire, pipeline, memory, scaling, tracing)
  *
  * Sizes and rounds can be set one by one too (see each part: BENCH_WIRE_DELTAS, BENCH_WIRE_ROUNDS,
  * BENCH_TTFD_RUNS, BENCH_PIPELINE_DELTAS, BENCH_PIPELINE_ROUNDS, BENCH_MEMORY_RUNS, …).
@@ -16,11 +16,12 @@ import { fileURLToPath } from 'node:url';
 import type { MemoryResult } from './memory.js';
 import type { PipelineResult } from './pipeline.js';
 import type { ScalingResult, Series } from './scaling.js';
+import type { TracingResult } from './tracing.js';
 import type { Throughput, WireResult } from './wire.js';
 import { quick } from './lib/stats.js';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
-const allParts = ['wire', 'pipeline', 'memory', 'scaling'] as const;
+const allParts = ['wire', 'pipeline', 'memory', 'scaling', 'tracing'] as const;
 type Part = (typeof allParts)[number];
 const requested = (process.env.BENCH_PARTS?.split(',') ?? allParts).map((p) => p.trim());
 for (const part of requested)
@@ -193,6 +194,31 @@ function scalingTable(r: ScalingResult): string {
   return lines.join('\n');
 }
 
+function tracingTable(r: TracingResult): string {
+  const lines = [
+    '### 5. What tracing costs, in process: the same runs without `tracing`, with `openTelemetry()` and with `captureContent: true`',
+    '',
+    'Spans through a `BatchSpanProcessor` to an exporter that drops them, metrics to a reader that drops them, the `AsyncLocalStorage` context manager.',
+    '',
+    '| run | median | × tracing off, median of per-round ratios (min–max) | CPU time | × tracing off, CPU |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const w of r.workloads) {
+    for (const t of w.rows)
+      lines.push(
+        `| ${t.name} (${w.deltas.toLocaleString('en')} deltas, ${w.rounds} rounds) | ${ms(t.ms)} ms | ${x(t.ratio)} (${x(t.ratioMin)}–${x(t.ratioMax)}) | ${ms(t.cpuMs)} ms | ${x(t.cpuRatio)} |`,
+      );
+  }
+  const on = r.workloads.flatMap((w) => w.rows.filter((t) => t.tracing === 'on'));
+  lines.push(
+    '',
+    `Spans exported: ${r.spansExported.toLocaleString('en')}. ` +
+      `Goal: tracing on ≤ 1.2× tracing off in process — ${on.map((t) => `${t.name.split(',')[0]} ${x(t.ratio)} (CPU ${x(t.cpuRatio)})`).join(', ')}: ` +
+      `${pass(on.every((t) => t.ratio <= 1.2))}.`,
+  );
+  return lines.join('\n');
+}
+
 const loadBefore = loadavg();
 const sections: string[] = ['## Results'];
 const results: Partial<Record<Part, unknown>> = {};
@@ -207,6 +233,7 @@ for (const part of parts) {
   if (part === 'pipeline') sections.push(pipelineTable(result as PipelineResult));
   if (part === 'memory') sections.push(memoryTable(result as MemoryResult));
   if (part === 'scaling') sections.push(scalingTable(result as ScalingResult));
+  if (part === 'tracing') sections.push(tracingTable(result as TracingResult));
 }
 sections.splice(1, 0, machine());
 sections.push(`Total: ${((performance.now() - started) / 1000).toFixed(0)} s.`);

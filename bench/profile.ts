@@ -5,7 +5,8 @@
  *
  * Targets: wire:rxjs-agents, wire:openai (the raw SDK), wire:agents, wire:ai (20,000 deltas from the
  * local server, per run); replay:… (the same, replayed in process by a fetch of the recorded bytes);
- * pipeline:rxjs-agents, pipeline:bare (100,000 deltas in process, per run).
+ * pipeline:rxjs-agents, pipeline:bare (100,000 deltas in process, per run); tracing:pipeline and
+ * tracing:replay (part 5's pipeline and replayed answer with `openTelemetry()` on a no-op SDK).
  * The profile (`node --cpu-prof`) is written to bench/results/profiles/, for Chrome DevTools or
  * VS Code; the summary groups self time by function and by package.
  */
@@ -28,6 +29,8 @@ const targets = [
   'replay:ai',
   'pipeline:rxjs-agents',
   'pipeline:bare',
+  'tracing:pipeline',
+  'tracing:replay',
 ];
 const [target = 'wire:rxjs-agents', runsArg] = process.argv.slice(2);
 if (!targets.includes(target)) throw new Error(`Unknown target '${target}'; one of ${targets.join(', ')}.`);
@@ -35,7 +38,26 @@ const profiles = fileURLToPath(new URL('./results/profiles/', import.meta.url));
 
 async function child(): Promise<void> {
   const runs = Number(runsArg ?? (target.startsWith('wire') ? 15 : 30));
-  if (target.startsWith('wire') || target.startsWith('replay')) {
+  if (target.startsWith('tracing')) {
+    const { pipelineTracingContenders, replayTracingContenders, startOtelSdk } =
+      await import('./lib/tracingContenders.js');
+    const sdk = startOtelSdk();
+    let contenders;
+    if (target === 'tracing:pipeline') {
+      contenders = pipelineTracingContenders(sdk, makeDeltas(100_000), 16);
+    } else {
+      const { recordEvents, replayFetch } = await import('./lib/replay.js');
+      const server = await startBenchServer();
+      await server.push({ text: makeDeltas(20_000) }, 1);
+      const chunks = await recordEvents(server.url);
+      await server.close();
+      contenders = replayTracingContenders(sdk, server.url, replayFetch(chunks));
+    }
+    const contender = contenders.find((c) => c.tracing === 'on');
+    if (!contender) throw new Error(target);
+    for (let i = 0; i < runs; i++) await contender.run();
+    await sdk.shutdown();
+  } else if (target.startsWith('wire') || target.startsWith('replay')) {
     const { wireContenders } = await import('./lib/wireContenders.js');
     const { recordEvents, replayFetch } = await import('./lib/replay.js');
     const server = await startBenchServer();

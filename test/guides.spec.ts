@@ -42,6 +42,7 @@ const expectedGuides = [
   'approval',
   'sessions',
   'guardrails-tools-mcp',
+  'tracing',
   'batch-jobs',
 ];
 

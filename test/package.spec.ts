@@ -55,7 +55,7 @@ beforeAll(() => {
       `openai@${openai}`,
       `openai-other@npm:openai@${otherOpenai}`,
       `@types/node@${dev['@types/node']}`,
-      // The optional peer of `rxjs-agents/otel`, which the exports check imports.
+      // rxjs-agents/otel's optional peer: the API alone, no SDK (a user's own tracer below).
       `@opentelemetry/api@${dev['@opentelemetry/api']}`,
     ],
     project,
@@ -107,6 +107,47 @@ describe('the packed package', () => {
       console.log(JSON.stringify([sync, asyncResult, streamed]));
     `);
     expect(JSON.parse(out)).toEqual([{ city: 'Lisbon' }, { city: 'Lisbon' }, { city: 'Lisbon' }]);
+  });
+
+  it('traces a run with rxjs-agents/otel over @opentelemetry/api: invoke_agent, chat, execute_tool, in their parents', () => {
+    // A tracer of the user's own, on the API alone: it records each span's name and its parent's.
+    const out = runModule(`
+      import { trace } from '@opentelemetry/api';
+      import { z } from 'zod';
+      import { Agent, Runner, tool } from 'rxjs-agents';
+      import { openTelemetry } from 'rxjs-agents/otel';
+      import { fakeModel } from 'rxjs-agents/testing';
+      const names = new Map();
+      const started = [];
+      const tracer = {
+        startSpan(name, _options, parentContext) {
+          const spanId = String(names.size + 1).padStart(16, '0');
+          names.set(spanId, name);
+          const parent = parentContext && trace.getSpan(parentContext)?.spanContext().spanId;
+          started.push([name, names.get(parent) ?? null]);
+          return trace.wrapSpanContext({ traceId: '1'.repeat(32), spanId, traceFlags: 1 });
+        },
+      };
+      const getWeather = tool({
+        name: 'get_weather',
+        description: 'The weather in a city.',
+        parameters: z.object({ city: z.string() }),
+        execute: ({ city }) => 'Sunny in ' + city,
+      });
+      const model = fakeModel([{ toolCalls: [{ name: 'get_weather', arguments: { city: 'Lisbon' } }] }, 'Sunny.']);
+      const runner = new Runner({ tracing: openTelemetry({ tracer }) });
+      const result = await runner.run(new Agent({ name: 'Weather', model, tools: [getWeather] }), 'Lisbon?');
+      console.log(JSON.stringify({ output: result.finalOutput, started }));
+    `);
+    expect(JSON.parse(out)).toEqual({
+      output: 'Sunny.',
+      started: [
+        ['invoke_agent Weather', null],
+        ['chat fake', 'invoke_agent Weather'],
+        ['execute_tool get_weather', 'invoke_agent Weather'],
+        ['chat fake', 'invoke_agent Weather'],
+      ],
+    });
   });
 });
 
@@ -182,8 +223,10 @@ import {
   type Model,
 } from 'rxjs-agents';
 import { toFinalOutput } from 'rxjs-agents/operators';
+import { openTelemetry } from 'rxjs-agents/otel';
 import { MemorySession } from 'rxjs-agents/sessions';
 import { startServerProcess } from 'rxjs-agents/testing/server';
+import { trace } from '@opentelemetry/api';
 
 const Answer = z.object({ city: z.string() });
 const getWeather = tool({
@@ -266,7 +309,9 @@ try {
   // A session remembers across runs.
   const session = new MemorySession();
   const chatAgent = new Agent({ name: 'Chat', model: responses });
-  await run(chatAgent, 'I am Ada.', { session });
+  // Traced, on the API's no-op tracer (no SDK registered): the run is the same.
+  const tracing = openTelemetry({ tracer: trace.getTracer('user-project'), captureContent: true });
+  await run(chatAgent, 'I am Ada.', { session, tracing });
   const remembered = await run(chatAgent, 'Who am I?', { session });
   const sessionItems = [remembered.finalOutput, (await session.getItems()).length];
 

@@ -8,9 +8,14 @@
  *
  * PORT (default 3000, 0 for any free port) and HOST (default 127.0.0.1) choose where it listens;
  * OFFLINE_DELAY_MS (default 50) how slowly the offline answer streams.
+ *
+ * OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://localhost:4318) sends the runs' OpenTelemetry traces
+ * there over OTLP/HTTP (see tracing.ts); OTEL_SERVICE_NAME names the service (default
+ * rxjs-agents-example), OTEL_CAPTURE_CONTENT=true records the messages too.
  */
 import { fileURLToPath } from 'node:url';
 import { startExampleServer } from './server.js';
+import { startTracing } from './tracing.js';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
@@ -21,7 +26,11 @@ const live = process.env.OPENAI_API_KEY
     }
   : undefined;
 
+// Before the server: the tracer provider and the fetch instrumentation are in place for the first run.
+const tracing = await startTracing();
+
 const server = await startExampleServer({
+  ...(tracing === undefined ? {} : { tracing: tracing.tracing }),
   port: Number(process.env.PORT ?? 3000),
   host: process.env.HOST ?? '127.0.0.1',
   ...(live === undefined ? {} : { live }),
@@ -44,10 +53,15 @@ console.log(
 );
 console.log(`Browser page: ${server.url}`);
 console.log(`Angular app:  ${server.url}angular/`);
+if (tracing !== undefined) console.log(`Tracing: OTLP/HTTP to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT}.`);
 console.log(`Server ready at ${server.url}`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void server.close().then(() => process.exit(0));
+    // The server first (its runs end, and end their spans), then the spans still in the batch.
+    void server
+      .close()
+      .then(() => tracing?.shutdown())
+      .then(() => process.exit(0));
   });
 }

@@ -18,7 +18,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { filter } from 'rxjs';
-import { ModelProviderError, runStreamed } from 'rxjs-agents';
+import { ModelProviderError, Runner, type Tracing } from 'rxjs-agents';
 import { serveServerSentEvents } from 'rxjs-agents/node';
 import { startServer, type LocalServer, type ServerTurn } from 'rxjs-agents/testing/server';
 import { serveStatic, type StaticMount } from './staticFiles.js';
@@ -50,6 +50,8 @@ export interface ExampleServerOptions {
   readonly offlineDelayMs?: number;
   /** What else the server serves: the browser page, the Angular app. */
   readonly staticMounts?: readonly StaticMount[];
+  /** Traces every run (see tracing.ts: `openTelemetry()` when `OTEL_EXPORTER_OTLP_ENDPOINT` is set). */
+  readonly tracing?: Tracing;
 }
 
 export interface ExampleServer {
@@ -71,6 +73,7 @@ export async function startExampleServer(options: ExampleServerOptions = {}): Pr
       ? createModel(new OpenAI(), options.live?.api ?? 'responses', options.live?.model ?? 'gpt-4.1-mini')
       : createModel(new OpenAI({ apiKey: 'no-key-needed', baseURL: offline.url }), 'responses', 'offline-travel-agent'),
   );
+  const runner = new Runner(options.tracing === undefined ? {} : { tracing: options.tracing });
   const offlineDelayMs = options.offlineDelayMs ?? 50;
   let answersGiven = 0;
 
@@ -108,7 +111,7 @@ export async function startExampleServer(options: ExampleServerOptions = {}): Pr
     // closed tab), serveServerSentEvents unsubscribes, which aborts the model call. The provider's
     // raw events stay on the server: they are most of the bytes, and they echo the request (the
     // agent's instructions among it), which a browser has no business reading.
-    serveServerSentEvents(res, runStreamed(agent, question).pipe(filter((event) => event.type !== 'raw')), {
+    serveServerSentEvents(res, runner.runStreamed(agent, question).pipe(filter((event) => event.type !== 'raw')), {
       errorMessage: publicErrorMessage,
     });
   };

@@ -30,10 +30,12 @@ export interface ExampleServerProcess {
   close(): Promise<void>;
 }
 
-/** Starts examples/node-server offline on a free port. */
-export async function startExampleServerProcess(): Promise<ExampleServerProcess> {
+/** Starts examples/node-server offline on a free port, with `extraEnv` (e.g. an OTLP endpoint). */
+export async function startExampleServerProcess(extraEnv: NodeJS.ProcessEnv = {}): Promise<ExampleServerProcess> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', OFFLINE_DELAY_MS: String(offlineDelayMs) };
   delete env.OPENAI_API_KEY; // offline, whatever the environment says
+  delete env.OTEL_EXPORTER_OTLP_ENDPOINT; // untraced, unless the test says otherwise
+  Object.assign(env, extraEnv);
   const child = spawn(
     `${root}node_modules/.bin/tsx`,
     ['--tsconfig', 'examples/tsconfig.json', 'examples/node-server/main.ts'],
