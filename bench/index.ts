@@ -3,7 +3,7 @@
  * so that one part's heap and compiled code do not carry into the next), then the tables.
  *
  *   BENCH_QUICK=1 npm run bench           a smoke run: small sizes, few rounds (under a minute)
- *   BENCH_PARTS=wire,memory npm run bench  only some parts (wire, pipeline, memory, scaling, tracing)
+ *   BENCH_PARTS=wire,memory npm run bench  only some parts (wire, pipeline, memory, scaling, tracing, batch)
  *
  * Sizes and rounds can be set one by one too (see each part: BENCH_WIRE_DELTAS, BENCH_WIRE_ROUNDS,
  * BENCH_TTFD_RUNS, BENCH_PIPELINE_DELTAS, BENCH_PIPELINE_ROUNDS, BENCH_MEMORY_RUNS, …).
@@ -17,11 +17,12 @@ import type { MemoryResult } from './memory.js';
 import type { PipelineResult } from './pipeline.js';
 import type { ScalingResult, Series } from './scaling.js';
 import type { TracingResult } from './tracing.js';
+import type { BatchResult } from './batch.js';
 import type { Throughput, WireResult } from './wire.js';
 import { quick } from './lib/stats.js';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
-const allParts = ['wire', 'pipeline', 'memory', 'scaling', 'tracing'] as const;
+const allParts = ['wire', 'pipeline', 'memory', 'scaling', 'tracing', 'batch'] as const;
 type Part = (typeof allParts)[number];
 const requested = (process.env.BENCH_PARTS?.split(',') ?? allParts).map((p) => p.trim());
 for (const part of requested)
@@ -219,6 +220,19 @@ function tracingTable(r: TracingResult): string {
   return lines.join('\n');
 }
 
+function batchTable(r: BatchResult): string {
+  return [
+    `### 6. Batch jobs: ${r.items.toLocaleString('en')} single-turn items at concurrency ${r.concurrency}, over the wire (${r.rounds} rounds)`,
+    '',
+    '| run | median | × the loop, median of per-round ratios (min–max) | × the loop, CPU |',
+    '| --- | --- | --- | --- |',
+    `| p-limit + raw SDK \`responses.create\` stream, \`for await\` (baseline) | ${ms(r.loopMs)} ms | 1.00× | 1.00× |`,
+    `| rxjs-agents \`runBatch\` | ${ms(r.rxjsAgentsMs)} ms | ${x(r.ratio)} (${x(r.ratioMin)}–${x(r.ratioMax)}) | ${x(r.cpuRatio)} |`,
+    '',
+    `Goal: runBatch ≤ 1.10× the p-limit loop — ${x(r.ratio)}: ${pass(r.ratio <= 1.1)}.`,
+  ].join('\n');
+}
+
 const loadBefore = loadavg();
 const sections: string[] = ['## Results'];
 const results: Partial<Record<Part, unknown>> = {};
@@ -234,6 +248,7 @@ for (const part of parts) {
   if (part === 'memory') sections.push(memoryTable(result as MemoryResult));
   if (part === 'scaling') sections.push(scalingTable(result as ScalingResult));
   if (part === 'tracing') sections.push(tracingTable(result as TracingResult));
+  if (part === 'batch') sections.push(batchTable(result as BatchResult));
 }
 sections.splice(1, 0, machine());
 sections.push(`Total: ${((performance.now() - started) / 1000).toFixed(0)} s.`);
