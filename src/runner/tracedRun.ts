@@ -1,4 +1,4 @@
-import { Observable } from 'rxjs';
+import { defer, tap, type Observable } from 'rxjs';
 import type { Agent } from '../agent.js';
 import type { RunEvent } from '../events.js';
 import { agentToolOf } from '../agentTool.js';
@@ -11,35 +11,24 @@ import { isMcpTool } from './mcpTools.js';
  * A traced run: each of its own events goes to `trace` before the subscriber sees it (a nested
  * run's forwarded events, which carry `parentCallId`, are its own trace's), and the trace is told
  * how the run ended — before the subscriber hears of it, so that a run that has ended has ended
- * its spans too — or that it was unsubscribed first.
+ * its spans too — or that it was unsubscribed first. A `tap`, the lightest hop RxJS's public API
+ * gives: every event of a traced run passes it.
  */
 export function traced<T>(steps: Observable<RunEvent<T>>, trace: RunTrace): Observable<RunEvent<T>> {
-  return new Observable<RunEvent<T>>((subscriber) => {
-    let ended = false;
+  return defer(() => {
     let interrupted = false;
-    const subscription = steps.subscribe({
-      next: (event) => {
-        if (event.parentCallId === undefined) {
+    return steps.pipe(
+      tap({
+        next: (event) => {
+          if (event.parentCallId !== undefined) return;
           if (event.type === 'run-interrupted') interrupted = true;
           trace.event(event);
-        }
-        subscriber.next(event);
-      },
-      error: (error: unknown) => {
-        ended = true;
-        trace.end({ type: 'failed', error });
-        subscriber.error(error);
-      },
-      complete: () => {
-        ended = true;
-        trace.end({ type: interrupted ? 'interrupted' : 'completed' });
-        subscriber.complete();
-      },
-    });
-    return () => {
-      subscription.unsubscribe();
-      if (!ended) trace.end({ type: 'cancelled' });
-    };
+        },
+        error: (error: unknown) => trace.end({ type: 'failed', error }),
+        complete: () => trace.end({ type: interrupted ? 'interrupted' : 'completed' }),
+        unsubscribe: () => trace.end({ type: 'cancelled' }),
+      }),
+    );
   });
 }
 
