@@ -26,7 +26,8 @@ beforeAll(() => {
   const index = pathToFileURL(join(root, 'dist', 'src', 'index.js')).href;
   writeFileSync(
     agentModule,
-    `import { Agent } from ${JSON.stringify(index)};\nexport default new Agent({ name: 'Answerer', model: 'gpt-test' });\n`,
+    `import { Agent } from ${JSON.stringify(index)};\n` +
+      "export default new Agent({ name: 'Answerer', model: 'gpt-test', instructions: (context) => `Answer for ${context?.who}.` });\n",
   );
 });
 
@@ -110,7 +111,9 @@ describe('rxjs-agents batch', () => {
   it('answers every line once into --out, prints progress and the summary, and exits 0', async () => {
     await answering();
     const lines = Array.from({ length: 30 }, (_, i) =>
-      i % 3 === 0 ? JSON.stringify(`q${i}`) : { id: `id-${i}`, input: `q${i}` },
+      i % 3 === 0
+        ? JSON.stringify(`q${i}`)
+        : { id: `id-${i}`, input: `q${i}`, ...(i === 2 ? { context: { who: 'line 2' } } : {}) },
     );
     const input = questions('good.jsonl', lines);
 
@@ -137,6 +140,11 @@ describe('rxjs-agents batch', () => {
       status: 'completed',
       finalOutput: 'answer to q3',
     });
+    // --context reaches every run; a line's own context wins.
+    const instructions = (id: string) =>
+      JSON.stringify(server?.requests.find((request) => JSON.stringify(request.body).includes(`"q${id}"`))?.body);
+    expect(instructions('1')).toContain('Answer for cli.');
+    expect(instructions('2')).toContain('Answer for line 2.');
     expect(result.stderr).toMatch(/^30\/30 done, 0 failed, 0 in flight, [\d,]+ tokens, [\d,]+ req\/min$/m);
     expect(result.stderr).toMatch(/^30 completed, 0 failed, 0 skipped; [1-9][\d,]* tokens\n$/m);
   });
