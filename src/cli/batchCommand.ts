@@ -148,7 +148,7 @@ export async function startBatch(config: BatchConfig, output: BatchOutput, cwd: 
 
   const items = readJsonLines(config.input, (bad) =>
     say(
-      `rxjs-agents batch: ${config.input} line ${bad.lineNumber} is not JSON (${bad.message}); item ${bad.index} fails.`,
+      `rxjs-agents batch: ${config.input} line ${bad.lineNumber} is not JSON (${bad.message}): item ${bad.index} is recorded as failed.`,
     ),
   ) as BatchItems<unknown>;
   const events = runBatch(agent, items, {
