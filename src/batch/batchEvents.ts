@@ -145,6 +145,8 @@ export function batchEvents<TOutput, TContext>(
     const take = (read: ReadItem<TContext> | undefined): void => {
       if (read === undefined) sourceEnded = true;
       else if ('invalid' in read) {
+        // A bad item's failure is saved too: started again, the batch must not record it twice.
+        if (saved?.has(read.id)) return progress.skip();
         progress.started();
         failed(read.id, read.invalid);
       } else if (saved?.has(read.item.id)) progress.skip();

@@ -93,6 +93,23 @@ describe('runBatch checkpoint', () => {
     expect(emitted).toEqual(saved);
   });
 
+  it('started again, skips a bad item whose failure it saved instead of recording it twice', async () => {
+    const file = tempFile();
+    const agent = new Agent({ name: 'Echo', model: echoModel({ scheduler: asyncScheduler, delayMs: () => 1 }) });
+    const mixed = ['q0', 42, 'q2'] as unknown as string[];
+    const runner = new Runner();
+    await lastValueFrom(runner.runBatch(agent, mixed, { checkpoint: file }).pipe(toArray()));
+    const second = await lastValueFrom(runner.runBatch(agent, mixed, { checkpoint: file }).pipe(toArray()));
+
+    expect(second.filter((event) => event.type === 'item-failed' || event.type === 'item-completed')).toEqual([]);
+    expect(second.at(-1)).toMatchObject({ type: 'batch-completed', failed: 0, skipped: 3 });
+    const ids = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as BatchRecord).id);
+    expect(ids.sort()).toEqual(['0', '1', '2']);
+  });
+
   it('refuses a checkpoint path that is empty', () => {
     expect(() => jsonLinesCheckpoint('')).toThrow(InvalidArgumentError);
   });
