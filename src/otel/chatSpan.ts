@@ -1,11 +1,12 @@
-import { context as otelContext, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
-import { Observable, tap } from 'rxjs';
+import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
+import { defer, type Observable } from 'rxjs';
 import type { ModelDescription, ModelEvent, ModelResponse } from '../model.js';
 import type { TracedModelCall } from '../tracing.js';
 import { attr, defined, errorType, guarded } from './attributes.js';
 import { instructionsOf, messagesOf } from './messages.js';
 import { ResponseDetails } from './responseDetails.js';
-import type { OpenSpan, SpanParent } from './setup.js';
+import type { SpanParent } from './setup.js';
+import { inSpan, type SpanOutcome } from './spanLifetime.js';
 
 /**
  * One attempt of a model call as a `chat {model}` span (kind `CLIENT`) under the agent's span,
@@ -26,7 +27,7 @@ export function chatSpan(
   call: TracedModelCall,
   attempt: Observable<ModelEvent>,
 ): Observable<ModelEvent> {
-  return new Observable<ModelEvent>((subscriber) => {
+  return defer(() => {
     const { setup } = parent;
     const description = describeModel(call);
     parent.modelCalled(call.agent, description);
@@ -70,85 +71,61 @@ export function chatSpan(
     const details = new ResponseDetails();
     let firstChunk: number | undefined;
     let response: ModelResponse | undefined;
-    let ended = false;
 
-    const finish = (outcome: { error: unknown } | 'completed' | 'cancelled'): void => {
-      if (ended) return;
-      ended = true;
-      parent.closed(open);
-      guarded(() => {
-        const seconds = (performance.now() - started) / 1000;
-        const responseModel = details.model;
-        const metricAttributes: Attributes = { ...common, ...defined({ [attr.responseModel]: responseModel }) };
-        const instruments = setup.instruments();
-        if (firstChunk !== undefined) {
-          span.setAttribute(attr.timeToFirstChunk, firstChunk);
-          instruments.timeToFirstChunk.record(firstChunk, metricAttributes);
+    const watch = (event: ModelEvent): void => {
+      try {
+        if (firstChunk === undefined && event.type !== 'progress' && event.type !== 'rate-limits') {
+          firstChunk = (performance.now() - started) / 1000;
         }
-        span.setAttributes(
-          defined({
-            [attr.responseModel]: responseModel,
-            [attr.responseId]: response?.id,
-            [attr.finishReasons]: details.finishReasons.length > 0 ? details.finishReasons : undefined,
-            [attr.inputTokens]: response?.usage.inputTokens,
-            [attr.outputTokens]: response?.usage.outputTokens,
-            [attr.cachedInputTokens]: details.cachedInputTokens,
-            [attr.reasoningTokens]: details.reasoningTokens,
-          }),
-        );
-        if (response) {
-          instruments.tokenUsage.record(response.usage.inputTokens, { ...metricAttributes, [attr.tokenType]: 'input' });
-          instruments.tokenUsage.record(response.usage.outputTokens, {
-            ...metricAttributes,
-            [attr.tokenType]: 'output',
-          });
-          if (setup.captureContent) {
-            span.setAttribute(attr.outputMessages, messagesOf(response.output, details.finishReasons[0]));
-          }
-        }
-        if (typeof outcome === 'object') {
-          const type = errorType(outcome.error);
-          span.setAttribute(attr.errorType, type);
-          span.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(outcome.error) });
-          instruments.duration.record(seconds, { ...metricAttributes, [attr.errorType]: type });
-        } else if (outcome === 'cancelled') {
-          span.setAttribute(attr.cancelled, true);
-          instruments.duration.record(seconds, { ...metricAttributes, [attr.errorType]: 'cancelled' });
-        } else {
-          instruments.duration.record(seconds, metricAttributes);
-        }
-      });
-      span.end();
+        if (event.type === 'raw') details.read(event.data);
+        else if (event.type === 'response') response = event.response;
+      } catch {
+        // A custom model's event that is not an object: the run rejects it, not the tracer.
+      }
     };
-    const open: OpenSpan = { cancel: () => finish('cancelled') };
-    parent.opened(open);
-
-    // A `tap` subscribed with the downstream subscriber itself: the lightest hop per event.
-    const subscription = otelContext.with(trace.setSpan(parent.context(), span), () =>
-      attempt
-        .pipe(
-          tap({
-            next: (event) => {
-              try {
-                if (firstChunk === undefined && event.type !== 'progress' && event.type !== 'rate-limits') {
-                  firstChunk = (performance.now() - started) / 1000;
-                }
-                if (event.type === 'raw') details.read(event.data);
-                else if (event.type === 'response') response = event.response;
-              } catch {
-                // A custom model's event that is not an object: the run rejects it, not the tracer.
-              }
-            },
-            error: (error: unknown) => finish({ error }),
-            complete: () => finish('completed'),
-          }),
-        )
-        .subscribe(subscriber),
-    );
-    return () => {
-      subscription.unsubscribe();
-      finish('cancelled');
+    const record = (outcome: SpanOutcome): void => {
+      const seconds = (performance.now() - started) / 1000;
+      const responseModel = details.model;
+      const metricAttributes: Attributes = { ...common, ...defined({ [attr.responseModel]: responseModel }) };
+      const instruments = setup.instruments();
+      if (firstChunk !== undefined) {
+        span.setAttribute(attr.timeToFirstChunk, firstChunk);
+        instruments.timeToFirstChunk.record(firstChunk, metricAttributes);
+      }
+      span.setAttributes(
+        defined({
+          [attr.responseModel]: responseModel,
+          [attr.responseId]: response?.id,
+          [attr.finishReasons]: details.finishReasons.length > 0 ? details.finishReasons : undefined,
+          [attr.inputTokens]: response?.usage.inputTokens,
+          [attr.outputTokens]: response?.usage.outputTokens,
+          [attr.cachedInputTokens]: details.cachedInputTokens,
+          [attr.reasoningTokens]: details.reasoningTokens,
+        }),
+      );
+      if (response) {
+        instruments.tokenUsage.record(response.usage.inputTokens, { ...metricAttributes, [attr.tokenType]: 'input' });
+        instruments.tokenUsage.record(response.usage.outputTokens, {
+          ...metricAttributes,
+          [attr.tokenType]: 'output',
+        });
+        if (setup.captureContent) {
+          span.setAttribute(attr.outputMessages, messagesOf(response.output, details.finishReasons[0]));
+        }
+      }
+      if (typeof outcome === 'object') {
+        const type = errorType(outcome.error);
+        span.setAttribute(attr.errorType, type);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(outcome.error) });
+        instruments.duration.record(seconds, { ...metricAttributes, [attr.errorType]: type });
+      } else if (outcome === 'cancelled') {
+        span.setAttribute(attr.cancelled, true);
+        instruments.duration.record(seconds, { ...metricAttributes, [attr.errorType]: 'cancelled' });
+      } else {
+        instruments.duration.record(seconds, metricAttributes);
+      }
     };
+    return inSpan(parent, span, attempt, watch, record);
   });
 }
 

@@ -1,10 +1,11 @@
-import { context as otelContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { Observable } from 'rxjs';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { defer, type Observable } from 'rxjs';
 import type { RunEvent, ToolOutputEvent } from '../events.js';
 import type { TracedToolCall } from '../tracing.js';
-import { attr, errorType, guarded, jsonOf } from './attributes.js';
+import { attr, errorType, jsonOf } from './attributes.js';
 import { messageOf } from './chatSpan.js';
-import type { OpenSpan, SpanParent } from './setup.js';
+import type { SpanParent } from './setup.js';
+import { inSpan, type SpanOutcome } from './spanLifetime.js';
 
 /** `gen_ai.tool.type` of each kind of tool: an MCP server's tool is an agent-side extension. */
 const toolTypes = { function: 'function', agent: 'function', mcp: 'extension' } as const;
@@ -24,7 +25,7 @@ export function toolSpan(
   call: TracedToolCall,
   execution: Observable<RunEvent<unknown>>,
 ): Observable<RunEvent<unknown>> {
-  return new Observable<RunEvent<unknown>>((subscriber) => {
+  return defer(() => {
     const { setup } = parent;
     const span = setup.tracer.startSpan(
       `execute_tool ${call.name}`,
@@ -44,51 +45,24 @@ export function toolSpan(
     );
     if (setup.captureContent) span.setAttribute(attr.toolArguments, call.arguments);
     let output: ToolOutputEvent | undefined;
-    let ended = false;
-
-    const finish = (outcome: { error: unknown } | 'completed' | 'cancelled'): void => {
-      if (ended) return;
-      ended = true;
-      parent.closed(open);
-      guarded(() => {
-        if (typeof outcome === 'object') {
-          span.setAttribute(attr.errorType, errorType(outcome.error));
-          span.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(outcome.error) });
-        } else if (outcome === 'cancelled') {
-          span.setAttribute(attr.cancelled, true);
-        } else if (output?.error) {
-          span.setAttribute(attr.errorType, output.error.name);
-          span.setStatus({ code: SpanStatusCode.ERROR, message: output.error.message });
-        }
-        if (output?.rejected) span.setAttribute(attr.toolRejected, true);
-        if (output && setup.captureContent && !output.error) span.setAttribute(attr.toolResult, jsonOf(output.output));
-      });
-      span.end();
+    const watch = (event: RunEvent<unknown>): void => {
+      if (event.type === 'tool-output' && event.callId === call.callId && event.parentCallId === undefined) {
+        output = event;
+      }
     };
-    const open: OpenSpan = { cancel: () => finish('cancelled') };
-    parent.opened(open);
-
-    const subscription = otelContext.with(trace.setSpan(parent.context(), span), () =>
-      execution.subscribe({
-        next: (event) => {
-          if (event.type === 'tool-output' && event.callId === call.callId && event.parentCallId === undefined) {
-            output = event;
-          }
-          subscriber.next(event);
-        },
-        error: (error: unknown) => {
-          finish({ error });
-          subscriber.error(error);
-        },
-        complete: () => {
-          finish('completed');
-          subscriber.complete();
-        },
-      }),
-    );
-    return () => {
-      subscription.unsubscribe();
-      finish('cancelled');
+    const record = (outcome: SpanOutcome): void => {
+      if (typeof outcome === 'object') {
+        span.setAttribute(attr.errorType, errorType(outcome.error));
+        span.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(outcome.error) });
+      } else if (outcome === 'cancelled') {
+        span.setAttribute(attr.cancelled, true);
+      } else if (output?.error) {
+        span.setAttribute(attr.errorType, output.error.name);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: output.error.message });
+      }
+      if (output?.rejected) span.setAttribute(attr.toolRejected, true);
+      if (output && setup.captureContent && !output.error) span.setAttribute(attr.toolResult, jsonOf(output.output));
     };
+    return inSpan(parent, span, execution, watch, record);
   });
 }
