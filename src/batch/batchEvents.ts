@@ -1,6 +1,7 @@
 import { asyncScheduler, Observable, Subscription } from 'rxjs';
 import type { RunPartial } from '../errors.js';
 import type { RunEvent } from '../events.js';
+import { eventError } from '../runner/eventError.js';
 import { emptyUsage } from '../usage.js';
 import { BatchProgress } from './batchProgress.js';
 import type { BatchEvent, BatchItem, BatchItemError, BatchItems, BatchOptions } from './batchTypes.js';
@@ -199,18 +200,18 @@ export function batchEvents<TOutput, TContext>(
   });
 }
 
-/** An error as an `item-failed` event carries it: plain data. */
+/**
+ * An error as an `item-failed` event carries it: plain data — the name and message a run event
+ * gives an error ({@link eventError}, which never throws), and a provider error's `code` and
+ * `status`.
+ */
 function plainError(error: unknown): BatchItemError {
-  if (typeof error !== 'object' || error === null) return { name: 'Error', message: String(error) };
-  const { name, message, code, status } = error as {
-    name?: unknown;
-    message?: unknown;
+  const { code, status } = (typeof error === 'object' && error !== null ? error : {}) as {
     code?: unknown;
     status?: unknown;
   };
   return {
-    name: typeof name === 'string' ? name : 'Error',
-    message: typeof message === 'string' ? message : Object.prototype.toString.call(error),
+    ...eventError(error),
     ...(typeof code === 'string' ? { code } : {}),
     ...(typeof status === 'number' ? { status } : {}),
   };
