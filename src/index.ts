@@ -11,13 +11,23 @@ export type { AnyTool, NeedsApproval, Tool, ToolApprovalContext, ToolConfig, Too
 export { Runner } from './runner/runner.js';
 export { getDefaultRunner, run, runBatch, runStreamed, runSync } from './runner/defaultRunner.js';
 export { jsonLinesCheckpoint } from './batch/checkpoint.js';
-export type { BatchCheckpoint, BatchRecord } from './batch/checkpoint.js';
+export type { BatchCheckpoint, BatchJobRecord, BatchRecord, CheckpointRecord } from './batch/checkpoint.js';
+export { openAIBatch } from './batch/engine/openAIBatch.js';
+export type {
+  BatchApiClient,
+  BatchApiJob,
+  BatchApiRequestOptions,
+  OpenAIBatchEngine,
+  OpenAIBatchOptions,
+} from './batch/engine/openAIBatch.js';
+export type { BatchEndpoint } from './models/batchLines.js';
 export type {
   BatchCompletedEvent,
   BatchEvent,
   BatchItem,
   BatchItemError,
   BatchItems,
+  BatchJobProgress,
   BatchOptions,
   BatchProgressEvent,
   ItemCompletedEvent,

@@ -46,6 +46,7 @@ export const packageExports: Readonly<Record<string, readonly string[]>> = {
     'messageRefusal',
     'messageText',
     'nextPausable',
+    'openAIBatch',
     'pauseSource',
     'run',
     'runBatch',

@@ -5,15 +5,25 @@ import { eventError } from '../runner/eventError.js';
 import { emptyUsage } from '../usage.js';
 import { BatchProgress } from './batchProgress.js';
 import type { BatchEvent, BatchItem, BatchItemError, BatchItems, BatchOptions } from './batchTypes.js';
-import { jsonLinesCheckpoint, type BatchCheckpoint, type BatchRecord } from './checkpoint.js';
+import { isJobRecord, jsonLinesCheckpoint, type BatchCheckpoint, type BatchRecord } from './checkpoint.js';
 import { itemReader, notYet, type ReadItem } from './itemReader.js';
+import type { Model } from '../model.js';
 import type { ModelCallGate } from '../runner/runContext.js';
+import { BatchRounds } from './engine/batchRounds.js';
 import { RateLimiter } from './rateLimiter.js';
 
-/** Runs one item: its run's events, with its model calls let through `gate`. May throw for a bad input. */
+/**
+ * How an item's runs make their model calls: through the rate limits' `gate`, or, with the Batch
+ * API engine, through the models `modelOf` gives in place of the agents' own.
+ */
+export type ItemCalls =
+  | { readonly gate: ModelCallGate; readonly modelOf?: undefined }
+  | { readonly gate?: undefined; readonly modelOf: (model: Model) => Model };
+
+/** Runs one item: its run's events, with its model calls made as `calls` says. May throw for a bad input. */
 export type ItemRunner<TOutput, TContext> = (
   item: BatchItem<TContext>,
-  gate: ModelCallGate,
+  calls: ItemCalls,
 ) => Observable<RunEvent<TOutput>>;
 
 /**
@@ -32,7 +42,9 @@ export function batchEvents<TOutput, TContext>(
 ): Observable<BatchEvent<TOutput>> {
   return new Observable<BatchEvent<TOutput>>((subscriber) => {
     const scheduler = options.scheduler ?? asyncScheduler;
-    const concurrency = options.concurrency ?? 8;
+    const { engine } = options;
+    // A round of the Batch API holds every item that can start, unless told otherwise.
+    const concurrency = options.concurrency ?? (engine ? Number.POSITIVE_INFINITY : 8);
     const maxRetries = options.maxRetries ?? 3;
     const interval = options.progressIntervalMs ?? 1000;
     const reader = itemReader(items, () => pump());
@@ -65,6 +77,21 @@ export function batchEvents<TOutput, TContext>(
     });
     const checkpoint: BatchCheckpoint | undefined =
       typeof options.checkpoint === 'string' ? jsonLinesCheckpoint(options.checkpoint) : options.checkpoint;
+    const rounds = engine
+      ? new BatchRounds(engine, {
+          scheduler,
+          inFlight: () => progress.inFlight,
+          canGrow: () => !sourceEnded && (pulling || progress.inFlight < concurrency),
+          checkpoint,
+          jobsChanged: (jobs) => progress.jobs(jobs),
+          answered: (tokens) => {
+            const now = scheduler.now();
+            progress.request(now);
+            progress.tokens(tokens, now);
+          },
+          fail: (error) => fail(error),
+        })
+      : undefined;
     let saved: Set<string> | undefined;
     let sourceEnded = false;
     let pulling = false;
@@ -103,7 +130,7 @@ export function batchEvents<TOutput, TContext>(
       progress.started();
       let events: Observable<RunEvent<TOutput>>;
       try {
-        events = runItem(item, limiter.gate(maxRetries));
+        events = runItem(item, rounds ? { modelOf: rounds.modelsOf(item.id) } : { gate: limiter.gate(maxRetries) });
       } catch (error) {
         failed(item.id, error);
         return;
@@ -176,6 +203,8 @@ export function batchEvents<TOutput, TContext>(
       } finally {
         pumping = false;
       }
+      // With the Batch API, the calls the runs now wait for may make a round.
+      rounds?.check();
       if (sourceEnded && !pulling && progress.inFlight === 0 && !subscriber.closed) {
         report();
         subscriber.next(progress.completedEvent());
@@ -186,16 +215,19 @@ export function batchEvents<TOutput, TContext>(
     if (checkpoint) {
       Promise.resolve()
         .then(() => checkpoint.read())
-        .then((records) => {
-          saved = new Set(records.map((record) => record.id));
+        .then(async (records) => {
+          saved = new Set(records.flatMap((record) => (isJobRecord(record) ? [] : [record.id])));
+          await rounds?.resume(records);
           pump();
-        }, fail);
+        })
+        .catch(fail);
     } else pump();
 
     return () => {
       runs.unsubscribe();
       reader.close();
       limiter.close();
+      rounds?.close();
     };
   });
 }

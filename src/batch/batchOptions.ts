@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { checkRunOptions, type RunOptions } from '../runner/runOptions.js';
 import type { BatchOptions } from './batchTypes.js';
+import { isOpenAIBatchEngine } from './engine/openAIBatch.js';
 
 /** The options that are the batch's own; the rest are each item's run options. */
 const batchKeys = [
@@ -10,6 +11,7 @@ const batchKeys = [
   'maxRetries',
   'progressIntervalMs',
   'checkpoint',
+  'engine',
 ] as const;
 
 /** Options a batch's runs cannot take: each item is a conversation of its own. */
@@ -55,6 +57,23 @@ export function checkBatchOptions<TContext>(options: BatchOptions<TContext> | un
       argument: 'options.checkpoint',
       message: 'checkpoint must be a file path, or an object with read() and append(record).',
     });
+  }
+  const { engine } = given;
+  if (engine !== undefined) {
+    if (!isOpenAIBatchEngine(engine)) {
+      throw new InvalidArgumentError({
+        argument: 'options.engine',
+        message: 'engine must be made by openAIBatch(); leave it out to make the calls here.',
+      });
+    }
+    for (const key of ['requestsPerMinute', 'tokensPerMinute'] as const) {
+      if (given[key] !== undefined) {
+        throw new InvalidArgumentError({
+          argument: `options.${key}`,
+          message: `${key} paces calls made here; the Batch API engine runs under the Batch API's own limits.`,
+        });
+      }
+    }
   }
   const runOptions: Record<string, unknown> = { ...given };
   for (const key of batchKeys) delete runOptions[key];

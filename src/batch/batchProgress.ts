@@ -1,5 +1,5 @@
 import { addUsage, emptyUsage, type Usage } from '../usage.js';
-import type { BatchCompletedEvent, BatchProgressEvent } from './batchTypes.js';
+import type { BatchCompletedEvent, BatchJobProgress, BatchProgressEvent } from './batchTypes.js';
 
 const minute = 60_000;
 
@@ -20,6 +20,7 @@ export class BatchProgress {
   readonly #requests: number[] = [];
   readonly #tokens: { readonly at: number; readonly tokens: number }[] = [];
   readonly #changed: () => void;
+  #jobs: readonly BatchJobProgress[] | undefined;
 
   /** `changed` is told of every change: the batch sends news no more often than it allows. */
   constructor(total: number | undefined, now: number, changed: () => void) {
@@ -48,6 +49,12 @@ export class BatchProgress {
     this.#changed();
   }
 
+  /** The Batch API engine's jobs, as they are now. */
+  jobs(jobs: readonly BatchJobProgress[]): void {
+    this.#jobs = jobs;
+    this.#changed();
+  }
+
   finished(outcome: 'completed' | 'failed', usage: Usage): void {
     this[outcome] += 1;
     this.inFlight -= 1;
@@ -70,6 +77,7 @@ export class BatchProgress {
       usage: this.usage,
       requestsPerMinute: perMinute(this.#requests.length),
       tokensPerMinute: perMinute(this.#tokens.reduce((sum, entry) => sum + entry.tokens, 0)),
+      ...(this.#jobs === undefined ? {} : { jobs: this.#jobs }),
     };
   }
 

@@ -4,6 +4,7 @@ import type { RunInput } from '../runner/runInput.js';
 import type { RunOptions } from '../runner/runOptions.js';
 import type { Usage } from '../usage.js';
 import type { BatchCheckpoint } from './checkpoint.js';
+import type { OpenAIBatchEngine } from './engine/openAIBatch.js';
 
 /** One input of a batch: its id (unique in the batch: the checkpoint knows items by it), input and context. */
 export interface BatchItem<TContext = unknown> {
@@ -52,6 +53,13 @@ export interface BatchOptions<TContext = unknown> extends Omit<
    * whose ids it holds are skipped.
    */
   readonly checkpoint?: string | BatchCheckpoint;
+  /**
+   * Where the model calls are made: here, as each run asks (default), or as jobs of OpenAI's
+   * Batch API, in rounds ({@link openAIBatch}). With the Batch API, `concurrency` is how many
+   * items a round holds at most (default: all of them), the rate limits are the API's (so
+   * `requestsPerMinute` and `tokensPerMinute` are refused), and `idleTimeoutMs` does not apply.
+   */
+  readonly engine?: OpenAIBatchEngine;
 }
 
 /** Why an item failed, as plain data. */
@@ -97,6 +105,17 @@ export interface BatchProgressEvent {
   readonly requestsPerMinute: number;
   /** Tokens used in the last minute (or, in the first minute, at that pace). */
   readonly tokensPerMinute: number;
+  /** With the Batch API engine: every job the batch submitted (or took up again), oldest first. */
+  readonly jobs?: readonly BatchJobProgress[];
+}
+
+/** A Batch API job, as `batch-progress` reports it. */
+export interface BatchJobProgress {
+  /** The job's id at OpenAI, for example `'batch_abc123'`. */
+  readonly id: string;
+  /** `'validating'`, `'in_progress'`, `'finalizing'`, `'completed'`, `'failed'`, `'expired'`, `'cancelling'` or `'cancelled'`. */
+  readonly status: string;
+  readonly requestCounts: { readonly total: number; readonly completed: number; readonly failed: number };
 }
 
 /** The batch ended: every item completed, failed or was skipped. Last. */

@@ -8,15 +8,38 @@ export type BatchRecord =
   | { readonly id: string; readonly status: 'failed'; readonly error: BatchItemError; readonly usage: Usage };
 
 /**
+ * What a checkpoint holds: finished items, and, with the Batch API engine (`openAIBatch`), the
+ * jobs it submitted, so that a batch started again polls them instead of paying for their
+ * requests twice.
+ */
+export type CheckpointRecord = BatchRecord | BatchJobRecord;
+
+/** A job the Batch API engine submitted: its id, and its input file (which names its requests). */
+export interface BatchJobRecord {
+  readonly type: 'batch-job';
+  readonly job: string;
+  readonly inputFileId: string;
+}
+
+/** Whether `record` is a submitted job's, rather than an item's. */
+export function isJobRecord(record: CheckpointRecord): record is BatchJobRecord {
+  return (record as { type?: unknown }).type === 'batch-job';
+}
+
+/**
  * Where a batch records its finished items, so that it can go on after a stop or a crash: `read`
  * once before the first item starts (the ids it gives are skipped), `append` once per finished
- * item — the item's event is emitted when its Promise resolves, so whatever a consumer saw is saved.
+ * item — the item's event is emitted when its Promise resolves, so whatever a consumer saw is saved
+ * — and once per job the Batch API engine submits.
  */
 export interface BatchCheckpoint {
   /** The records saved so far (none for a new batch). */
-  read(): Promise<readonly BatchRecord[]> | readonly BatchRecord[];
-  /** Saves one finished item; the batch emits its event when this resolves, and fails if it rejects. */
-  append(record: BatchRecord): Promise<void> | void;
+  read(): Promise<readonly CheckpointRecord[]> | readonly CheckpointRecord[];
+  /**
+   * Saves one finished item (the batch emits its event when this resolves), or a submitted job
+   * (the batch polls it when this resolves); the batch fails if it rejects.
+   */
+  append(record: CheckpointRecord): Promise<void> | void;
 }
 
 /** The part of `node:fs` a JSON Lines checkpoint uses. */
@@ -51,12 +74,18 @@ export function jsonLinesCheckpoint(path: string): BatchCheckpoint {
         throw error;
       }
       endsMidLine = text !== '' && !text.endsWith('\n');
-      const records: BatchRecord[] = [];
+      const records: CheckpointRecord[] = [];
       for (const line of text.split('\n')) {
         if (line.trim() === '') continue;
         try {
-          const record = JSON.parse(line) as BatchRecord;
-          if (typeof record?.id === 'string') records.push(record);
+          const record = JSON.parse(line) as CheckpointRecord;
+          if (
+            typeof record === 'object' &&
+            record !== null &&
+            (typeof (record as { id?: unknown }).id === 'string' || isJobRecord(record))
+          ) {
+            records.push(record);
+          }
         } catch {
           // The line a crash cut short: its item is run again.
         }

@@ -27,9 +27,14 @@ Options:
   --rpm <n>              the most model requests per minute (default: no limit)
   --tpm <n>              the most tokens per minute (default: no limit)
   --context <json>       every run's context (a line's own "context" wins)
+  --engine openai-batch  make the model calls as jobs of OpenAI's Batch API, in
+                         rounds (half the price, answered within 24 hours); tools
+                         still run here. --out records the jobs too, so --resume
+                         polls them instead of paying for them twice
+  --endpoint <api>       with --engine openai-batch: responses (default) or chat
+  --poll <seconds>       with --engine openai-batch: how often to poll a job at
+                         first (default 10; it backs off to 60 while nothing changes)
   -h, --help             print this help
-Planned: --engine openai-batch, to run the batch on OpenAI's Batch API (half the
-price, within 24 hours); it is not available yet.
 
 Progress goes to stderr (a bar on a terminal, a line every 2 s otherwise), then
 a summary. Ctrl+C (or SIGTERM) cancels the runs in flight; finished items are
@@ -49,6 +54,8 @@ export interface BatchConfig {
   readonly tokensPerMinute: number | undefined;
   /** The parsed `--context`, when given. */
   readonly context: { readonly value: unknown } | undefined;
+  /** `--engine openai-batch`: the Batch API's endpoint and first poll interval (ms). */
+  readonly batchApi: { readonly endpoint: 'responses' | 'chat'; readonly pollIntervalMs: number } | undefined;
 }
 
 function positive(flag: string, text: string | undefined, max: number): number | undefined {
@@ -85,6 +92,8 @@ export function parseBatchArgs(args: readonly string[]): BatchConfig {
         tpm: { type: 'string' },
         context: { type: 'string' },
         engine: { type: 'string' },
+        endpoint: { type: 'string' },
+        poll: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -93,14 +102,7 @@ export function parseBatchArgs(args: readonly string[]): BatchConfig {
   }
   const { values, positionals } = parsed;
   const help = values.help === true;
-  if (values.engine === 'openai-batch') {
-    throw new UsageError({
-      message: 'the openai-batch engine is not available yet; leave --engine out to run the batch here.',
-    });
-  }
-  if (values.engine !== undefined) {
-    throw new UsageError({ message: `--engine takes openai-batch (not available yet); got '${values.engine}'.` });
-  }
+  const batchApi = engineOf(values);
   const [agentModule = '', input = '', ...extra] = positionals;
   if (!help) {
     if (extra.length > 0) throw new UsageError({ message: `Unexpected argument '${extra[0]}'.` });
@@ -126,5 +128,39 @@ export function parseBatchArgs(args: readonly string[]): BatchConfig {
     requestsPerMinute: positive('--rpm', values.rpm, 1_000_000_000),
     tokensPerMinute: positive('--tpm', values.tpm, 1_000_000_000),
     context: json('--context', values.context),
+    batchApi,
   };
+}
+
+/** `--engine` and the flags that only it takes. */
+function engineOf(values: {
+  engine?: string | undefined;
+  endpoint?: string | undefined;
+  poll?: string | undefined;
+  rpm?: string | undefined;
+  tpm?: string | undefined;
+}): BatchConfig['batchApi'] {
+  if (values.engine === undefined) {
+    for (const flag of ['endpoint', 'poll'] as const) {
+      if (values[flag] !== undefined) throw new UsageError({ message: `--${flag} goes with --engine openai-batch.` });
+    }
+    return undefined;
+  }
+  if (values.engine !== 'openai-batch') {
+    throw new UsageError({ message: `--engine takes openai-batch; got '${values.engine}'.` });
+  }
+  for (const flag of ['rpm', 'tpm'] as const) {
+    if (values[flag] !== undefined) {
+      throw new UsageError({ message: `--${flag} paces calls made here; the Batch API has limits of its own.` });
+    }
+  }
+  const endpoint = values.endpoint ?? 'responses';
+  if (endpoint !== 'responses' && endpoint !== 'chat') {
+    throw new UsageError({ message: `--endpoint takes responses or chat; got '${endpoint}'.` });
+  }
+  const seconds = values.poll === undefined ? 10 : Number(values.poll);
+  if (values.poll !== undefined && (!/^\d+(\.\d+)?$/.test(values.poll) || seconds <= 0 || seconds > 3600)) {
+    throw new UsageError({ message: `--poll takes seconds, above 0 and at most 3600; got '${values.poll}'.` });
+  }
+  return { endpoint, pollIntervalMs: Math.round(seconds * 1000) };
 }

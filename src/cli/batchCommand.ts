@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { Agent } from '../agent.js';
 import type { BatchEvent, BatchItems } from '../batch/batchTypes.js';
 import { jsonLinesCheckpoint } from '../batch/checkpoint.js';
+import { openAIBatch } from '../batch/engine/openAIBatch.js';
 import { AgentsError } from '../errors.js';
 import { runBatch } from '../runner/defaultRunner.js';
 import { checkReadable, countItems, messageOf, readJsonLines } from './jsonLinesInput.js';
@@ -158,6 +159,7 @@ export async function startBatch(config: BatchConfig, output: BatchOutput, cwd: 
     ...(config.requestsPerMinute === undefined ? {} : { requestsPerMinute: config.requestsPerMinute }),
     ...(config.tokensPerMinute === undefined ? {} : { tokensPerMinute: config.tokensPerMinute }),
     ...(config.context === undefined ? {} : { context: config.context.value }),
+    ...(config.batchApi === undefined ? {} : { engine: openAIBatch(config.batchApi) }),
   });
 
   const update = (event: BatchEvent): void => {
@@ -179,6 +181,7 @@ export async function startBatch(config: BatchConfig, output: BatchOutput, cwd: 
         inFlight: event.inFlight,
         totalTokens: event.usage.totalTokens,
         requestsPerMinute: event.requestsPerMinute,
+        ...(event.jobs === undefined ? {} : { jobs: event.jobs }),
       };
       draw();
     } else {

@@ -4,6 +4,8 @@
  * the wording is tested without a process or a clock.
  */
 
+import type { BatchJobProgress } from '../batch/batchTypes.js';
+
 /** How far a batch is, as the command has heard from its events. */
 export interface BatchSnapshot {
   /** The number of items, when the command could count them cheaply (a small file); else unknown. */
@@ -18,6 +20,8 @@ export interface BatchSnapshot {
   readonly requestsPerMinute: number;
   /** How long the batch has run, in ms: the ETA is the pace so far applied to what is left. */
   readonly elapsedMs: number;
+  /** With `--engine openai-batch`: the Batch API jobs, as the last `batch-progress` gave them. */
+  readonly jobs?: readonly BatchJobProgress[];
 }
 
 /** A count as people read it: `1,234`. */
@@ -60,7 +64,18 @@ export function progressText(snapshot: BatchSnapshot): string {
     `${formatCount(snapshot.totalTokens)} tokens`,
     `${formatCount(snapshot.requestsPerMinute)} req/min`,
     ...(left === undefined || left === 0 ? [] : [`ETA ${formatDuration(left)}`]),
+    ...jobsText(snapshot.jobs),
   ].join(', ');
+}
+
+/** The Batch API jobs that have not ended, for example `job batch_abc in_progress 120/500`. */
+function jobsText(jobs: readonly BatchJobProgress[] | undefined): string[] {
+  const running = (jobs ?? []).filter((job) => !['completed', 'failed', 'expired', 'cancelled'].includes(job.status));
+  return running.map(({ id, status, requestCounts: { total, completed, failed } }) =>
+    total === 0
+      ? `job ${id} ${status}`
+      : `job ${id} ${status} ${formatCount(completed + failed)}/${formatCount(total)}`,
+  );
 }
 
 /**

@@ -187,7 +187,7 @@ export function responsesParams(model: string, request: ModelRequest): ResponseC
 }
 
 /** The usage of a response (zeros where the provider sent none, or sent something else than counts). */
-function responsesUsage(response: unknown): Usage {
+export function responsesUsage(response: unknown): Usage {
   return usageFrom(isRecord(response) ? response['usage'] : undefined, [
     'input_tokens',
     'output_tokens',

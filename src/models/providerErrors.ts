@@ -12,7 +12,11 @@ import { describeThrown } from '../internal/describeThrown.js';
  */
 
 /** Which API a failure came from; it opens every message. */
-export type ApiLabel = 'OpenAI Responses API' | 'OpenAI Chat Completions API' | 'OpenAI Conversations API';
+export type ApiLabel =
+  | 'OpenAI Responses API'
+  | 'OpenAI Chat Completions API'
+  | 'OpenAI Conversations API'
+  | 'OpenAI Batch API';
 
 export { redact };
 

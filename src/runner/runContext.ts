@@ -58,6 +58,11 @@ export interface RunSettings<TContext> {
    * rate limits (`runBatch`); nested runs share it.
    */
   readonly modelCallGate?: ModelCallGate | undefined;
+  /**
+   * What the run calls in place of each agent's model: the Batch API engine's line-making model
+   * (`runBatch` with `engine`); nested runs share it.
+   */
+  readonly modelOf?: ((model: Model) => Model) | undefined;
 }
 
 /** Lets one model call attempt through (a batch's rate limits): the attempt, gated. */

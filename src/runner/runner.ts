@@ -5,7 +5,7 @@ import type { FinalOutputEvent, RunEvent, RunInterruptedEvent } from '../events.
 import { AgentGraph } from './agentGraph.js';
 import { asyncMode } from './asyncMode.js';
 import { checkedGuardrails } from '../guardrails.js';
-import type { ModelCallGate, RunMode, RunnerGuardrails } from './runContext.js';
+import type { RunMode, RunnerGuardrails } from './runContext.js';
 import { createRun, type RunOrigin } from './runLoop.js';
 import { toInputItems, type RunInput } from './runInput.js';
 import { readRunStateData } from './readRunState.js';
@@ -23,7 +23,7 @@ import { refuseAsyncTools } from './sync/asyncTools.js';
 import { syncMode } from './sync/syncMode.js';
 import { serverHistoryOf } from './serverHistory.js';
 import type { ModelCallPolicy } from './retryModelCall.js';
-import { batchEvents } from '../batch/batchEvents.js';
+import { batchEvents, type ItemCalls } from '../batch/batchEvents.js';
 import { checkBatchOptions } from '../batch/batchOptions.js';
 import type { BatchEvent, BatchItems, BatchOptions } from '../batch/batchTypes.js';
 
@@ -182,10 +182,12 @@ export class Runner {
       });
     }
     const runOptions = checkBatchOptions(options);
-    const makeMode = (policy: ModelCallPolicy) => asyncMode(policy, options?.scheduler);
-    return batchEvents<TOutput, TContext>(items, options ?? {}, (item, gate) => {
+    // A Batch API call waits for its round's job, for hours maybe: no idle timeout applies.
+    const makeMode = (policy: ModelCallPolicy) =>
+      asyncMode(options?.engine ? { ...policy, idleTimeoutMs: undefined } : policy, options?.scheduler);
+    return batchEvents<TOutput, TContext>(items, options ?? {}, (item, calls) => {
       const itemOptions = item.context === undefined ? runOptions : { ...runOptions, context: item.context };
-      return this.#createRun(agent, item.input, itemOptions, makeMode, gate).events;
+      return this.#createRun(agent, item.input, itemOptions, makeMode, calls).events;
     });
   }
 
@@ -194,7 +196,7 @@ export class Runner {
     input: RunInput | RunState,
     options: RunOptions<TContext> | undefined,
     makeMode: (policy: ModelCallPolicy) => RunMode,
-    modelCallGate?: ModelCallGate,
+    calls?: ItemCalls,
   ): { events: Observable<RunEvent<TOutput>>; results: Observable<RunResult<TOutput, TContext>> } {
     checkAgent(agent);
     checkRunOptions(options);
@@ -229,7 +231,8 @@ export class Runner {
         guardrails: this.#guardrails,
         tracing: options?.tracing === undefined ? this.config.tracing || undefined : options.tracing || undefined,
         nested: false,
-        modelCallGate,
+        modelCallGate: calls?.gate,
+        modelOf: calls?.modelOf,
       },
       makeMode(policy),
     );

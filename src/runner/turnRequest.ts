@@ -52,8 +52,9 @@ function resolveModel<TContext>(agent: Agent<unknown, TContext>, settings: RunSe
 }
 
 function planTurn<TContext>(agent: Agent<unknown, TContext>, settings: RunSettings<TContext>): TurnPlan {
+  const model = resolveModel(agent, settings);
   return {
-    model: resolveModel(agent, settings),
+    model: settings.modelOf ? settings.modelOf(model) : model,
     tools: [...agent.tools.map((t) => t.spec), ...agent.handoffs.map(handoffToolSpec)],
     hostedTools: (agent.hostedTools ?? []).map((t) => t.spec),
     outputSchema: outputSchemaOf(agent),

@@ -181,8 +181,16 @@ describe('rxjs-agents batch', () => {
     ],
     [['./agent.mjs', 'bad-args.jsonl', '--out', 'x.jsonl', '--bogus'], "batch: Unknown option '--bogus'"],
     [
-      ['./agent.mjs', 'bad-args.jsonl', '--out', 'x.jsonl', '--engine', 'openai-batch'],
-      'batch: the openai-batch engine is not available yet',
+      ['./agent.mjs', 'bad-args.jsonl', '--out', 'x.jsonl', '--engine', 'openai-batch', '--rpm', '10'],
+      'batch: --rpm paces calls made here; the Batch API has limits of its own.',
+    ],
+    [
+      ['./agent.mjs', 'bad-args.jsonl', '--out', 'x.jsonl', '--poll', '5'],
+      'batch: --poll goes with --engine openai-batch.',
+    ],
+    [
+      ['./agent.mjs', 'bad-args.jsonl', '--out', 'x.jsonl', '--engine', 'openai-batch', '--endpoint', 'embeddings'],
+      "batch: --endpoint takes responses or chat; got 'embeddings'.",
     ],
     [
       ['./agent.mjs', 'bad-args.jsonl', '--out', 'taken.jsonl'],
@@ -210,13 +218,13 @@ describe('rxjs-agents batch', () => {
     expect(records('x.jsonl')).toEqual([]);
   });
 
-  it('--help says how to use it, and that the openai-batch engine is planned', async () => {
+  it('--help says how to use it, the openai-batch engine included', async () => {
     const run = batch(['--help']);
     let stdout = '';
     run.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     expect((await run.exited).code).toBe(0);
     expect(stdout).toContain('Usage: rxjs-agents batch <agent-module> <input.jsonl> --out <answers.jsonl>');
-    expect(stdout).toContain('Planned: --engine openai-batch');
+    expect(stdout).toContain('--engine openai-batch  make the model calls as jobs');
   });
 
   it('killed with SIGKILL mid-batch, then --resume: every item once, only those in flight asked twice', async () => {
