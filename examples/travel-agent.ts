@@ -19,8 +19,8 @@ import {
   type Model,
   type RunResult,
 } from 'rxjs-agents';
-import { lastValueFrom, share } from 'rxjs';
-import { bufferTokens, filterTextDeltas, toFinalOutput } from 'rxjs-agents/operators';
+import { lastValueFrom, map, merge, share } from 'rxjs';
+import { outputField, toFinalOutput } from 'rxjs-agents/operators';
 import { startServerProcess, type ServerTurn } from 'rxjs-agents/testing/server';
 
 const Recommendation = z.object({
@@ -110,17 +110,32 @@ async function main(): Promise<void> {
     printResult(asyncResult);
     console.log();
 
-    // 3. Streamed mode: tokens as they arrive, grouped a few at a time, then the structured answer.
+    // 3. Streamed mode: the answer's text fields as the model writes them (not the JSON around
+    // them), then the number, which only counts once it is whole.
     console.log('— streamed mode (runStreamed) —');
-    // Runs are cold: each subscription would be a run of its own. share() lets the printer and
+    // Runs are cold: each subscription would be a run of its own. share() lets the printers and
     // toFinalOutput() read one run.
     const run$ = runStreamed(agent, question).pipe(share());
-    run$
-      .pipe(filterTextDeltas(), bufferTokens({ count: 4, timeSpan: 50 }))
-      .subscribe((chunk) => process.stdout.write(chunk));
+    const labels = { destination: 'destination: ', reason: 'reason:      ', bestSeason: 'best season: ' };
+    const fields = (Object.keys(labels) as (keyof typeof labels)[]).map((name) =>
+      run$.pipe(
+        outputField(name),
+        map((text) => ({ name, text })),
+      ),
+    );
+    let shown = { name: '', length: 0 };
+    merge(...fields).subscribe(({ name, text }) => {
+      // Each field's value grows; print what is new, on a line of its own per field.
+      if (name !== shown.name) {
+        process.stdout.write(`${shown.name === '' ? '' : '\n'}  ${labels[name as keyof typeof labels]}`);
+        shown = { name, length: 0 };
+      }
+      process.stdout.write(text.slice(shown.length));
+      shown = { name, length: text.length };
+    });
     const streamed = await lastValueFrom(run$.pipe(toFinalOutput()));
     process.stdout.write('\n');
-    printRecommendation(streamed);
+    console.log(`  budget/day:  €${streamed.budgetPerDayEur}`);
   } finally {
     await server?.close();
   }

@@ -4,6 +4,7 @@ export type { BufferTokensOptions } from './bufferTokens.js';
 export { filterTextDeltas } from './filterTextDeltas.js';
 export type { NestedTextOptions } from './internal/nestedOption.js';
 export { ofType } from './ofType.js';
+export { outputField } from './outputField.js';
 export { partialOutput } from './partialOutput.js';
 export { toFinalOutput } from './toFinalOutput.js';
 export { toRunResult } from './toRunResult.js';

@@ -62,6 +62,7 @@ export const packageExports: Readonly<Record<string, readonly string[]>> = {
     'bufferTokens',
     'filterTextDeltas',
     'ofType',
+    'outputField',
     'partialOutput',
     'toFinalOutput',
     'toRunResult',
