@@ -127,7 +127,7 @@ async function main(): Promise<void> {
     merge(...fields).subscribe(({ name, text }) => {
       // Each field's value grows; print what is new, on a line of its own per field.
       if (name !== shown.name) {
-        process.stdout.write(`${shown.name === '' ? '' : '\n'}  ${labels[name as keyof typeof labels]}`);
+        process.stdout.write(`${shown.name === '' ? '' : '\n'}  ${labels[name]}`);
         shown = { name, length: 0 };
       }
       process.stdout.write(text.slice(shown.length));

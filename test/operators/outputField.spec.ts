@@ -99,7 +99,9 @@ describe('outputField', () => {
     const reason = 'Line one\nsays "hi" \\ caf\u00e9 \ud83c\udfd4\ufe0f / done';
     const text = JSON.stringify({ reason }).replace('é', '\\u00e9').replace('🏔', '\\ud83c\\udfd4');
     const pieces = text.match(/.{1,3}/gs) ?? [];
-    const values = await lastValueFrom(from(pieces.map((piece) => delta(piece))).pipe(outputField('reason'), toArray()));
+    const values = await lastValueFrom(
+      from(pieces.map((piece) => delta(piece))).pipe(outputField('reason'), toArray()),
+    );
     expect(values.at(-1)).toBe(reason);
     for (const value of values) expect(reason.startsWith(value), value).toBe(true);
   });
@@ -141,7 +143,7 @@ describe('outputField', () => {
     expect(values).toEqual(['mine']);
   });
 
-  it('emits the final output\'s field when the schema changed it, and errors when it is not a string', async () => {
+  it("emits the final output's field when the schema changed it, and errors when it is not a string", async () => {
     const changed = await lastValueFrom(
       of(delta('{"reason":"  padded  "}'), finalOutput({ reason: 'padded' })).pipe(outputField('reason'), toArray()),
     );
