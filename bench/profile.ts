@@ -6,7 +6,8 @@
  * Targets: wire:rxjs-agents, wire:openai (the raw SDK), wire:agents, wire:ai (20,000 deltas from the
  * local server, per run); replay:… (the same, replayed in process by a fetch of the recorded bytes);
  * pipeline:rxjs-agents, pipeline:bare (100,000 deltas in process, per run); tracing:pipeline and
- * tracing:replay (part 5's pipeline and replayed answer with `openTelemetry()` on a no-op SDK).
+ * tracing:replay (part 5's pipeline and replayed answer with `openTelemetry()` on a no-op SDK);
+ * batch:rxjs-agents (part 6's runBatch of 2,000 single-turn items at concurrency 64, per run).
  * The profile (`node --cpu-prof`) is written to bench/results/profiles/, for Chrome DevTools or
  * VS Code; the summary groups self time by function and by package.
  */
@@ -31,6 +32,7 @@ const targets = [
   'pipeline:bare',
   'tracing:pipeline',
   'tracing:replay',
+  'batch:rxjs-agents',
 ];
 const [target = 'wire:rxjs-agents', runsArg] = process.argv.slice(2);
 if (!targets.includes(target)) throw new Error(`Unknown target '${target}'; one of ${targets.join(', ')}.`);
@@ -57,6 +59,19 @@ async function child(): Promise<void> {
     if (!contender) throw new Error(target);
     for (let i = 0; i < runs; i++) await contender.run();
     await sdk.shutdown();
+  } else if (target === 'batch:rxjs-agents') {
+    const { default: OpenAI } = await import('openai');
+    const { lastValueFrom } = await import('rxjs');
+    const { Agent, OpenAIResponsesModel, Runner } = await import('rxjs-agents');
+    const server = await startBenchServer();
+    const client = new OpenAI({ baseURL: server.url, apiKey: 'bench', maxRetries: 0 });
+    const agent = new Agent({ name: 'Batch', model: new OpenAIResponsesModel({ model: 'bench-model', client }) });
+    const questions = Array.from({ length: 2000 }, (_, i) => `Question ${i}?`);
+    for (let i = 0; i < Math.min(runs, 5); i++) {
+      await server.push({ text: ['The', ' answer', ' is', ' forty', '-two', '.'] }, questions.length);
+      await lastValueFrom(new Runner().runBatch(agent, questions, { concurrency: 64, progressIntervalMs: 60_000 }));
+    }
+    await server.close();
   } else if (target.startsWith('wire') || target.startsWith('replay')) {
     const { wireContenders } = await import('./lib/wireContenders.js');
     const { recordEvents, replayFetch } = await import('./lib/replay.js');

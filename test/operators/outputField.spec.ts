@@ -11,7 +11,7 @@ import { noRunItems } from '../helpers/runEvents.js';
 type Answer = { city: string; reason: string };
 const usage = { requests: 1, inputTokens: 10, outputTokens: 5, totalTokens: 15 };
 
-function delta(text: string, turn = 1, parentCallId?: string): RunEvent<Answer> {
+function delta<T = Answer>(text: string, turn = 1, parentCallId?: string): RunEvent<T> {
   return { type: 'text-delta', agent: 'Travel agent', turn, delta: text, ...(parentCallId ? { parentCallId } : {}) };
 }
 function finalOutput<T>(output: T, turn = 1): RunEvent<T> {
@@ -109,7 +109,10 @@ describe('outputField', () => {
   it('follows a nested field by its keys, past arrays and other strings with the same key', async () => {
     const answer = { reason: 'not this', trip: { stops: [{ reason: 'nor this' }], reason: 'this one' } };
     const values = await lastValueFrom(
-      of(delta(JSON.stringify(answer)), finalOutput(answer)).pipe(outputField(['trip', 'reason']), toArray()),
+      of(delta<typeof answer>(JSON.stringify(answer)), finalOutput(answer)).pipe(
+        outputField(['trip', 'reason']),
+        toArray(),
+      ),
     );
     expect(values).toEqual(['this one']);
   });
@@ -145,10 +148,13 @@ describe('outputField', () => {
 
   it("emits the final output's field when the schema changed it, and errors when it is not a string", async () => {
     const changed = await lastValueFrom(
-      of(delta('{"reason":"  padded  "}'), finalOutput({ reason: 'padded' })).pipe(outputField('reason'), toArray()),
+      of(delta<{ reason: string }>('{"reason":"  padded  "}'), finalOutput({ reason: 'padded' })).pipe(
+        outputField('reason'),
+        toArray(),
+      ),
     );
     expect(changed).toEqual(['  padded  ', 'padded']);
-    const wrong = of(delta('{"reason":3}'), finalOutput({ reason: 3 })).pipe(outputField('reason'));
+    const wrong = of(delta<{ reason: number }>('{"reason":3}'), finalOutput({ reason: 3 })).pipe(outputField('reason'));
     await expect(lastValueFrom(wrong)).rejects.toThrow(ModelBehaviorError);
   });
 
