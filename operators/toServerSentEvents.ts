@@ -74,9 +74,7 @@ export interface ToServerSentEventsOptions {
 export function toServerSentEvents(
   options: ToServerSentEventsOptions = {},
 ): OperatorFunction<RunEvent<unknown>, string> {
-  const publicMessage = errorMessageOption(
-    (options as Partial<ToServerSentEventsOptions> | undefined)?.errorMessage,
-  );
+  const publicMessage = errorMessageOption((options as Partial<ToServerSentEventsOptions> | undefined)?.errorMessage);
   return (source) =>
     source.pipe(
       map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`),

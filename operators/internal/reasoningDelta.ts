@@ -34,8 +34,10 @@ export function reasoningDelta(event: RawModelEvent): ReasoningDelta | undefined
 function responsesReasoning(data: Record<string, unknown>): ReasoningDelta | undefined {
   const { type, item_id: item, delta } = data;
   if (typeof delta !== 'string' || delta === '') return undefined;
-  if (type === 'response.reasoning_summary_text.delta') return { key: `${String(item)}:s${String(data['summary_index'])}`, delta };
-  if (type === 'response.reasoning_text.delta') return { key: `${String(item)}:c${String(data['content_index'])}`, delta };
+  if (type === 'response.reasoning_summary_text.delta')
+    return { key: `${String(item)}:s${String(data['summary_index'])}`, delta };
+  if (type === 'response.reasoning_text.delta')
+    return { key: `${String(item)}:c${String(data['content_index'])}`, delta };
   return undefined;
 }
 

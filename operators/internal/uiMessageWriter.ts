@@ -130,7 +130,9 @@ export class UIMessageWriter {
     const { messageMetadata } = this.#options;
     const metadata = messageMetadata !== undefined && end !== undefined ? messageMetadata(end) : undefined;
     this.#emit(
-      metadata === undefined ? { type: 'finish', finishReason } : { type: 'finish', finishReason, messageMetadata: metadata },
+      metadata === undefined
+        ? { type: 'finish', finishReason }
+        : { type: 'finish', finishReason, messageMetadata: metadata },
     );
   }
 

@@ -59,7 +59,8 @@ export function fromUIMessages(messages: readonly UIMessageLike[]): InputItem[] 
     if (role === 'user') items.push(userItem(parts, where));
     else if (role === 'system') items.push({ type: 'message', role: 'system', content: textOf(parts, where) });
     else if (role === 'assistant') items.push(...assistantItems(parts, where));
-    else throw new InvalidArgumentError({ argument: `${where}.role`, message: `unknown role ${JSON.stringify(role)}.` });
+    else
+      throw new InvalidArgumentError({ argument: `${where}.role`, message: `unknown role ${JSON.stringify(role)}.` });
   });
   return items;
 }
@@ -168,7 +169,11 @@ function assistantItems(parts: readonly Part[], where: string): InputItem[] {
       const callId = stringField(part, 'toolCallId', at);
       const name = toolName(part, at);
       calls.push({ type: 'function_call', call_id: callId, name, arguments: JSON.stringify(part['input'] ?? {}) });
-      outputs.push({ type: 'function_call_output', call_id: callId, output: output === rejected ? rejectionOf(part, name) : output });
+      outputs.push({
+        type: 'function_call_output',
+        call_id: callId,
+        output: output === rejected ? rejectionOf(part, name) : output,
+      });
     }
   });
   endStep();

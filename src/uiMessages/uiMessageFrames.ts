@@ -34,9 +34,7 @@ export function uiMessageFrames(
   return events.pipe(
     chunks,
     map(frame),
-    catchError((error: unknown) =>
-      of(frame({ type: 'error', errorText: publicErrorMessage(error, publicMessage) })),
-    ),
+    catchError((error: unknown) => of(frame({ type: 'error', errorText: publicErrorMessage(error, publicMessage) }))),
     endWith(doneFrame),
   );
 }
