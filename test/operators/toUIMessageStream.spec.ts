@@ -69,6 +69,8 @@ describe('toUIMessageStream', () => {
   );
 
   it('sends chunks the AI SDK schema accepts, ids unique per part', async () => {
+    // The schema does refuse what is not a chunk: the checks below can fail.
+    expect(await uiMessageChunkSchema().validate!({ type: 'text-delta', id: 'x' })).toMatchObject({ success: false });
     const chunks = await chunksOf(Object.values(e));
     expect(chunks).toEqual([c.s, c.S, c.x, c.a, c.b, c.z, c.I, c.A, c.O, c.E, c.S, c.X, c.d, c.Z, c.E, c.F]);
     await expectValid(chunks);
