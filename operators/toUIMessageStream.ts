@@ -47,9 +47,13 @@ export interface ToUIMessageStreamOptions {
  * approval request), and `finish` at the end.</span>
  *
  * ```text
- * source:             -t--d--d--c-----o--t--d--f|      t turn-started, d text-delta, c tool-call, o tool-output, f final-output
- * toUIMessageStream:  s(S)(xy)y-(zIA)-O-(eS)(xy)(eF|)  s start, S start-step, x text-start, y text-delta, z text-end, I/A tool-input-start/-available, O tool-output-available, e finish-step, F finish
+ * source:            -t----d----d----k----c----o----t----d----f|
+ * toUIMessageStream: sS----(xy)-y----z----(IA)-O----(eS)-(xy)-(zeF|)
  * ```
+ *
+ * (`t` turn-started, `d` text-delta, `k` turn-completed, `c` tool-call, `o` tool-output, `f`
+ * final-output; `s` start, `S` start-step, `x`/`y`/`z` text-start/-delta/-end, `I`/`A`
+ * tool-input-start/-available, `O` tool-output-available, `e` finish-step, `F` finish.)
  *
  * What maps to what:
  *

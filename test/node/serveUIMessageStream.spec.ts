@@ -283,3 +283,17 @@ describe.each(Object.entries(servers))('%s, read by the ai package over loopback
     expect(refunds).toEqual(['A-17']);
   });
 });
+
+describe('serveUIMessageStream', () => {
+  it('refuses a response whose headers were sent, and wrong options, where it is called', () => {
+    const events = weatherAgent();
+    const run = new Runner().runStreamed(events.agent, 'Hi');
+    expect(() => serveUIMessageStream({ headersSent: true } as ServerResponse, run)).toThrow(
+      expect.objectContaining({ argument: 'response' }),
+    );
+    expect(() =>
+      serveUIMessageStream({ headersSent: false } as ServerResponse, run, { partialOutput: 'yes' as never }),
+    ).toThrow(expect.objectContaining({ argument: 'options.partialOutput' }));
+    expect(events.model.requests).toHaveLength(0);
+  });
+});
