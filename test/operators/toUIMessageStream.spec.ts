@@ -169,6 +169,8 @@ describe('toUIMessageStream', () => {
       { type: 'finish', finishReason: 'tool-calls' },
     ]);
     await expectValid(chunks);
+    const stopped = await chunksOf([e.t, e.k, { ...interrupted, reason: 'stopped', state: {} as never }]);
+    expect(stopped.at(-1)).toEqual({ type: 'finish', finishReason: 'other' });
   });
 
   it('continues a resumed run in the step the client holds: its tool events come before any start-step', async () => {
