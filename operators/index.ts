@@ -10,3 +10,5 @@ export { toFinalOutput } from './toFinalOutput.js';
 export { toRunResult } from './toRunResult.js';
 export { toServerSentEvents } from './toServerSentEvents.js';
 export type { ToServerSentEventsOptions } from './toServerSentEvents.js';
+export { toUIMessageStream } from './toUIMessageStream.js';
+export type { ToUIMessageStreamOptions, UIMessageEnd } from './toUIMessageStream.js';

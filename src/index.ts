@@ -145,6 +145,35 @@ export type { ToReadableStreamOptions } from './interop/toReadableStream.js';
 export { nextPausable, pauseSource } from './backpressure.js';
 export { EventStreamError, RemoteRunError } from './interop/errors.js';
 
+export { toUIMessageStreamResponse } from './uiMessages/toUIMessageStreamResponse.js';
+export type { UIMessageStreamResponseInit } from './uiMessages/toUIMessageStreamResponse.js';
+export { fromUIMessages, uiApprovalResponses } from './uiMessages/fromUIMessages.js';
+export type { UIApprovalResponse, UIMessageLike } from './uiMessages/fromUIMessages.js';
+export type {
+  UIAbortChunk,
+  UIErrorChunk,
+  UIFinishChunk,
+  UIFinishReason,
+  UIFinishStepChunk,
+  UIMessageChunk,
+  UIPartialOutputChunk,
+  UIReasoningDeltaChunk,
+  UIReasoningEndChunk,
+  UIReasoningStartChunk,
+  UIResetStepChunk,
+  UIStartChunk,
+  UIStartStepChunk,
+  UITextDeltaChunk,
+  UITextEndChunk,
+  UITextStartChunk,
+  UIToolApprovalRequestChunk,
+  UIToolInputAvailableChunk,
+  UIToolInputStartChunk,
+  UIToolOutputAvailableChunk,
+  UIToolOutputDeniedChunk,
+  UIToolOutputErrorChunk,
+} from './uiMessages/uiMessageChunk.js';
+
 export {
   AgentsError,
   InvalidArgumentError,

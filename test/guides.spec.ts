@@ -38,6 +38,7 @@ const expectedGuides = [
   'testing',
   'angular',
   'node-servers',
+  'ai-sdk-ui-and-ag-ui',
   'compatible-servers',
   'approval',
   'sessions',
