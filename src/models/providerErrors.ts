@@ -13,10 +13,7 @@ import { describeThrown } from '../internal/describeThrown.js';
 
 /** Which API a failure came from; it opens every message. */
 export type ApiLabel =
-  | 'OpenAI Responses API'
-  | 'OpenAI Chat Completions API'
-  | 'OpenAI Conversations API'
-  | 'OpenAI Batch API';
+  'OpenAI Responses API' | 'OpenAI Chat Completions API' | 'OpenAI Conversations API' | 'OpenAI Batch API';
 
 export { redact };
 
