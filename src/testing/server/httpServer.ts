@@ -11,9 +11,14 @@ import type { ServerTurn } from '../script.js';
 import { answersFor } from './answers.js';
 import { Conversations } from './conversations.js';
 import { ResponderError } from './errors.js';
+import { Batches, batchSettings } from './batches.js';
+import { FileStore } from './files.js';
+import { estimateTokens, RateBudget } from './rateBudget.js';
 import { ResponseStore } from './responseStore.js';
+import { selfPost } from './selfPost.js';
 import { ItemIds } from './storedItems.js';
 import { errorBody, sendJson, serveTurn, type Api } from './respond.js';
+import { reportedTokens } from './script.js';
 import type { LocalServer, RecordedRequest, ServerOptions } from './types.js';
 
 type MutableRecord = { -readonly [K in keyof RecordedRequest]: RecordedRequest[K] };
@@ -28,13 +33,19 @@ const routes: Record<string, Api> = {
 /** Our own errors are final: tell the SDK not to retry them. */
 const noRetry = { 'x-should-retry': 'false' };
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** Sends a file's bytes as they are. */
+function sendBytes(res: ServerResponse, bytes: Buffer): void {
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length, ...noRetry });
+  res.end(bytes);
 }
 
 function parseBody(text: string): { ok: boolean; body: unknown } {
@@ -66,6 +77,12 @@ function parseBody(text: string): { ok: boolean; body: unknown } {
  */
 export async function startServer(options: ServerOptions = {}): Promise<LocalServer> {
   const answers = answersFor(options);
+  const batchOptions = batchSettings(options.batches);
+  const budget = RateBudget.of(options.rateLimits);
+  let origin = '';
+  const self = selfPost(() => origin);
+  const files = new FileStore(batchOptions.maxFileBytes);
+  const batches = new Batches(batchOptions, files, self.post);
   // What OpenAI would keep: conversations, and completed responses for `previous_response_id`.
   const itemIds = new ItemIds();
   const conversations = new Conversations(itemIds);
@@ -93,10 +110,19 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
       record.aborted = !res.writableFinished && !dropped && !closing;
     });
 
-    const parsed = parseBody(await readBody(req));
+    const raw = await readBody(req);
+    if (req.method === 'POST' && /^(?:\/v1)?\/files$/.test(path)) {
+      const uploaded = await files.upload(req.headers['content-type'] ?? '', raw);
+      record.body = uploaded.summary;
+      if (res.destroyed) return;
+      return sendJson(res, uploaded.status, uploaded.body, noRetry);
+    }
+    const parsed = parseBody(raw.toString('utf8'));
     record.body = parsed.body;
     if (res.destroyed) return;
     const api = req.method === 'POST' ? routes[path] : undefined;
+    const batch = api === undefined ? undefined : self.lineOf(record.headers);
+    if (batch !== undefined) record.batch = batch;
     if (!parsed.ok) {
       return sendJson(
         res,
@@ -106,11 +132,17 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
       );
     }
     if (api === undefined) {
-      const answer = conversations.answer(record.method, path, new URLSearchParams(search), parsed.body);
+      const query = new URLSearchParams(search);
+      const answer =
+        conversations.answer(record.method, path, query, parsed.body) ??
+        files.answer(record.method, path, query) ??
+        batches.answer(record.method, path, query, parsed.body);
+      if (answer !== undefined && 'bytes' in answer) return sendBytes(res, answer.bytes);
       if (answer !== undefined) return sendJson(res, answer.status, answer.body, noRetry);
       const message =
         `Unknown path: ${record.method} ${path}. The rxjs-agents local server answers POST /v1/responses, ` +
-        'POST /v1/chat/completions and the Conversations API (/v1/conversations).';
+        'POST /v1/chat/completions, the Conversations API (/v1/conversations), the Files API (/v1/files) ' +
+        'and the Batch API (/v1/batches).';
       return sendJson(res, 404, errorBody(404, message), noRetry);
     }
     const context = api === 'responses' ? responses.contextOf(parsed.body) : undefined;
@@ -118,6 +150,9 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
       return sendJson(res, context.status, context.body, noRetry);
     }
     if (context !== undefined) record.history = context.history;
+    // A batch's lines have limits of their own; a request the budget cannot pay for takes no turn.
+    const admission = batch === undefined ? budget?.admit(estimateTokens(parsed.body, raw.length)) : undefined;
+    if (admission?.ok === false) return sendJson(res, admission.status, admission.body, admission.headers);
     const index = (modelRequests += 1);
     const answer = await answers.next({
       api: api === 'chat' ? 'chat-completions' : api,
@@ -125,6 +160,7 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
       body: parsed.body,
       headers: record.headers,
       ...(context === undefined ? {} : { stored: context.stored }),
+      ...(batch === undefined ? {} : { batch }),
     });
     if (answer.kind === 'exhausted') {
       const message =
@@ -140,9 +176,15 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
     }
     if (res.destroyed) return;
     turnsTaken += 1;
+    let { turn } = answer;
+    if (budget !== undefined && admission?.ok === true) {
+      const tokens = reportedTokens(turn);
+      if (tokens !== undefined) budget.settle(admission.ticket, tokens);
+      turn = { ...turn, headers: { ...budget.headers(), ...turn.headers } };
+    }
     await serveTurn(res, {
       api,
-      turn: answer.turn,
+      turn,
       turnNumber: turnsTaken,
       body: parsed.body,
       onDrop: () => {
@@ -172,6 +214,7 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  origin = `http://${host}:${address.port}`;
   let closed: Promise<void> | undefined;
   // So that runSync() refuses to call it from this thread, which it would block (see inThreadServers.ts).
   const forget = noteInThreadServer(address.address, address.port);
@@ -187,6 +230,8 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
       closed ??= new Promise<void>((resolve) => {
         closing = true;
         forget();
+        batches.close();
+        self.close();
         server.close(() => resolve());
         server.closeAllConnections();
         for (const socket of sockets) socket.destroy();
