@@ -8,7 +8,7 @@ import { afterEach } from 'vitest';
 import { startServer, type LocalServer, type ServerOptions } from '../../src/testing/server/index.js';
 
 export interface ServerPerTest {
-  /** Starts this test's server and returns a client of it (no retries). */
+  /** Starts this test's server (closing the one before, if any) and returns a client of it (no retries). */
   serve(options?: ServerOptions): Promise<OpenAI>;
   readonly server: LocalServer;
 }
@@ -22,6 +22,7 @@ export function useServer(): ServerPerTest {
   });
   return {
     async serve(options = {}) {
+      await server?.close();
       server = await startServer(options);
       return new OpenAI({ apiKey: 'test', baseURL: server.url, maxRetries: 0, logLevel: 'off' });
     },
