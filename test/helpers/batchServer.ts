@@ -35,7 +35,8 @@ export function useServer(): ServerPerTest {
 
 /** One line of a batch input file for `/v1/responses` (or, with `url`, another endpoint). */
 export function line(customId: string, input: string, url = '/v1/responses'): Record<string, unknown> {
-  const body = url === '/v1/responses' ? { model: 'm', input } : { model: 'm', messages: [{ role: 'user', content: input }] };
+  const body =
+    url === '/v1/responses' ? { model: 'm', input } : { model: 'm', messages: [{ role: 'user', content: input }] };
   return { custom_id: customId, method: 'POST', url, body };
 }
 

@@ -96,7 +96,9 @@ export function answersFor(options: ServerOptions): Answers {
       if (responder === undefined) return { kind: 'exhausted', scripted: pushed };
       const { index } = request;
       try {
-        const answer = await responder(readRequest(request.api, request.body, index, request.headers, request.stored, request.batch));
+        const answer = await responder(
+          readRequest(request.api, request.body, index, request.headers, request.stored, request.batch),
+        );
         const [checked] = checkScript([answer], 'server', `respond(request ${index})`);
         return { kind: 'turn', turn: withDelay(checked ?? {}, delayMs) };
       } catch (error) {

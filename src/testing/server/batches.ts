@@ -46,6 +46,13 @@ const badRequest = (message: string, param: string | null): JsonAnswer => ({
   body: errorBody(400, message, null, param ?? undefined),
 });
 
+/** A value of the options, for a message. */
+export function shown(value: unknown): string {
+  return typeof value === 'number' || typeof value === 'function'
+    ? String(value)
+    : (JSON.stringify(value) ?? typeof value);
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -55,7 +62,7 @@ function checkCount(value: unknown, name: string, least: number): number | undef
   if (typeof value !== 'number' || !Number.isInteger(value) || value < least) {
     throw new InvalidArgumentError({
       argument: `options.batches.${name}`,
-      message: `an integer ≥ ${least}; got ${String(value)}.`,
+      message: `an integer ≥ ${least}; got ${shown(value)}.`,
     });
   }
   return value;
@@ -64,7 +71,7 @@ function checkCount(value: unknown, name: string, least: number): number | undef
 /** The batch options, checked, with their defaults. Throws `InvalidArgumentError` naming the field. */
 export function batchSettings(options: BatchOptions | undefined): Required<BatchOptions> {
   if (options !== undefined && !isRecord(options)) {
-    throw new InvalidArgumentError({ argument: 'options.batches', message: `an object; got ${String(options)}.` });
+    throw new InvalidArgumentError({ argument: 'options.batches', message: `an object; got ${shown(options)}.` });
   }
   const outcome: unknown = options?.outcome ?? 'completed';
   if (outcome !== 'completed' && outcome !== 'failed' && outcome !== 'expired') {
@@ -95,7 +102,8 @@ function refusal(fields: Record<string, unknown>, files: FileStore): JsonAnswer 
     const message = `endpoint must be one of ${endpoints.join(', ')} (the endpoints the rxjs-agents local server answers); got ${String(endpoint)}.`;
     return badRequest(message, 'endpoint');
   }
-  if (window !== '24h') return badRequest(`completion_window must be '24h'; got ${String(window)}.`, 'completion_window');
+  if (window !== '24h')
+    return badRequest(`completion_window must be '24h'; got ${String(window)}.`, 'completion_window');
   if (metadata === undefined || metadata === null) return undefined;
   const entries = isRecord(metadata) ? Object.entries(metadata) : undefined;
   const sound =
@@ -278,7 +286,11 @@ export class Batches {
     }
     if (this.#closed) return;
     const id = this.#lineId();
-    const response = { status_code: answer.status, request_id: `req_${id.slice('batch_req_'.length)}`, body: answer.body };
+    const response = {
+      status_code: answer.status,
+      request_id: `req_${id.slice('batch_req_'.length)}`,
+      body: answer.body,
+    };
     const ok = answer.status >= 200 && answer.status < 300;
     (ok ? job.output : job.errors).push({ id, custom_id: line.customId, response, error: null });
     if (ok) addUsage(batch.usage, answer.body);

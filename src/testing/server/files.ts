@@ -62,7 +62,12 @@ export class FileStore {
     return this.#store(content, filename, purpose, undefined);
   }
 
-  #store(content: Buffer, filename: string, purpose: FileObject['purpose'], lifeSeconds: number | undefined): FileObject {
+  #store(
+    content: Buffer,
+    filename: string,
+    purpose: FileObject['purpose'],
+    lifeSeconds: number | undefined,
+  ): FileObject {
     const created = unixSeconds();
     const object: FileObject = {
       id: `file-${(this.#count += 1)}`,
@@ -122,7 +127,10 @@ export class FileStore {
     if (seconds !== null) {
       life = Number(seconds);
       if (!Number.isInteger(life) || life < 3600 || life > batchFileLifeSeconds) {
-        return badRequest(`expires_after.seconds must be from 3600 to 2592000; got ${String(seconds)}.`, 'expires_after');
+        return badRequest(
+          `expires_after.seconds must be from 3600 to 2592000; got ${JSON.stringify(seconds)}.`,
+          'expires_after',
+        );
       }
     }
     const content = Buffer.from(await file.arrayBuffer());

@@ -1,7 +1,8 @@
 /**
- * The local OpenAI-compatible HTTP server: one turn per request — the scripted turns in order,
- * then a responder's answer to the request — whichever endpoint is called; every request
- * recorded, with when its response closed and whether the client left early.
+ * The local OpenAI-compatible HTTP server: one turn per model request — the scripted turns in
+ * order, then a responder's answer to the request — whichever endpoint is called; the stores of
+ * conversations, files and batches beside it; every request recorded, with when its response
+ * closed and whether the client left early.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -64,16 +65,28 @@ function parseBody(text: string): { ok: boolean; body: unknown } {
  * `fixture`) answers. It keeps what OpenAI keeps, in memory: the Conversations API
  * (`/v1/conversations`, its items listed, added and deleted), a request's `conversation` (its
  * items come before the input, and the input and output join it) and `previous_response_id` (the
- * stored response's items come first); see `ResponsesServerRequest.history`. When no turn is left and there is no responder it answers 500
- * (`code: 'script_exhausted'`); unknown paths 404; a body that is not JSON 400; a responder that
- * throws 500 (`code: 'respond_failed'`, reported by `close()`) — all with `x-should-retry: false`,
- * so the SDK does not retry them (scripted `status` faults carry only the headers the turn gives).
+ * stored response's items come first); see `ResponsesServerRequest.history`. When no turn is left
+ * and there is no responder it answers 500 (`code: 'script_exhausted'`); unknown paths 404; a
+ * body that is not JSON 400; a responder that throws 500 (`code: 'respond_failed'`, reported by
+ * `close()`) — all with `x-should-retry: false`, so the SDK does not retry them (scripted
+ * `status` faults carry only the headers the turn gives).
+ *
+ * It has the Files API (`/v1/files`: multipart upload, retrieve, content, list, delete) and the
+ * Batch API (`/v1/batches`: create, retrieve, cancel, list), as `client.files` and
+ * `client.batches` of the `openai` SDK call them: a job runs OpenAI's status sequence in
+ * compressed time and answers each line of its input file as a direct request to its endpoint
+ * (the next scripted turn, or the responder, told `ServerRequest.batch`), writing output and
+ * error files matched by `custom_id` (see `BatchOptions`). Batch objects carry every field, with
+ * `null` where OpenAI sends `null` (`completed_at`, `output_file_id`, …) although the SDK's types
+ * say optional. With `rateLimits`, the model endpoints carry `x-ratelimit-*` headers and answer
+ * 429 with `retry-after` over budget (see `RateLimitOptions`).
  *
  * The turns are those of `fakeModel` too (`ServerTurn`), checked when given: a fault of the fake
  * model's (`error`, `stall`), an unknown field or a contradiction throws `InvalidArgumentError`,
- * as do two responders, or a `fixture` that cannot be read.
+ * as do two responders, a `fixture` that cannot be read, or bad `batches` or `rateLimits`.
  *
- * Binds to `127.0.0.1` on a free port unless told otherwise.
+ * Binds to `127.0.0.1` on a free port unless told otherwise. `close()` stops every batch job and
+ * clears its timers.
  */
 export async function startServer(options: ServerOptions = {}): Promise<LocalServer> {
   const answers = answersFor(options);

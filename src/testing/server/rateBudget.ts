@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { InvalidArgumentError } from '../../errors.js';
+import { shown } from './batches.js';
 import { errorBody } from './respond.js';
 import type { RateLimitOptions } from './types.js';
 
@@ -13,13 +14,12 @@ const minuteMs = 60_000;
 
 /** One limit: `limit` a minute, of which `level` are left at time `at`. */
 class Bucket {
+  readonly limit: number;
   #level: number;
   #at: number;
 
-  constructor(
-    readonly limit: number,
-    at: number,
-  ) {
+  constructor(limit: number, at: number) {
+    this.limit = limit;
     this.#level = limit;
     this.#at = at;
   }
@@ -81,7 +81,7 @@ function checkLimit(value: unknown, name: string): number | undefined {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new InvalidArgumentError({
       argument: `options.rateLimits.${name}`,
-      message: `a number > 0 a minute; got ${String(value)}.`,
+      message: `a number > 0 a minute; got ${shown(value)}.`,
     });
   }
   return value;
@@ -108,7 +108,7 @@ export class RateBudget {
     if (typeof options !== 'object' || options === null) {
       throw new InvalidArgumentError({
         argument: 'options.rateLimits',
-        message: `an object with requestsPerMinute and/or tokensPerMinute; got ${String(options)}.`,
+        message: `an object with requestsPerMinute and/or tokensPerMinute; got ${shown(options)}.`,
       });
     }
     const requests = checkLimit(options.requestsPerMinute, 'requestsPerMinute');

@@ -102,7 +102,8 @@ export function reportedTokens(turn: ScriptedTurn): number | undefined {
     const fields = typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : {};
     const holder = (fields['response'] ?? fields) as Record<string, unknown> | null;
     const usage = typeof holder === 'object' && holder !== null ? holder['usage'] : undefined;
-    const tokens = typeof usage === 'object' && usage !== null ? (usage as Record<string, unknown>)['total_tokens'] : undefined;
+    const tokens =
+      typeof usage === 'object' && usage !== null ? (usage as Record<string, unknown>)['total_tokens'] : undefined;
     if (typeof tokens === 'number') total = tokens;
   }
   return total;

@@ -60,7 +60,12 @@ describe('startServer: how a batch ends', () => {
     expect((await client.batches.cancel(id)).status).toBe('cancelling');
     expect((await client.batches.cancel(id)).status).toBe('cancelling');
     const done = (await pollToEnd(client, id)).at(-1)!;
-    expect(done).toMatchObject({ status: 'cancelled', in_progress_at: null, output_file_id: null, error_file_id: null });
+    expect(done).toMatchObject({
+      status: 'cancelled',
+      in_progress_at: null,
+      output_file_id: null,
+      error_file_id: null,
+    });
     expect(batches.server.requests.filter((request) => request.batch !== undefined)).toEqual([]);
   });
 
@@ -111,7 +116,8 @@ describe('startServer: how a batch ends', () => {
     // Closed handles leave the list on the next turn of the event loop.
     await new Promise((resolve) => setImmediate(resolve));
     const after = process.getActiveResourcesInfo();
-    for (const kind of ['TCPServerWrap', 'TCPSocketWrap']) expect(count(after, kind)).toBeLessThanOrEqual(count(before, kind));
+    for (const kind of ['TCPServerWrap', 'TCPSocketWrap'])
+      expect(count(after, kind)).toBeLessThanOrEqual(count(before, kind));
   });
 
   it('close() mid-line: the line in flight ends quietly, no other line is asked, close() reports nothing', async () => {

@@ -43,7 +43,12 @@ describe('startServer: the Batch API validates the input file', () => {
     ]);
     expect(await failedWith(text)).toEqual([
       { code: 'invalid_json_line', message: 'This line is not parseable as valid JSON.', param: null, line: 2 },
-      { code: 'missing_required_parameter', message: expect.stringContaining('custom_id'), param: 'custom_id', line: 3 },
+      {
+        code: 'missing_required_parameter',
+        message: expect.stringContaining('custom_id'),
+        param: 'custom_id',
+        line: 3,
+      },
       { code: 'invalid_value', message: expect.any(String), param: 'method', line: 4 },
       { code: 'url_mismatch', message: expect.stringContaining('/v1/chat/completions'), param: 'url', line: 5 },
       { code: 'duplicate_custom_id', message: expect.stringContaining('ok-1'), param: 'custom_id', line: 6 },
@@ -59,7 +64,10 @@ describe('startServer: the Batch API validates the input file', () => {
   });
 
   it('fails a file of more than 50,000 requests, and takes one of exactly 50,000 (OpenAI’s limit)', async () => {
-    const lines = Array.from({ length: 50_001 }, (_, index) => `{"custom_id":"${index}","method":"POST","url":"/v1/responses","body":{}}`);
+    const lines = Array.from(
+      { length: 50_001 },
+      (_, index) => `{"custom_id":"${index}","method":"POST","url":"/v1/responses","body":{}}`,
+    );
     expect(await failedWith(jsonl(lines))).toEqual([
       { code: 'too_many_tasks', message: expect.stringContaining('50000'), param: null, line: null },
     ]);
@@ -91,14 +99,19 @@ describe('startServer: the Batch API validates the input file', () => {
     const param = async (body: Record<string, unknown>) => {
       const error = await client.batches
         .create({ input_file_id, endpoint: '/v1/responses', completion_window: '24h', ...body } as never)
-        .then(() => undefined, (thrown: unknown) => thrown);
+        .then(
+          () => undefined,
+          (thrown: unknown) => thrown,
+        );
       expect(error).toBeInstanceOf(BadRequestError);
       return (error as BadRequestError).param;
     };
     expect(await param({ input_file_id: 'file-404' })).toBe('input_file_id');
     expect(await param({ endpoint: '/v1/embeddings' })).toBe('endpoint');
     expect(await param({ completion_window: '48h' })).toBe('completion_window');
-    expect(await param({ metadata: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v'])) })).toBe('metadata');
+    expect(await param({ metadata: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v'])) })).toBe(
+      'metadata',
+    );
     const other = await client.files.create({ file: new File(['x'], 'x.txt'), purpose: 'user_data' });
     expect(await param({ input_file_id: other.id })).toBe('input_file_id');
     await expect(client.batches.retrieve('batch_404')).rejects.toBeInstanceOf(NotFoundError);

@@ -5,7 +5,8 @@
  */
 import type { Batch } from 'openai/resources/batches';
 import { describe, expect, it } from 'vitest';
-import type { ServerRequest } from '../../../src/testing/server/index.js';
+import OpenAI from 'openai';
+import { startServerProcess, type ServerRequest } from '../../../src/testing/server/index.js';
 import { jsonl, line, pollToEnd, readLines, statuses, upload, useServer } from '../../helpers/batchServer.js';
 
 const batches = useServer();
@@ -136,7 +137,10 @@ describe('startServer: the Batch API', () => {
     const client = await batches.serve({
       respond: (request) =>
         request.batch?.customId === 'bad'
-          ? { status: 400, body: { error: { message: 'no such model', type: 'invalid_request_error', code: 'model_not_found' } } }
+          ? {
+              status: 400,
+              body: { error: { message: 'no such model', type: 'invalid_request_error', code: 'model_not_found' } },
+            }
           : `ok ${request.batch?.customId ?? ''}`,
       batches: { stepMs: 1 },
     });
@@ -144,7 +148,10 @@ describe('startServer: the Batch API', () => {
     const { id } = await client.batches.create({ input_file_id, endpoint: '/v1/responses', completion_window: '24h' });
     const done = (await pollToEnd(client, id)).at(-1)!;
     expect(done).toMatchObject({ status: 'completed', request_counts: { total: 3, completed: 2, failed: 1 } });
-    expect((await readLines(client, done.output_file_id!)).map((entry) => entry['custom_id'])).toEqual(['good', 'fine']);
+    expect((await readLines(client, done.output_file_id!)).map((entry) => entry['custom_id'])).toEqual([
+      'good',
+      'fine',
+    ]);
     expect(await readLines(client, done.error_file_id!)).toEqual([
       {
         id: expect.any(String),
@@ -164,7 +171,11 @@ describe('startServer: the Batch API', () => {
     const input_file_id = await upload(client, jsonl([line('only', 'x')]));
     const { id } = await client.batches.create({ input_file_id, endpoint: '/v1/responses', completion_window: '24h' });
     const done = (await pollToEnd(client, id)).at(-1)!;
-    expect(done).toMatchObject({ status: 'completed', output_file_id: null, request_counts: { completed: 0, failed: 1 } });
+    expect(done).toMatchObject({
+      status: 'completed',
+      output_file_id: null,
+      request_counts: { completed: 0, failed: 1 },
+    });
     expect((await readLines(client, done.error_file_id!))[0]).toMatchObject({ response: { status_code: 500 } });
   });
 
@@ -173,7 +184,9 @@ describe('startServer: the Batch API', () => {
     const input_file_id = await upload(client, jsonl([line('a', 'a')]));
     const ids: string[] = [];
     for (let index = 0; index < 5; index += 1) {
-      ids.push((await client.batches.create({ input_file_id, endpoint: '/v1/responses', completion_window: '24h' })).id);
+      ids.push(
+        (await client.batches.create({ input_file_id, endpoint: '/v1/responses', completion_window: '24h' })).id,
+      );
     }
     const page = await client.batches.list({ limit: 2 });
     expect(page.data.map((batch) => batch.id)).toEqual(['batch_5', 'batch_4']);
@@ -182,5 +195,24 @@ describe('startServer: the Batch API', () => {
     for await (const batch of client.batches.list({ limit: 2 })) listed.push(batch);
     expect(listed.map((batch) => batch.id)).toEqual([...ids].reverse());
     for (const id of ids) await pollToEnd(client, id);
+  });
+
+  it('runs in a child process too (startServerProcess), options and all', async () => {
+    const child = await startServerProcess({ echo: true, batches: { stepMs: 1, outcome: 'expired' } });
+    try {
+      const client = new OpenAI({ apiKey: 'test', baseURL: child.url, maxRetries: 0 });
+      const input_file_id = await upload(client, jsonl([line('a', 'a'), line('b', 'b')]));
+      const { id } = await client.batches.create({
+        input_file_id,
+        endpoint: '/v1/responses',
+        completion_window: '24h',
+      });
+      expect((await pollToEnd(client, id)).at(-1)).toMatchObject({
+        status: 'expired',
+        request_counts: { total: 2, completed: 1, failed: 1 },
+      });
+    } finally {
+      await child.close();
+    }
   });
 });

@@ -88,7 +88,9 @@ describe('startServer: the Files API', () => {
           return (error as BadRequestError).param;
         },
       );
-    expect(await refused(client.files.create({ file: await toFile(Buffer.from('{}'), 'a.json'), purpose: 'batch' }))).toBe('file');
+    expect(
+      await refused(client.files.create({ file: await toFile(Buffer.from('{}'), 'a.json'), purpose: 'batch' })),
+    ).toBe('file');
     const big = await toFile(Buffer.alloc(11, 'a'), 'big.jsonl');
     expect(await refused(client.files.create({ file: big, purpose: 'batch' }))).toBe('file');
     const wrong = client.files.create({
@@ -98,6 +100,8 @@ describe('startServer: the Files API', () => {
     expect(await refused(wrong)).toBe('purpose');
     // The limit is for batch files: the same bytes upload with another purpose.
     expect((await client.files.create({ file: big, purpose: 'user_data' })).bytes).toBe(11);
-    expect((await client.files.create({ file: await toFile(Buffer.alloc(10, 'a'), 'ok.jsonl'), purpose: 'batch' })).bytes).toBe(10);
+    expect(
+      (await client.files.create({ file: await toFile(Buffer.alloc(10, 'a'), 'ok.jsonl'), purpose: 'batch' })).bytes,
+    ).toBe(10);
   });
 });
