@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { InvalidArgumentError } from '../../errors.js';
-import { shown } from './batches.js';
+import { shown } from './batchChecks.js';
 import { errorBody } from './respond.js';
 import type { RateLimitOptions } from './types.js';
 

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InvalidArgumentError } from '../../errors.js';
 import { answersFor } from './answers.js';
-import { batchSettings } from './batches.js';
+import { batchSettings } from './batchChecks.js';
 import { RateBudget } from './rateBudget.js';
 import { ResponderError } from './errors.js';
 import { shiftTimes, type ChildMessage, type ChildServerOptions, type ParentMessage } from './protocol.js';

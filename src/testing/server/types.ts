@@ -56,7 +56,9 @@ export interface BatchLineRef {
  * limits of its own). A 2xx answer goes to the output file, any other status (a scripted `status`
  * turn, a responder that throws) to the error file with that status and body; a dropped
  * connection or a body that is not JSON is a 500 in the error file; a turn that stalls holds its
- * job in `in_progress` until it is cancelled or the server closes.
+ * job where it is until the server closes. Cancelling stops the job before its next line: a line
+ * already asked is still answered and counted. Output and error files exist only when they have
+ * a line (`output_file_id` is `null` when every line failed, as OpenAI's is).
  */
 export interface BatchOptions {
   /** How long each phase lasts, and the time between steps of answered lines. Default 20. */
