@@ -23,7 +23,7 @@ export interface StoredFile {
 
 /** What an upload was, for the request's record (`RecordedRequest.body`). */
 export interface UploadSummary {
-  readonly purpose: unknown;
+  readonly purpose: string | undefined;
   readonly file?: { readonly filename: string; readonly bytes: number };
 }
 
@@ -103,7 +103,7 @@ export class FileStore {
     const purpose = form.get('purpose');
     const file = form.get('file');
     const summary: UploadSummary = {
-      purpose,
+      purpose: typeof purpose === 'string' ? purpose : undefined,
       ...(typeof file === 'object' && file !== null ? { file: { filename: file.name, bytes: file.size } } : {}),
     };
     const answer = await this.#uploaded(purpose, file, form.get('expires_after[seconds]'));
