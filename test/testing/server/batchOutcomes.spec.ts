@@ -54,7 +54,7 @@ describe('startServer: how a batch ends', () => {
   });
 
   it('cancels a job still validating, which answers no line', async () => {
-    const client = await batches.serve({ echo: true, batches: { stepMs: 30 } });
+    const client = await batches.serve({ echo: true, batches: { stepMs: 200 } });
     const input_file_id = await upload(client, jsonl([line('a', 'a')]));
     const { id } = await client.batches.create({ input_file_id, endpoint: '/v1/responses', completion_window: '24h' });
     expect((await client.batches.cancel(id)).status).toBe('cancelling');

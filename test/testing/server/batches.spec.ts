@@ -21,7 +21,7 @@ describe('startServer: the Batch API', () => {
         if (request.batch?.customId === 'c') await gate;
         return request.lastUserText ?? '';
       },
-      batches: { stepMs: 60, linesPerStep: 1 },
+      batches: { stepMs: 150, linesPerStep: 4 },
     });
     const input_file_id = await upload(client, jsonl(['a', 'b', 'c', 'd'].map((id) => line(id, `say ${id}`))));
     const created = await client.batches.create({

@@ -74,16 +74,34 @@ describe('startServer: rate limits over HTTP', () => {
     expect(limited.server.requests.map((request) => request.path)).toHaveLength(3);
   });
 
-  it('charges tokens by the estimate before answering, and refuses what the tokens left cannot pay', async () => {
-    const client = await limited.serve({ echo: true, rateLimits: { tokensPerMinute: 1000 } });
-    // A request that may answer with up to 990 tokens is charged them up front, then its usage.
-    await client.responses.create({ model: 'm', input: 'short', max_output_tokens: 990 });
-    const error = await client.responses.create({ model: 'm', input: 'x'.repeat(4000) }).then(
+  it('charges the estimate while a request is answered, then the usage it reports', async () => {
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let held = false;
+    const client = await limited.serve({
+      respond: async (request) => {
+        if (request.lastUserText === 'held') {
+          held = true;
+          await gate;
+        }
+        return 'ok';
+      },
+      rateLimits: { tokensPerMinute: 1000 },
+    });
+    // Held in the responder, this request has its estimate charged: its size and 950 output tokens.
+    const first = client.responses.create({ model: 'm', input: 'held', max_output_tokens: 950 });
+    while (!held) await new Promise((resolve) => setTimeout(resolve, 1));
+    const big = { model: 'm', input: 'x'.repeat(600) }; // about 160 tokens
+    const error = await client.responses.create(big).then(
       () => undefined,
       (thrown: unknown) => thrown,
     );
     expect(error).toBeInstanceOf(RateLimitError);
-    expect(error).toMatchObject({ type: 'tokens' });
+    expect(error).toMatchObject({ status: 429, code: 'rate_limit_exceeded', type: 'tokens' });
+    // Answered, it costs only the 11 tokens it reports, and the same request fits.
+    release();
+    await first;
+    await expect(client.responses.create(big)).resolves.toMatchObject({ status: 'completed' });
   });
 
   it("does not charge a batch's lines, which have limits of their own", async () => {
