@@ -124,6 +124,8 @@ describe('startServer: the Batch API', () => {
       ['x-1', 'scripted first'],
       ['x-2', 'chat: two'],
     ]);
+    // Chat Completions' usage (prompt_tokens, completion_tokens) summed into the batch's.
+    expect(done.usage).toMatchObject({ input_tokens: 20, output_tokens: 4, total_tokens: 24 });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ api: 'chat-completions', stream: false, batch: { id, customId: 'x-2' } });
     const lineRequests = batches.server.requests.filter((request) => request.batch !== undefined);
