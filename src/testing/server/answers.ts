@@ -9,7 +9,7 @@ import { describeThrown } from './errors.js';
 import { echo } from './echo.js';
 import { fixtureResponder } from './fixtureResponder.js';
 import { readRequest, type ServerApi } from './request.js';
-import type { Responder, ServerOptions } from './types.js';
+import type { BatchLineRef, Responder, ServerOptions } from './types.js';
 
 /** The turn for one request, or why there is none. */
 export type Answer =
@@ -26,6 +26,8 @@ export interface AnswerRequest {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The items the server keeps that the request continues from (Responses API only). */
   readonly stored?: readonly unknown[];
+  /** The batch line the request answers, when the server asked itself. */
+  readonly batch?: BatchLineRef;
 }
 
 /** The source of a server's turns. */
@@ -94,7 +96,9 @@ export function answersFor(options: ServerOptions): Answers {
       if (responder === undefined) return { kind: 'exhausted', scripted: pushed };
       const { index } = request;
       try {
-        const answer = await responder(readRequest(request.api, request.body, index, request.headers, request.stored));
+        const answer = await responder(
+          readRequest(request.api, request.body, index, request.headers, request.stored, request.batch),
+        );
         const [checked] = checkScript([answer], 'server', `respond(request ${index})`);
         return { kind: 'turn', turn: withDelay(checked ?? {}, delayMs) };
       } catch (error) {

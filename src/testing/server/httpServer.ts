@@ -1,7 +1,8 @@
 /**
- * The local OpenAI-compatible HTTP server: one turn per request — the scripted turns in order,
- * then a responder's answer to the request — whichever endpoint is called; every request
- * recorded, with when its response closed and whether the client left early.
+ * The local OpenAI-compatible HTTP server: one turn per model request — the scripted turns in
+ * order, then a responder's answer to the request — whichever endpoint is called; the stores of
+ * conversations, files and batches beside it; every request recorded, with when its response
+ * closed and whether the client left early.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -11,9 +12,15 @@ import type { ServerTurn } from '../script.js';
 import { answersFor } from './answers.js';
 import { Conversations } from './conversations.js';
 import { ResponderError } from './errors.js';
+import { batchSettings } from './batchChecks.js';
+import { Batches } from './batches.js';
+import { FileStore } from './files.js';
+import { estimateTokens, RateBudget } from './rateBudget.js';
 import { ResponseStore } from './responseStore.js';
+import { selfPost } from './selfPost.js';
 import { ItemIds } from './storedItems.js';
 import { errorBody, sendJson, serveTurn, type Api } from './respond.js';
+import { reportedTokens } from './script.js';
 import type { LocalServer, RecordedRequest, ServerOptions } from './types.js';
 
 type MutableRecord = { -readonly [K in keyof RecordedRequest]: RecordedRequest[K] };
@@ -28,13 +35,19 @@ const routes: Record<string, Api> = {
 /** Our own errors are final: tell the SDK not to retry them. */
 const noRetry = { 'x-should-retry': 'false' };
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** Sends a file's bytes as they are. */
+function sendBytes(res: ServerResponse, bytes: Buffer): void {
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length, ...noRetry });
+  res.end(bytes);
 }
 
 function parseBody(text: string): { ok: boolean; body: unknown } {
@@ -53,19 +66,37 @@ function parseBody(text: string): { ok: boolean; body: unknown } {
  * `fixture`) answers. It keeps what OpenAI keeps, in memory: the Conversations API
  * (`/v1/conversations`, its items listed, added and deleted), a request's `conversation` (its
  * items come before the input, and the input and output join it) and `previous_response_id` (the
- * stored response's items come first); see `ResponsesServerRequest.history`. When no turn is left and there is no responder it answers 500
- * (`code: 'script_exhausted'`); unknown paths 404; a body that is not JSON 400; a responder that
- * throws 500 (`code: 'respond_failed'`, reported by `close()`) — all with `x-should-retry: false`,
- * so the SDK does not retry them (scripted `status` faults carry only the headers the turn gives).
+ * stored response's items come first); see `ResponsesServerRequest.history`. When no turn is left
+ * and there is no responder it answers 500 (`code: 'script_exhausted'`); unknown paths 404; a
+ * body that is not JSON 400; a responder that throws 500 (`code: 'respond_failed'`, reported by
+ * `close()`) — all with `x-should-retry: false`, so the SDK does not retry them (scripted
+ * `status` faults carry only the headers the turn gives).
+ *
+ * It has the Files API (`/v1/files`: multipart upload, retrieve, content, list, delete) and the
+ * Batch API (`/v1/batches`: create, retrieve, cancel, list), as `client.files` and
+ * `client.batches` of the `openai` SDK call them: a job runs OpenAI's status sequence in
+ * compressed time and answers each line of its input file as a direct request to its endpoint
+ * (the next scripted turn, or the responder, told `ServerRequest.batch`), writing output and
+ * error files matched by `custom_id` (see `BatchOptions`). Batch objects carry every field, with
+ * `null` where OpenAI sends `null` (`completed_at`, `output_file_id`, …) although the SDK's types
+ * say optional. With `rateLimits`, the model endpoints carry `x-ratelimit-*` headers and answer
+ * 429 with `retry-after` over budget (see `RateLimitOptions`).
  *
  * The turns are those of `fakeModel` too (`ServerTurn`), checked when given: a fault of the fake
  * model's (`error`, `stall`), an unknown field or a contradiction throws `InvalidArgumentError`,
- * as do two responders, or a `fixture` that cannot be read.
+ * as do two responders, a `fixture` that cannot be read, or bad `batches` or `rateLimits`.
  *
- * Binds to `127.0.0.1` on a free port unless told otherwise.
+ * Binds to `127.0.0.1` on a free port unless told otherwise. `close()` stops every batch job and
+ * clears its timers.
  */
 export async function startServer(options: ServerOptions = {}): Promise<LocalServer> {
   const answers = answersFor(options);
+  const batchOptions = batchSettings(options.batches);
+  const budget = RateBudget.of(options.rateLimits);
+  let origin = '';
+  const self = selfPost(() => origin);
+  const files = new FileStore(batchOptions.maxFileBytes);
+  const batches = new Batches(batchOptions, files, self.post);
   // What OpenAI would keep: conversations, and completed responses for `previous_response_id`.
   const itemIds = new ItemIds();
   const conversations = new Conversations(itemIds);
@@ -93,10 +124,19 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
       record.aborted = !res.writableFinished && !dropped && !closing;
     });
 
-    const parsed = parseBody(await readBody(req));
+    const raw = await readBody(req);
+    if (req.method === 'POST' && /^(?:\/v1)?\/files$/.test(path)) {
+      const uploaded = await files.upload(req.headers['content-type'] ?? '', raw);
+      record.body = uploaded.summary;
+      if (res.destroyed) return;
+      return sendJson(res, uploaded.status, uploaded.body, noRetry);
+    }
+    const parsed = parseBody(raw.toString('utf8'));
     record.body = parsed.body;
     if (res.destroyed) return;
     const api = req.method === 'POST' ? routes[path] : undefined;
+    const batch = api === undefined ? undefined : self.lineOf(record.headers);
+    if (batch !== undefined) record.batch = batch;
     if (!parsed.ok) {
       return sendJson(
         res,
@@ -106,11 +146,17 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
       );
     }
     if (api === undefined) {
-      const answer = conversations.answer(record.method, path, new URLSearchParams(search), parsed.body);
+      const query = new URLSearchParams(search);
+      const answer =
+        conversations.answer(record.method, path, query, parsed.body) ??
+        files.answer(record.method, path, query) ??
+        batches.answer(record.method, path, query, parsed.body);
+      if (answer !== undefined && 'bytes' in answer) return sendBytes(res, answer.bytes);
       if (answer !== undefined) return sendJson(res, answer.status, answer.body, noRetry);
       const message =
         `Unknown path: ${record.method} ${path}. The rxjs-agents local server answers POST /v1/responses, ` +
-        'POST /v1/chat/completions and the Conversations API (/v1/conversations).';
+        'POST /v1/chat/completions, the Conversations API (/v1/conversations), the Files API (/v1/files) ' +
+        'and the Batch API (/v1/batches).';
       return sendJson(res, 404, errorBody(404, message), noRetry);
     }
     const context = api === 'responses' ? responses.contextOf(parsed.body) : undefined;
@@ -118,6 +164,9 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
       return sendJson(res, context.status, context.body, noRetry);
     }
     if (context !== undefined) record.history = context.history;
+    // A batch's lines have limits of their own; a request the budget cannot pay for takes no turn.
+    const admission = batch === undefined ? budget?.admit(estimateTokens(parsed.body, raw.length)) : undefined;
+    if (admission?.ok === false) return sendJson(res, admission.status, admission.body, admission.headers);
     const index = (modelRequests += 1);
     const answer = await answers.next({
       api: api === 'chat' ? 'chat-completions' : api,
@@ -125,6 +174,7 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
       body: parsed.body,
       headers: record.headers,
       ...(context === undefined ? {} : { stored: context.stored }),
+      ...(batch === undefined ? {} : { batch }),
     });
     if (answer.kind === 'exhausted') {
       const message =
@@ -140,9 +190,15 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
     }
     if (res.destroyed) return;
     turnsTaken += 1;
+    let { turn } = answer;
+    if (budget !== undefined && admission?.ok === true) {
+      const tokens = reportedTokens(turn);
+      if (tokens !== undefined) budget.settle(admission.ticket, tokens);
+      turn = { ...turn, headers: { ...budget.headers(), ...turn.headers } };
+    }
     await serveTurn(res, {
       api,
-      turn: answer.turn,
+      turn,
       turnNumber: turnsTaken,
       body: parsed.body,
       onDrop: () => {
@@ -172,6 +228,7 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  origin = `http://${host}:${address.port}`;
   let closed: Promise<void> | undefined;
   // So that runSync() refuses to call it from this thread, which it would block (see inThreadServers.ts).
   const forget = noteInThreadServer(address.address, address.port);
@@ -187,6 +244,8 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
       closed ??= new Promise<void>((resolve) => {
         closing = true;
         forget();
+        batches.close();
+        self.close();
         server.close(() => resolve());
         server.closeAllConnections();
         for (const socket of sockets) socket.destroy();

@@ -4,7 +4,7 @@
  * process's `performance.now()` counts from its own start.
  */
 import type { ServerTurn } from '../script.js';
-import type { RecordedRequest } from './types.js';
+import type { BatchOptions, RateLimitOptions, RecordedRequest } from './types.js';
 
 /** The serializable options of `startServer`, as they cross to the child (fixtures as absolute paths). */
 export interface ChildServerOptions {
@@ -12,6 +12,8 @@ export interface ChildServerOptions {
   readonly echo?: boolean;
   readonly fixture?: readonly string[];
   readonly delayMs?: number;
+  readonly batches?: BatchOptions;
+  readonly rateLimits?: RateLimitOptions;
   readonly port?: number;
   readonly host?: string;
 }

@@ -5,6 +5,7 @@
  */
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ResponseInput } from 'openai/resources/responses/responses';
+import type { BatchLineRef } from './types.js';
 
 /** Which OpenAI API a request called, as `respond` sees it. */
 export type ServerApi = 'responses' | 'chat-completions';
@@ -48,6 +49,11 @@ interface RequestFields {
   /** The parsed JSON body, for anything else. */
   readonly body: unknown;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /**
+   * When the request answers one line of a batch (`/v1/batches`), the batch's id and the line's
+   * `custom_id`; `undefined` for a request a client sent.
+   */
+  readonly batch?: BatchLineRef;
 }
 
 /** A Responses API request (`POST /v1/responses`). */
@@ -172,6 +178,7 @@ export function readRequest(
   index: number,
   headers: Readonly<Record<string, string | string[] | undefined>>,
   stored: readonly unknown[] = [],
+  batch?: BatchLineRef,
 ): ServerRequest {
   const fields = asObject(body);
   const common = {
@@ -181,6 +188,7 @@ export function readRequest(
     tools: asList(fields['tools']).map(offeredTool),
     body,
     headers,
+    ...(batch === undefined ? {} : { batch }),
   };
   if (api === 'chat-completions') {
     const messages = asList(fields['messages']);

@@ -88,3 +88,23 @@ export function planTurn(turn: ScriptedTurn, turnNumber: number, defaultId: (tur
     usage: { inputTokens, outputTokens, totalTokens: turn.usage?.totalTokens ?? inputTokens + outputTokens },
   };
 }
+
+/**
+ * The total tokens a turn's answer will report, for the rate budget: a generated turn's planned
+ * usage, a recording's last reported `usage.total_tokens`; `undefined` for a `status` turn or a
+ * recording that reports none.
+ */
+export function reportedTokens(turn: ScriptedTurn): number | undefined {
+  if (turn.status !== undefined) return undefined;
+  if (!isEventsTurn(turn)) return planTurn(turn, 0, () => '').usage.totalTokens;
+  let total: number | undefined;
+  for (const event of turn.events) {
+    const fields = typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : {};
+    const holder = (fields['response'] ?? fields) as Record<string, unknown> | null;
+    const usage = typeof holder === 'object' && holder !== null ? holder['usage'] : undefined;
+    const tokens =
+      typeof usage === 'object' && usage !== null ? (usage as Record<string, unknown>)['total_tokens'] : undefined;
+    if (typeof tokens === 'number') total = tokens;
+  }
+  return total;
+}

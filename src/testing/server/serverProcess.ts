@@ -9,13 +9,16 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InvalidArgumentError } from '../../errors.js';
 import { answersFor } from './answers.js';
+import { batchSettings } from './batchChecks.js';
+import { RateBudget } from './rateBudget.js';
 import { ResponderError } from './errors.js';
 import { shiftTimes, type ChildMessage, type ChildServerOptions, type ParentMessage } from './protocol.js';
 import type { RecordedRequest, ServerOptions } from './types.js';
 
 /**
  * Options of `startServerProcess`: those of `startServer` that can cross to another process as
- * data — `turns` (plain JSON), `echo`, `fixture` (paths), `delayMs`, `port`, `host`. Not
+ * data — `turns` (plain JSON), `echo`, `fixture` (paths), `delayMs`, `batches`, `rateLimits`,
+ * `port`, `host`. Not
  * `respond`: a function cannot be sent to the child, so giving one throws `InvalidArgumentError`;
  * answer by request in the child with `fixture` or `echo`, or use `startServer` where the calling
  * thread does not block.
@@ -81,6 +84,8 @@ function childOptions(options: ServerProcessOptions): ChildServerOptions {
     });
   }
   answersFor(options);
+  batchSettings(options.batches);
+  RateBudget.of(options.rateLimits);
   const { fixture } = options;
   const files = fixture === undefined ? undefined : Array.isArray(fixture) ? fixture : [fixture as string | URL];
   return {
@@ -88,6 +93,8 @@ function childOptions(options: ServerProcessOptions): ChildServerOptions {
     ...(options.echo === undefined ? {} : { echo: options.echo }),
     ...(files === undefined ? {} : { fixture: files.map(toPath) }),
     ...(options.delayMs === undefined ? {} : { delayMs: options.delayMs }),
+    ...(options.batches === undefined ? {} : { batches: { ...options.batches } }),
+    ...(options.rateLimits === undefined ? {} : { rateLimits: { ...options.rateLimits } }),
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.host === undefined ? {} : { host: options.host }),
   };
