@@ -41,7 +41,9 @@ afterEach(async () => {
 });
 
 /** The server, answering each question with `answer to <question>`, and how often each was asked. */
-async function answering(options: { delayMs?: number; fail?: (question: string) => boolean } = {}) {
+async function answering(
+  options: { delayMs?: number; fail?: (question: string) => boolean; batches?: { stepMs: number } } = {},
+) {
   const asked = new Map<string, number>();
   const respond: Responder = async (request) => {
     const question = request.lastUserText ?? '';
@@ -52,7 +54,7 @@ async function answering(options: { delayMs?: number; fail?: (question: string) 
     }
     return { text: `answer to ${question}` };
   };
-  server = await startServer({ respond });
+  server = await startServer({ respond, ...(options.batches ? { batches: options.batches } : {}) });
   return { server, asked };
 }
 
@@ -264,6 +266,48 @@ describe('rxjs-agents batch', () => {
     expect(asked.size).toBe(count);
     expect(counts.every((n) => n <= 2)).toBe(true);
     expect(counts.filter((n) => n === 2).length).toBeLessThanOrEqual(4);
+  });
+
+  it('--engine openai-batch, killed with SIGKILL while it polls, then --resume: polls the same job, pays once', async () => {
+    const { server: local, asked } = await answering({ batches: { stepMs: 60 } });
+    const count = 12;
+    const input = questions(
+      'engine.jsonl',
+      Array.from({ length: count }, (_, i) => ({ id: `e${i}`, input: `q${i}` })),
+    );
+    const args = ['./agent.mjs', input, '--out', 'engine.out.jsonl', '--engine', 'openai-batch', '--poll', '0.01'];
+    const polls = () =>
+      local.requests.filter((request) => request.method === 'GET' && /^\/v1\/batches\/./.test(request.path));
+    const jobs = () => local.requests.filter((request) => request.method === 'POST' && request.path === '/v1/batches');
+
+    const first = batch(args);
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (polls().length < 2) return;
+        clearInterval(poll);
+        first.child.kill('SIGKILL');
+        resolve();
+      }, 2);
+    });
+    expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    // Killed mid-poll: the job is recorded, no item is.
+    expect(records('engine.out.jsonl')).toEqual([
+      { type: 'batch-job', job: expect.any(String), inputFileId: expect.any(String) },
+    ]);
+    expect(jobs()).toHaveLength(1);
+
+    const second = await finished([...args, '--resume']);
+    expect(second.code).toBe(0);
+    // The same job was polled to its end and read: no second job, every question asked once.
+    expect(jobs()).toHaveLength(1);
+    const saved = records('engine.out.jsonl').filter((record) => 'id' in record);
+    expect(ids(saved)).toEqual(Array.from({ length: count }, (_, i) => `e${i}`).sort());
+    expect(saved.find((record) => record.id === 'e3')).toMatchObject({
+      status: 'completed',
+      finalOutput: 'answer to q3',
+    });
+    expect([...asked.values()].every((n) => n === 1)).toBe(true);
+    expect(asked.size).toBe(count);
   });
 
   it('SIGINT mid-batch: the runs in flight are cancelled, the summary printed, exit 130', async () => {
