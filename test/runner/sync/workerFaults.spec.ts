@@ -56,7 +56,8 @@ describe('runSync when its worker cannot answer', () => {
     expect((error as Error).message).toMatch(/ERR_WORKER_OUT_OF_MEMORY/);
     setModelWorkerLimits(undefined);
     expect(runSync(agentOn(await healthyServer()), 'Hi').finalOutput).toBe('Still here.');
-  });
+    // Filling a worker's heap streams up to 190 MB over loopback: on a busy machine, past 20 s.
+  }, 60_000);
 
   it('replies event by event in bounded chunks, not one buffered answer', async () => {
     const deltas = Array.from({ length: 2_000 }, (_, index) => `d${index} `);
