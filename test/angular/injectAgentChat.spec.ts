@@ -136,6 +136,32 @@ describe('injectAgentChat', () => {
     expect(input).not.toContain('Thinking');
   });
 
+  it('a message sent during a run stops that run; stopping an approval drops the waiting call', () => {
+    const { agent, booked, model } = scriptedAgent(
+      [
+        { text: 'Thinking', stall: true },
+        { toolCalls: [{ callId: 'c1', name: 'book_trip', arguments: { city: 'Lisbon' } }] },
+        'Fine, no booking.',
+      ],
+      { tools: true },
+    );
+    const { run, counts } = counted(agent);
+    const chat = chatOf({ run });
+    chat.send('Where?');
+    chat.send('Book Lisbon');
+    expect(counts.unsubscribed).toBe(1);
+    expect(chat.status()).toBe('awaiting-approval');
+    chat.stop();
+    expect(chat.status()).toBe('idle');
+    expect(chat.pendingApprovals()).toEqual([]);
+    chat.send('Never mind.');
+    expect(booked).toEqual([]);
+    expect(chat.messages().at(-1)).toMatchObject({ role: 'assistant', text: 'Fine, no booking.' });
+    const third = JSON.stringify(model.requests[2]?.input);
+    expect(third).toContain('Book Lisbon');
+    expect(third).not.toContain('book_trip'); // no call left without its output
+  });
+
   it('cancels the run when its injector is destroyed', () => {
     const { agent } = scriptedAgent([{ stall: true }]);
     const { run, counts } = counted(agent);
