@@ -94,9 +94,9 @@ export interface AgentChat<TOutput = string> {
   send(text: string): void;
   /** Cancels the run (unsubscribing aborts its request): the status goes back to `'idle'`. */
   stop(): void;
-  /** Approves a call that waits; once every waiting call is decided, the run resumes. */
+  /** Approves a call that waits; once every waiting call is decided, the run resumes. A call that is not waiting is ignored (a second click). */
   approve(callId: string): void;
-  /** Rejects a call that waits (the model is told, with `message` when given). */
+  /** Rejects a call that waits (the model is told, with `message` when given); a call that is not waiting is ignored. */
   reject(callId: string, message?: string): void;
   /** Runs the last user message again, dropping what answered it. */
   reload(): void;
