@@ -45,6 +45,8 @@ export type {
   RunResultData,
 } from './runner/runResult.js';
 export { RunState } from './runner/runState.js';
+export { chatRunInput } from './runner/chatRequest.js';
+export type { AgentChatRequest } from './runner/chatRequest.js';
 export type { NextStep, PlannedHandoff, PlannedToolCall } from './runner/nextStep.js';
 export type { ApprovalDecisionData, RunStateData, ToolApprovalRequest, ToolOutputData } from './runner/runStateData.js';
 

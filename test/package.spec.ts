@@ -57,6 +57,8 @@ beforeAll(() => {
       `@types/node@${dev['@types/node']}`,
       // rxjs-agents/otel's optional peer: the API alone, no SDK (a user's own tracer below).
       `@opentelemetry/api@${dev['@opentelemetry/api']}`,
+      // rxjs-agents/angular's optional peer (npm adds its own peer, @angular/compiler).
+      `@angular/core@${dev['@angular/core']}`,
     ],
     project,
   );

@@ -32,6 +32,7 @@ export const packageExports: Readonly<Record<string, readonly string[]>> = {
     'ToolCallError',
     'ToolGuardrailTripwireTriggered',
     'ToolTimeoutError',
+    'chatRunInput',
     'fromServerSentEvents',
     'fromUIMessages',
     'getDefaultRunner',
@@ -85,4 +86,5 @@ export const packageExports: Readonly<Record<string, readonly string[]>> = {
   'rxjs-agents/sessions': ['MemorySession', 'OpenAIConversationsSession', 'PostgresSession', 'SQLiteSession'],
   'rxjs-agents/mcp': ['mcpServerStdio', 'mcpServerStreamableHttp'],
   'rxjs-agents/otel': ['openTelemetry'],
+  'rxjs-agents/angular': ['injectAgentChat'],
 };

@@ -1,7 +1,10 @@
 /**
- * The example server: `POST /api/chat` runs the travel agent and serves its events as server-sent
- * events (`serveServerSentEvents` from `rxjs-agents/node`), and the same origin serves the browser
- * page (`/`) and the Angular app (`/angular/`).
+ * The example server: `POST /api/chat` runs the travel agent on one question and serves its events
+ * as server-sent events (`serveServerSentEvents` from `rxjs-agents/node`); `POST /api/conversation`
+ * does the same for a chat (`injectAgentChat` of `rxjs-agents/angular`): its body is an
+ * `AgentChatRequest` — the conversation, or an interrupted run's state with the traveller's
+ * decisions — read by `chatRunInput`. The same origin serves the browser page (`/`) and the
+ * Angular app (`/angular/`).
  *
  * Offline (the default) the model is a local OpenAI-compatible server
  * (`rxjs-agents/testing/server`) that streams a scripted answer a little at a time, so the page
@@ -18,9 +21,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { filter } from 'rxjs';
-import { ModelProviderError, Runner, type Tracing } from 'rxjs-agents';
+import { chatRunInput, InvalidArgumentError, ModelProviderError, Runner, type Tracing } from 'rxjs-agents';
 import { serveServerSentEvents } from 'rxjs-agents/node';
 import { startServer, type LocalServer, type ServerTurn } from 'rxjs-agents/testing/server';
+import { offlineConversation } from './offlineConversation.js';
 import { serveStatic, type StaticMount } from './staticFiles.js';
 import { createModel, createTravelAgent, offlineAnswers, type TravelAgent } from './travelAgent.js';
 
@@ -62,19 +66,23 @@ export interface ExampleServer {
   close(): Promise<void>;
 }
 
-/** The longest question accepted, in characters, and the largest request body, in bytes. */
+/** The longest question accepted, in characters, and the largest request bodies, in bytes. */
 const maxQuestionLength = 2_000;
 const maxBodyBytes = 16_384;
+/** A conversation's body carries its history (and a run's state): more room. */
+const maxConversationBytes = 262_144;
 
 export async function startExampleServer(options: ExampleServerOptions = {}): Promise<ExampleServer> {
-  const offline = options.live === undefined ? await startServer() : undefined;
+  const offlineDelayMs = options.offlineDelayMs ?? 50;
+  // Scripted turns (pushed by /api/chat) answer first; conversations are answered by request.
+  const offline =
+    options.live === undefined ? await startServer({ respond: offlineConversation(offlineDelayMs) }) : undefined;
   const agent: TravelAgent = createTravelAgent(
     offline === undefined
       ? createModel(new OpenAI(), options.live?.api ?? 'responses', options.live?.model ?? 'gpt-4.1-mini')
       : createModel(new OpenAI({ apiKey: 'no-key-needed', baseURL: offline.url }), 'responses', 'offline-travel-agent'),
   );
   const runner = new Runner(options.tracing === undefined ? {} : { tracing: options.tracing });
-  const offlineDelayMs = options.offlineDelayMs ?? 50;
   let answersGiven = 0;
 
   /** Scripts the local model's next answer, or the fault the request asked for. */
@@ -116,11 +124,31 @@ export async function startExampleServer(options: ExampleServerOptions = {}): Pr
     });
   };
 
+  const conversation = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const body = await readJson(req, maxConversationBytes);
+    if (!body.ok) return sendJson(res, body.status, { error: body.error });
+    let input: ReturnType<typeof chatRunInput>;
+    try {
+      input = chatRunInput(agent, body.value);
+    } catch (error) {
+      if (InvalidArgumentError.isInstance(error)) return sendJson(res, 400, { error: error.message });
+      throw error;
+    }
+    // As for /api/chat: tied to the response, raw events kept on the server.
+    serveServerSentEvents(res, runner.runStreamed(agent, input).pipe(filter((event) => event.type !== 'raw')), {
+      errorMessage: publicErrorMessage,
+    });
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     if (pathname === '/api/chat') {
       if (req.method !== 'POST') return sendJson(res, 405, { error: 'POST /api/chat' }, { allow: 'POST' });
       return chat(req, res);
+    }
+    if (pathname === '/api/conversation') {
+      if (req.method !== 'POST') return sendJson(res, 405, { error: 'POST /api/conversation' }, { allow: 'POST' });
+      return conversation(req, res);
     }
     if (pathname === '/api/offline/model-requests' && offline !== undefined && req.method === 'GET') {
       const calls = offline.requests.map(({ method, path, receivedAt, closedAt, aborted }) => ({
@@ -164,12 +192,12 @@ export async function startExampleServer(options: ExampleServerOptions = {}): Pr
 
 type JsonBody = { ok: true; value: unknown } | { ok: false; status: number; error: string };
 
-async function readJson(req: IncomingMessage): Promise<JsonBody> {
+async function readJson(req: IncomingMessage, limit = maxBodyBytes): Promise<JsonBody> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBodyBytes) return { ok: false, status: 413, error: `The body is larger than ${maxBodyBytes} bytes.` };
+    if (size > limit) return { ok: false, status: 413, error: `The body is larger than ${limit} bytes.` };
     chunks.push(chunk);
   }
   try {

@@ -1,6 +1,6 @@
 /**
- * The tests both pages pass — the browser page (examples/browser) and the Angular app
- * (examples/angular) — against the example server, offline, in Chromium: the answer streams in,
+ * The tests a one-question page passes — the browser page (examples/browser) — against the
+ * example server, offline, in Chromium: the answer streams in,
  * the recommendation is rendered, Cancel stops the run on the server, a failure is shown.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -31,8 +31,8 @@ export interface PageFixture {
   readonly pageErrors: Error[];
 }
 
-/** Starts a server and a browser for the file; `describe`s the shared tests; returns the fixture. */
-export function describePage(target: PageUnderTest): PageFixture {
+/** Starts a server and a browser for the file; returns the fixture that opens the page. */
+export function pageFixture(target: PageUnderTest): PageFixture {
   let server: ExampleServerProcess | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
@@ -67,6 +67,12 @@ export function describePage(target: PageUnderTest): PageFixture {
     },
     pageErrors,
   };
+  return fixture;
+}
+
+/** Starts a server and a browser for the file; `describe`s the shared tests; returns the fixture. */
+export function describePage(target: PageUnderTest): PageFixture {
+  const fixture = pageFixture(target);
 
   describe(`${target.name}, against the example server`, () => {
     it('shows the answer growing as it streams, then the recommendation as fields', async () => {
