@@ -5,6 +5,8 @@ export { filterTextDeltas } from './filterTextDeltas.js';
 export type { NestedTextOptions } from './internal/nestedOption.js';
 export { ofType } from './ofType.js';
 export { partialOutput } from './partialOutput.js';
+export { toAgUiEvents } from './toAgUiEvents.js';
+export type { ToAgUiEventsOptions } from './toAgUiEvents.js';
 export { toFinalOutput } from './toFinalOutput.js';
 export { toRunResult } from './toRunResult.js';
 export { toServerSentEvents } from './toServerSentEvents.js';

@@ -1,6 +1,6 @@
 import { catchError, map, of, type OperatorFunction } from 'rxjs';
-import { InvalidArgumentError } from '../src/errors.js';
 import type { RunEvent } from '../src/events.js';
+import { checkedErrorMessage, errorName, publicMessageOf, type PublicErrorMessage } from './internal/publicError.js';
 
 /** The options of {@link toServerSentEvents}. */
 export interface ToServerSentEventsOptions {
@@ -74,14 +74,10 @@ export interface ToServerSentEventsOptions {
 export function toServerSentEvents(
   options: ToServerSentEventsOptions = {},
 ): OperatorFunction<RunEvent<unknown>, string> {
-  const errorMessage: unknown = (options as Partial<ToServerSentEventsOptions> | undefined)?.errorMessage;
-  if (errorMessage !== undefined && typeof errorMessage !== 'function') {
-    throw new InvalidArgumentError({
-      argument: 'options.errorMessage',
-      message: `expected a function from an error to its public message, got ${typeof errorMessage}.`,
-    });
-  }
-  const publicMessage = (errorMessage as ToServerSentEventsOptions['errorMessage']) ?? genericMessage;
+  const publicMessage = checkedErrorMessage(
+    (options as Partial<ToServerSentEventsOptions> | undefined)?.errorMessage,
+    'options.errorMessage',
+  );
   return (source) =>
     source.pipe(
       map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`),
@@ -89,35 +85,7 @@ export function toServerSentEvents(
     );
 }
 
-function errorFrame(error: unknown, publicMessage: (error: unknown) => string): string {
-  const name = nameOf(error);
-  let message: unknown;
-  try {
-    message = publicMessage(error);
-  } catch {
-    message = undefined;
-  }
-  if (typeof message !== 'string') message = genericMessage(error);
-  return `event: error\ndata: ${JSON.stringify({ name, message })}\n\n`;
-}
-
-/** `The run failed (<name>).`: says which kind of error, and nothing the error holds. */
-function genericMessage(error: unknown): string {
-  return `The run failed (${nameOf(error)}).`;
-}
-
-/**
- * The error's `name` when it is a plain identifier of at most 64 characters (a class name: an
- * `Error` from any realm, our errors, `RemoteRunError` passing on a remote name), else `'Error'`:
- * a name that is not one is as free-form as a message.
- */
-function nameOf(error: unknown): string {
-  if (typeof error !== 'object' || error === null) return 'Error';
-  let name: unknown;
-  try {
-    name = (error as { name?: unknown }).name;
-  } catch {
-    return 'Error';
-  }
-  return typeof name === 'string' && /^[A-Za-z_$][\w$]{0,63}$/.test(name) ? name : 'Error';
+function errorFrame(error: unknown, publicMessage: PublicErrorMessage): string {
+  const body = { name: errorName(error), message: publicMessageOf(error, publicMessage) };
+  return `event: error\ndata: ${JSON.stringify(body)}\n\n`;
 }

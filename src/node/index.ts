@@ -1,2 +1,3 @@
+export { serveAgUi } from './serveAgUi.js';
 export { serveServerSentEvents } from './serveServerSentEvents.js';
 export type { ServeServerSentEventsOptions } from './serveServerSentEvents.js';

@@ -1,17 +1,9 @@
 import type { ServerResponse } from 'node:http';
-import { Subscription, type Observable } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { toServerSentEvents, type ToServerSentEventsOptions } from '../../operators/toServerSentEvents.js';
-import { pauseSource } from '../backpressure.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { RunEvent } from '../events.js';
-
-/** The headers of an event stream that no proxy buffers, compresses or caches. */
-const eventStreamHeaders = {
-  'content-type': 'text/event-stream; charset=utf-8',
-  'cache-control': 'no-cache, no-transform',
-  connection: 'keep-alive',
-  'x-accel-buffering': 'no',
-} as const;
+import { serveFrames } from './serveFrames.js';
 
 /** The options of {@link serveServerSentEvents}. */
 export type ServeServerSentEventsOptions = ToServerSentEventsOptions;
@@ -76,35 +68,5 @@ export function serveServerSentEvents(
     throw new InvalidArgumentError({ argument: 'response', message: 'its headers were already sent.' });
   }
   const frames = toServerSentEvents(options);
-  if (response.destroyed || response.writableEnded) return Subscription.EMPTY;
-
-  response.writeHead(200, eventStreamHeaders);
-  response.flushHeaders();
-
-  const subscription = new Subscription();
-  const onClose = (): void => subscription.unsubscribe();
-  response.once('close', onClose);
-  subscription.add(() => response.off('close', onClose));
-  let drained: Promise<void> | undefined;
-  /** The next `drain` (or `close`: a closed response drains nothing, and the run is ending). */
-  const whenDrained = (): Promise<void> =>
-    (drained ??= new Promise<void>((resolve) => {
-      const done = (): void => {
-        response.off('drain', done);
-        response.off('close', done);
-        drained = undefined;
-        resolve();
-      };
-      response.on('drain', done);
-      response.on('close', done);
-    }));
-  subscription.add(
-    events.pipe(frames).subscribe({
-      next: (frame) => {
-        if (!response.write(frame)) pauseSource(whenDrained());
-      },
-      complete: () => response.end(),
-    }),
-  );
-  return subscription;
+  return serveFrames(response, events.pipe(frames));
 }
