@@ -1,11 +1,35 @@
 import { catchError, concat, defer, mergeMap, of, type Observable, type OperatorFunction } from 'rxjs';
-import { AgUiRunState, type ToAgUiEventsOptions } from './internal/agUiRunState.js';
+import { AgUiRunState } from './internal/agUiRunState.js';
 import type { AgUiEvent } from '../src/agui/agUiEvents.js';
 import { InvalidArgumentError } from '../src/errors.js';
 import type { RunEvent } from '../src/events.js';
 import { checkedErrorMessage } from './internal/publicError.js';
 
-export type { ToAgUiEventsOptions } from './internal/agUiRunState.js';
+/** The options of {@link toAgUiEvents}. */
+export interface ToAgUiEventsOptions {
+  /** The conversation the run belongs to: the request's `threadId`. */
+  readonly threadId: string;
+  /** The run's id: the request's `runId`. */
+  readonly runId: string;
+  /**
+   * The base of the ids of the messages the run adds (default: `runId`): turn n's assistant
+   * message is `<messageId>:<n>`, a tool result `<messageId>:result:<callId>`. Give one that is
+   * unique in the thread.
+   */
+  readonly messageId?: string;
+  /**
+   * The front-end tools: tools the client runs (AG-UI's `tools`), as names (`fromAgUiInput()`'s
+   * `clientTools`, which `toAgUiEvents(agUi)` takes with the ids) or as tools. A run that waits only on calls of these finishes with
+   * `outcome: { type: 'success', pendingToolCallIds }`, the client's cue to run them.
+   */
+  readonly clientTools?: readonly (string | { readonly name: string })[];
+  /**
+   * What `RUN_ERROR` says of the error that ended the run. Default: `The run failed (<name>).` —
+   * an error's own message may hold what a browser must not see. When it throws or returns
+   * something else than a string, the default is sent.
+   */
+  readonly errorMessage?: (error: unknown) => string;
+}
 
 /**
  * Translates a run's events into the events of the AG-UI protocol: what `@ag-ui/client`'s
@@ -17,9 +41,14 @@ export type { ToAgUiEventsOptions } from './internal/agUiRunState.js';
  * client — or fails.</span>
  *
  * ```text
- * source:        -s--d-d-c--t--o--f|       s turn-started  d text-delta  c turn-completed  t tool-call  o tool-output  f final-output
- * toAgUiEvents:  R-S--(AC)-C-E-(TAE)-Q-(XF|)   R RUN_STARTED  S STEP_STARTED  A/C/E TEXT_MESSAGE_START/CONTENT/END  T/A/E TOOL_CALL_START/ARGS/END  Q TOOL_CALL_RESULT  X STEP_FINISHED  F RUN_FINISHED
+ * source:        -s--d----c--t------o--(f|)
+ * toAgUiEvents:  RS--(AB)-E--(TGH)--Q--(XF|)
  * ```
+ *
+ * (`s` turn-started, `d` text-delta, `c` turn-completed, `t` tool-call, `o` tool-output, `f`
+ * final-output; `R` RUN_STARTED, `S` STEP_STARTED, `A` `B` `E` TEXT_MESSAGE_START, _CONTENT,
+ * _END, `T` `G` `H` TOOL_CALL_START, _ARGS, _END, `Q` TOOL_CALL_RESULT, `X` STEP_FINISHED, `F`
+ * RUN_FINISHED.)
  *
  * | run event | AG-UI events |
  * | --- | --- |
@@ -74,9 +103,9 @@ export type { ToAgUiEventsOptions } from './internal/agUiRunState.js';
  *
  * @see `fromAgUiInput` and `toAgUiResponse` (in `rxjs-agents`), `serveAgUi` (in `rxjs-agents/node`).
  *
- * @param options `threadId` and `runId` (the request's, or `fromAgUiInput()`'s), `messageId` (the
- * base of message ids), `clientTools` (the front-end tools: `fromAgUiInput()`'s `tools`, or their
- * names), `errorMessage` (what `RUN_ERROR` says of an error).
+ * @param options `threadId`, `runId` and `clientTools` (the front-end tools' names) — all three in
+ * `fromAgUiInput()`'s result, so `toAgUiEvents(agUi)` will do —, `messageId` (the base of message
+ * ids), `errorMessage` (what `RUN_ERROR` says of an error).
  * @returns A function that returns an Observable of AG-UI events: `RUN_STARTED` first, then one
  * `RUN_FINISHED` or `RUN_ERROR`, then completion.
  * @throws InvalidArgumentError when `threadId`, `runId` or `messageId` is not a non-empty string,

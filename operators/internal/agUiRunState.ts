@@ -9,32 +9,6 @@ import type { RunEvent, RunInterruptedEvent, ToolOutputEvent } from '../../src/e
 import type { Usage } from '../../src/usage.js';
 import { errorName, publicMessageOf, type PublicErrorMessage } from './publicError.js';
 
-/** The options of `toAgUiEvents`. */
-export interface ToAgUiEventsOptions {
-  /** The conversation the run belongs to: the request's `threadId`. */
-  readonly threadId: string;
-  /** The run's id: the request's `runId`. */
-  readonly runId: string;
-  /**
-   * The base of the ids of the messages the run adds (default: `runId`): turn n's assistant
-   * message is `<messageId>:<n>`, a tool result `<messageId>:result:<callId>`. Give one that is
-   * unique in the thread.
-   */
-  readonly messageId?: string;
-  /**
-   * The front-end tools: tools the client runs (AG-UI's `tools`), as names or as
-   * `fromAgUiInput()`'s `tools`. A run that waits only on calls of these finishes with
-   * `outcome: { type: 'success', pendingToolCallIds }`, the client's cue to run them.
-   */
-  readonly clientTools?: readonly (string | { readonly name: string })[];
-  /**
-   * What `RUN_ERROR` says of the error that ended the run. Default: `The run failed (<name>).` —
-   * an error's own message may hold what a browser must not see. When it throws or returns
-   * something else than a string, the default is sent.
-   */
-  readonly errorMessage?: (error: unknown) => string;
-}
-
 /** What the per-subscription state is made with: the checked options. */
 interface AgUiRunSettings {
   readonly threadId: string;

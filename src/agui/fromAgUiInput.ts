@@ -23,10 +23,15 @@ export interface AgUiRunInput {
   readonly input: InputItem[];
   /**
    * The front-end tools as tools of the run: give them to the agent (`tools: [...own,
-   * ...agUi.tools]`) and to `toAgUiEvents({ clientTools })`. A call of one ends the run with the
-   * call sent to the client, which runs it and posts its result with the next request.
+   * ...agUi.tools]`). A call of one ends the run with the call sent to the client, which runs it
+   * and posts its result with the next request.
    */
   readonly tools: readonly AnyTool[];
+  /**
+   * The front-end tools' names: `toAgUiEvents`'s option of that name, so that
+   * `toAgUiEvents(agUi)` tells their calls from approvals.
+   */
+  readonly clientTools: readonly string[];
   /** AG-UI's `state`, as the client sent it (`undefined` when it sent none). */
   readonly state: unknown;
   /** AG-UI's `forwardedProps`, as the client sent them. */
@@ -50,8 +55,8 @@ export interface AgUiRunInput {
  *
  * **Front-end tools** (`tools`: tools the client runs) are made tools of the run that always need
  * approval and are never approved on the server: when the model calls one, the run stops there
- * (`run-interrupted`, the library's own way to stop before a call runs), and `toAgUiEvents({
- * clientTools })` sends the call and `RUN_FINISHED` with `outcome: { type: 'success',
+ * (`run-interrupted`, the library's own way to stop before a call runs), and `toAgUiEvents(agUi)`
+ * (whose `clientTools` option this result's `clientTools` fills) sends the call and `RUN_FINISHED` with `outcome: { type: 'success',
  * pendingToolCallIds }`. The client runs the tool and posts the conversation again with a `tool`
  * message; the next run reads it as the call's output and goes on. (A server `approve` option
  * must not approve them: their `execute` throws, there is nothing to run on the server.) Their
@@ -71,7 +76,7 @@ export interface AgUiRunInput {
  * export async function POST(request: Request): Promise<Response> {
  *   const agUi = fromAgUiInput(await request.json());
  *   const withClientTools = new Agent({ ...agentConfig, tools: [...agentConfig.tools, ...agUi.tools] });
- *   return toAgUiResponse(runStreamed(withClientTools, agUi.input).pipe(toAgUiEvents({ ...agUi, clientTools: agUi.tools })));
+ *   return toAgUiResponse(runStreamed(withClientTools, agUi.input).pipe(toAgUiEvents(agUi)));
  * }
  * ```
  *
@@ -87,6 +92,7 @@ export function fromAgUiInput(body: unknown): AgUiRunInput {
     runId: request.runId,
     input: request.messages.flatMap((message, index) => itemsOf(message, `input.messages[${index}]`)),
     tools: (request.tools ?? []).map((tool, index) => clientTool(tool, `input.tools[${index}]`)),
+    clientTools: (request.tools ?? []).map((tool) => tool.name),
     state: request.state,
     forwardedProps: request.forwardedProps,
     context: request.context ?? [],

@@ -86,7 +86,9 @@ describe('fromAgUiInput', () => {
   });
 
   it('makes the front-end tools tools of the run that always wait, offered with their own schema', () => {
-    const [confirm, ping] = fromAgUiInput(body).tools;
+    const agUi = fromAgUiInput(body);
+    expect(agUi.clientTools).toEqual(['confirm_trip', 'ping']);
+    const [confirm, ping] = agUi.tools;
     expect(isTool(confirm)).toBe(true);
     expect(confirm!.needsApproval).toBe(true);
     expect(confirm!.spec).toEqual({

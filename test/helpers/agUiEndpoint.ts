@@ -70,7 +70,7 @@ export async function startAgUiEndpoint(config: AgentConfig<unknown>, serving: S
         if (event.type === 'run-interrupted') interrupted.set(agUi.threadId, event.state);
       }),
       finalize(() => ended++),
-      toAgUiEvents({ ...agUi, clientTools: agUi.tools }),
+      toAgUiEvents(agUi),
       tap((event) => out.push(event)),
     );
   };
