@@ -29,6 +29,13 @@ export interface ToAgUiEventsOptions {
    * something else than a string, the default is sent.
    */
   readonly errorMessage?: (error: unknown) => string;
+  /**
+   * Also send the structured answer as it streams (default `false`; for an agent with an
+   * `outputType`): after a delta that changes it, a `CUSTOM` event named
+   * `rxjs-agents.partial-output` whose `value` is `{ messageId, output }`, `output` the deep-partial
+   * object so far (the `partialOutput()` operator's reading, parsed at most every 1/32 of growth).
+   */
+  readonly partialOutput?: boolean;
 }
 
 /**
@@ -60,6 +67,7 @@ export interface ToAgUiEventsOptions {
  * | `tool-output` | `TOOL_CALL_RESULT`: `content` is the output as the model read it (a string as it is, else JSON; a failure's `Error: <message>`) |
  * | `turn-restarted` | `TEXT_MESSAGE_END` of the abandoned message, `CUSTOM` `rxjs-agents.turn-restarted` (`{ messageId, attempt }`), and the retry streams as a new message |
  * | `agent-updated` | `CUSTOM` `rxjs-agents.agent-updated` (`{ from, agent }`) |
+ * | `text-delta`, with `partialOutput: true` | also `CUSTOM` `rxjs-agents.partial-output` (`{ messageId, output }`) when the structured answer so far changed |
  * | `final-output` | `STEP_FINISHED`, `RUN_FINISHED` with `outcome: { type: 'success' }`, `result` (the output) and `usage` |
  * | `run-interrupted` (approvals) | `STEP_FINISHED`, `RUN_FINISHED` with `outcome: { type: 'interrupt', interrupts }`: one per call that waits, `id` and `toolCallId` its call id, `reason: 'tool_approval'`; calls of `clientTools` are not interrupts: when only they wait, `outcome: { type: 'success', pendingToolCallIds }` |
  * | `run-interrupted` (`stopAfterTurn`), or a source that completes without an end | `RUN_FINISHED` with `outcome: { type: 'cancelled' }` |
@@ -105,11 +113,13 @@ export interface ToAgUiEventsOptions {
  *
  * @param options `threadId`, `runId` and `clientTools` (the front-end tools' names) — all three in
  * `fromAgUiInput()`'s result, so `toAgUiEvents(agUi)` will do —, `messageId` (the base of message
- * ids), `errorMessage` (what `RUN_ERROR` says of an error).
+ * ids), `errorMessage` (what `RUN_ERROR` says of an error), `partialOutput` (also send the
+ * structured answer as it streams).
  * @returns A function that returns an Observable of AG-UI events: `RUN_STARTED` first, then one
  * `RUN_FINISHED` or `RUN_ERROR`, then completion.
  * @throws InvalidArgumentError when `threadId`, `runId` or `messageId` is not a non-empty string,
- * `clientTools` is not a list of names or tools, or `errorMessage` is not a function.
+ * `clientTools` is not a list of names or tools, `errorMessage` is not a function, or
+ * `partialOutput` is not a boolean.
  */
 export function toAgUiEvents(options: ToAgUiEventsOptions): OperatorFunction<RunEvent<unknown>, AgUiEvent> {
   if (typeof options !== 'object' || options === null) {
@@ -120,9 +130,13 @@ export function toAgUiEvents(options: ToAgUiEventsOptions): OperatorFunction<Run
   const messageId = options.messageId === undefined ? runId : nonEmpty(options.messageId, 'options.messageId');
   const clientTools = clientToolNames(options.clientTools);
   const errorMessage = checkedErrorMessage(options.errorMessage, 'options.errorMessage');
+  const partialOutput = options.partialOutput ?? false;
+  if (typeof partialOutput !== 'boolean') {
+    throw new InvalidArgumentError({ argument: 'options.partialOutput', message: 'expected a boolean.' });
+  }
   return (source: Observable<RunEvent<unknown>>) =>
     defer(() => {
-      const run = new AgUiRunState({ threadId, runId, messageId, clientTools, errorMessage });
+      const run = new AgUiRunState({ threadId, runId, messageId, clientTools, errorMessage, partialOutput });
       return concat(
         of(run.started()),
         source.pipe(

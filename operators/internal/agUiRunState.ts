@@ -7,6 +7,8 @@ import type {
 } from '../../src/agui/agUiEvents.js';
 import type { RunEvent, RunInterruptedEvent, ToolOutputEvent } from '../../src/events.js';
 import type { Usage } from '../../src/usage.js';
+import { jsonEqual } from '../../src/internal/jsonEqual.js';
+import { parseBudget, parsePartial, startsAnObject } from './partialJson.js';
 import { errorName, publicMessageOf, type PublicErrorMessage } from './publicError.js';
 
 /** What the per-subscription state is made with: the checked options. */
@@ -16,6 +18,7 @@ interface AgUiRunSettings {
   readonly messageId: string;
   readonly clientTools: ReadonlySet<string>;
   readonly errorMessage: PublicErrorMessage;
+  readonly partialOutput: boolean;
 }
 
 /**
@@ -31,6 +34,8 @@ export class AgUiRunState {
   #turn = 0;
   #messageId = '';
   #ended = false;
+  /** With `partialOutput`: the turn's text, its length when last parsed, the last partial sent. */
+  #partial = { text: '', parsed: 0, last: undefined as object | undefined };
 
   constructor(settings: AgUiRunSettings) {
     this.#settings = settings;
@@ -58,8 +63,10 @@ export class AgUiRunState {
           out.push({ type: 'TEXT_MESSAGE_START', messageId: this.#text, role: 'assistant' });
         }
         out.push({ type: 'TEXT_MESSAGE_CONTENT', messageId: this.#text, delta: event.delta });
+        if (this.#settings.partialOutput) this.#growPartial(event.delta, out);
         break;
       case 'turn-completed':
+        if (this.#settings.partialOutput) this.#parsePartial(out);
         this.#closeText(out);
         break;
       case 'turn-restarted': {
@@ -67,6 +74,7 @@ export class AgUiRunState {
         const abandoned = this.#text ?? this.#messageId;
         this.#closeText(out);
         this.#messageId = `${this.#settings.messageId}:${event.turn}:${event.attempt}`;
+        this.#partial = { text: '', parsed: 0, last: undefined };
         out.push({
           type: 'CUSTOM',
           name: 'rxjs-agents.turn-restarted',
@@ -191,8 +199,32 @@ export class AgUiRunState {
     if (this.#turn !== turn) {
       this.#turn = turn;
       this.#messageId = `${this.#settings.messageId}:${turn}`;
+      this.#partial = { text: '', parsed: 0, last: undefined };
     }
     out.push({ type: 'STEP_STARTED', stepName });
+  }
+
+  /** Adds a delta to the turn's text, and parses it when it has grown enough (linear in all). */
+  #growPartial(delta: string, out: AgUiEvent[]): void {
+    const partial = this.#partial;
+    partial.text += delta;
+    if ((partial.text.length - partial.parsed) * parseBudget >= partial.text.length) this.#parsePartial(out);
+  }
+
+  /** Sends the turn's structured answer so far, when it is an object that changed. */
+  #parsePartial(out: AgUiEvent[]): void {
+    const partial = this.#partial;
+    if (partial.text.length === partial.parsed) return;
+    partial.parsed = partial.text.length;
+    if (!startsAnObject(partial.text)) return;
+    const value = parsePartial(partial.text);
+    if (value === undefined || (partial.last !== undefined && jsonEqual(partial.last, value))) return;
+    partial.last = value;
+    out.push({
+      type: 'CUSTOM',
+      name: 'rxjs-agents.partial-output',
+      value: { messageId: this.#text ?? this.#messageId, output: value },
+    });
   }
 
   #closeText(out: AgUiEvent[]): void {

@@ -262,6 +262,27 @@ describe('toAgUiEvents', () => {
     ]);
   });
 
+  it('sends the structured answer as it streams, with partialOutput', async () => {
+    const deltas = ['{"city":"Os', 'lo","days":', '3}'];
+    const events: RunEvent<unknown>[] = [
+      run.s,
+      ...deltas.map((delta): RunEvent => ({ type: 'text-delta', agent, turn: 1, delta })),
+      run.c,
+      { type: 'final-output', agent, turn: 1, output: { city: 'Oslo', days: 3 }, usage, ...noRunItems },
+    ];
+    const partials = (await translate(events, { ...ids, partialOutput: true })).filter(
+      (event) => event.type === 'CUSTOM',
+    );
+    expect(partials).toEqual(
+      [{ city: 'Os' }, { city: 'Oslo' }, { city: 'Oslo', days: 3 }].map((output) => ({
+        type: 'CUSTOM',
+        name: 'rxjs-agents.partial-output',
+        value: { messageId: 'run_1:1', output },
+      })),
+    );
+    expect((await translate(events)).some((event) => event.type === 'CUSTOM')).toBe(false);
+  });
+
   it('gives deterministic events: two subscriptions, deep-equal events', async () => {
     const events = from([run.s, run.d, run.c, run.f] as RunEvent[]).pipe(toAgUiEvents(ids), toArray());
     expect(await lastValueFrom(events)).toEqual(await lastValueFrom(events));
@@ -274,6 +295,9 @@ describe('toAgUiEvents', () => {
     expect(() => toAgUiEvents({ ...ids, messageId: '' })).toThrow(InvalidArgumentError);
     expect(() => toAgUiEvents({ ...ids, clientTools: [3] as never })).toThrow(
       expect.objectContaining({ argument: 'options.clientTools[0]' }),
+    );
+    expect(() => toAgUiEvents({ ...ids, partialOutput: 'yes' as never })).toThrow(
+      expect.objectContaining({ argument: 'options.partialOutput' }),
     );
     expect(() => toAgUiEvents({ ...ids, errorMessage: 'x' as never })).toThrow(
       expect.objectContaining({ argument: 'options.errorMessage' }),
