@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { OpenAIResponsesModel, tool, type AgentConfig, type FinalOutputEvent } from '../../src/index.js';
 import { startAgUiEndpoint, type AgUiEndpoint, type Serving } from '../helpers/agUiEndpoint.js';
-import { expectValidAgUiRun } from '../helpers/agUiSchemas.js';
+import { expectValidAgUiEvents, expectValidAgUiRun } from '../helpers/agUiSchemas.js';
 import { useLocalServer } from '../helpers/localServer.js';
 import { until } from '../helpers/waiting.js';
 
@@ -94,6 +94,7 @@ describe.each<Serving>(['serveAgUi', 'toAgUiResponse'])('an AG-UI endpoint with 
     await until(() => server.requests[0]?.aborted === true && endpoint!.ended() === 1);
     expect(contents).toBeLessThan(words.length);
     expect(endpoint.runEvents[0]!.some((event) => event.type === 'final-output')).toBe(false);
+    expectValidAgUiEvents(endpoint.sent[0]!);
   });
 });
 
