@@ -72,11 +72,11 @@ export interface ToAgUiEventsOptions {
  * | `run-interrupted` (approvals) | `STEP_FINISHED`, `RUN_FINISHED` with `outcome: { type: 'interrupt', interrupts }`: one per call that waits, `id` and `toolCallId` its call id, `reason: 'tool_approval'`; calls of `clientTools` are not interrupts: when only they wait, `outcome: { type: 'success', pendingToolCallIds }` |
  * | `run-interrupted` (`stopAfterTurn`), or a source that completes without an end | `RUN_FINISHED` with `outcome: { type: 'cancelled' }` |
  * | an error | `RUN_ERROR` with `code` (the error's class name) and a public `message`, then completion |
+ * | a nested run's events (an agent called as a tool, `parentCallId`) | `SUBAGENT_STARTED` (`subagentRunId: '<messageId>:<callId>:agent'`, `parentToolCallId`, `parentMessageId`) on its first event, its steps, messages and tool calls as above tagged with `subagentRunId`, and at the call's `tool-output` `SUBAGENT_FINISHED` (`SUBAGENT_ERROR` when the call failed) before its `TOOL_CALL_RESULT` |
  *
  * Not sent: `raw` events, `tool-approval-requested` (the `RUN_FINISHED` interrupt carries the
- * calls), `guardrail` events (their `outputInfo` is the server's), and the events of nested runs
- * (an agent called as a tool: its result is the call's `TOOL_CALL_RESULT`). Reasoning is not in the
- * run's events, so no `REASONING_*` either.
+ * calls), `guardrail` events (their `outputInfo` is the server's). Reasoning is not in the run's
+ * events, so no `REASONING_*` either.
  *
  * **Ids are deterministic**, like the run's events: turn n's assistant message is
  * `<messageId>:<n>` (`<messageId>:<n>:<attempt>` for a restarted turn's retry), a tool result

@@ -138,6 +138,7 @@ export { fromAgUiInput } from './agui/fromAgUiInput.js';
 export type { AgUiApproval, AgUiRunInput } from './agui/fromAgUiInput.js';
 export { toAgUiResponse } from './agui/toAgUiResponse.js';
 export type {
+  AgUiAttributed,
   AgUiCustomEvent,
   AgUiEvent,
   AgUiEventType,
@@ -148,6 +149,9 @@ export type {
   AgUiRunStartedEvent,
   AgUiStepFinishedEvent,
   AgUiStepStartedEvent,
+  AgUiSubagentErrorEvent,
+  AgUiSubagentFinishedEvent,
+  AgUiSubagentStartedEvent,
   AgUiTextMessageContentEvent,
   AgUiTextMessageEndEvent,
   AgUiTextMessageStartEvent,

@@ -5,10 +5,9 @@ import type {
   AgUiRunFinishedOutcome,
   AgUiRunStartedEvent,
 } from '../../src/agui/agUiEvents.js';
-import type { RunEvent, RunInterruptedEvent, ToolOutputEvent } from '../../src/events.js';
+import type { RunEvent, RunInterruptedEvent } from '../../src/events.js';
 import type { Usage } from '../../src/usage.js';
-import { jsonEqual } from '../../src/internal/jsonEqual.js';
-import { parseBudget, parsePartial, startsAnObject } from './partialJson.js';
+import { AgUiLane } from './agUiLane.js';
 import { errorName, publicMessageOf, type PublicErrorMessage } from './publicError.js';
 
 /** What the per-subscription state is made with: the checked options. */
@@ -22,23 +21,23 @@ interface AgUiRunSettings {
 }
 
 /**
- * One subscription's translation of run events into AG-UI events: which step and which message
- * are open, the id of the turn's message, whether the run has ended. Made per subscription by
- * `toAgUiEvents`, so nothing is shared between two runs.
+ * One subscription's translation of run events into AG-UI events: the run's own agent and each
+ * subagent (an agent called as a tool) as a lane of its own, what each call belongs to, whether
+ * the run has ended. Made per subscription by `toAgUiEvents`, so nothing is shared between two
+ * runs.
  */
 export class AgUiRunState {
   readonly #settings: AgUiRunSettings;
-  #step: string | undefined;
-  #text: string | undefined;
-  /** The turn whose message `#messageId` is. */
-  #turn = 0;
-  #messageId = '';
+  readonly #main: AgUiLane;
+  /** The subagents running, by the id of the call that runs each. */
+  readonly #subagents = new Map<string, AgUiLane>();
+  /** Each call's lane, for the subagent a call starts: its parent and its message. */
+  readonly #calls = new Map<string, { readonly lane: AgUiLane; readonly messageId: string }>();
   #ended = false;
-  /** With `partialOutput`: the turn's text, its length when last parsed, the last partial sent. */
-  #partial = { text: '', parsed: 0, last: undefined as object | undefined };
 
   constructor(settings: AgUiRunSettings) {
     this.#settings = settings;
+    this.#main = new AgUiLane(settings.messageId, undefined, settings.partialOutput);
   }
 
   started(): AgUiRunStartedEvent {
@@ -46,89 +45,22 @@ export class AgUiRunState {
     return { type: 'RUN_STARTED', threadId, runId };
   }
 
-  /** The AG-UI events of one run event (none for most `raw` ones). */
+  /** The AG-UI events of one run event (none for most `raw` ones). Nothing follows the end. */
   translate(event: RunEvent<unknown>): AgUiEvent[] {
-    // A nested run's events (an agent called as a tool) are not the conversation's: the call's
-    // result is. And nothing follows the end.
-    if (this.#ended || event.parentCallId !== undefined) return [];
+    if (this.#ended) return [];
     const out: AgUiEvent[] = [];
-    switch (event.type) {
-      case 'turn-started':
-        this.#enterTurn(event.turn, out);
-        break;
-      case 'text-delta':
-        this.#enterTurn(event.turn, out);
-        if (this.#text === undefined) {
-          this.#text = this.#messageId;
-          out.push({ type: 'TEXT_MESSAGE_START', messageId: this.#text, role: 'assistant' });
-        }
-        out.push({ type: 'TEXT_MESSAGE_CONTENT', messageId: this.#text, delta: event.delta });
-        if (this.#settings.partialOutput) this.#growPartial(event.delta, out);
-        break;
-      case 'turn-completed':
-        if (this.#settings.partialOutput) this.#parsePartial(out);
-        this.#closeText(out);
-        break;
-      case 'turn-restarted': {
-        this.#enterTurn(event.turn, out);
-        const abandoned = this.#text ?? this.#messageId;
-        this.#closeText(out);
-        this.#messageId = `${this.#settings.messageId}:${event.turn}:${event.attempt}`;
-        this.#partial = { text: '', parsed: 0, last: undefined };
-        out.push({
-          type: 'CUSTOM',
-          name: 'rxjs-agents.turn-restarted',
-          value: { messageId: abandoned, attempt: event.attempt },
-        });
-        break;
-      }
-      case 'tool-call': {
-        this.#enterTurn(event.turn, out);
-        this.#closeText(out);
-        const args = typeof event.arguments === 'string' ? event.arguments : (JSON.stringify(event.arguments) ?? '');
-        out.push(
-          {
-            type: 'TOOL_CALL_START',
-            toolCallId: event.callId,
-            toolCallName: event.name,
-            parentMessageId: this.#messageId,
-          },
-          { type: 'TOOL_CALL_ARGS', toolCallId: event.callId, delta: args },
-          { type: 'TOOL_CALL_END', toolCallId: event.callId },
-        );
-        break;
-      }
-      case 'tool-output':
-        this.#enterTurn(event.turn, out);
-        out.push({
-          type: 'TOOL_CALL_RESULT',
-          messageId: `${this.#settings.messageId}:result:${event.callId}`,
-          toolCallId: event.callId,
-          content: resultContent(event),
-          role: 'tool',
-        });
-        break;
-      case 'agent-updated':
-        out.push({
-          type: 'CUSTOM',
-          name: 'rxjs-agents.agent-updated',
-          value: { from: event.from, agent: event.agent },
-        });
-        break;
-      case 'final-output':
-        out.push(
-          ...this.#finish(
-            { type: 'success' },
-            event.output === undefined || event.output === null ? {} : { result: event.output },
-            event.usage,
-          ),
-        );
-        break;
-      case 'run-interrupted':
-        out.push(...this.#finish(this.#interruptOutcome(event), {}, event.usage));
-        break;
-      default:
-        break;
+    const lane = event.parentCallId === undefined ? this.#main : this.#subagent(event.parentCallId, event.agent, out);
+    if (event.type === 'tool-call') {
+      lane.enterTurn(event.turn, out);
+      this.#calls.set(event.callId, { lane, messageId: lane.messageId });
+    }
+    if (event.type === 'tool-output') this.#endSubagent(event.callId, event.error, out);
+    if (lane.translate(event, out)) return out;
+    if (event.type === 'final-output') {
+      const result = event.output === undefined || event.output === null ? {} : { result: event.output };
+      out.push(...this.#finish({ type: 'success' }, result, event.usage));
+    } else if (event.type === 'run-interrupted') {
+      out.push(...this.#finish(this.#interruptOutcome(event), {}, event.usage));
     }
     return out;
   }
@@ -138,11 +70,11 @@ export class AgUiRunState {
     return this.#ended ? [] : this.#finish({ type: 'cancelled' }, {});
   }
 
-  /** What an error gives: the open message and step closed, and `RUN_ERROR`. */
+  /** What an error gives: the open messages and steps closed, and `RUN_ERROR`. */
   failed(error: unknown): AgUiEvent[] {
     if (this.#ended) return [];
     const out: AgUiEvent[] = [];
-    this.#closeStep(out);
+    this.#closeAll(out);
     this.#ended = true;
     out.push({
       type: 'RUN_ERROR',
@@ -152,9 +84,48 @@ export class AgUiRunState {
     return out;
   }
 
+  /** The lane of the subagent that call `callId` runs, started (`SUBAGENT_STARTED`) on its first event. */
+  #subagent(callId: string, name: string, out: AgUiEvent[]): AgUiLane {
+    const running = this.#subagents.get(callId);
+    if (running) return running;
+    const base = `${this.#settings.messageId}:${callId}`;
+    const lane = new AgUiLane(base, `${base}:agent`, false);
+    this.#subagents.set(callId, lane);
+    const call = this.#calls.get(callId);
+    out.push({
+      type: 'SUBAGENT_STARTED',
+      subagentRunId: lane.subagentRunId!,
+      name,
+      parentToolCallId: callId,
+      ...(call === undefined ? {} : { parentMessageId: call.messageId }),
+      ...(call?.lane.subagentRunId === undefined ? {} : { parentSubagentRunId: call.lane.subagentRunId }),
+    });
+    return lane;
+  }
+
+  /** Ends the subagent of call `callId`, if it ran one: its lane closed, then its end. */
+  #endSubagent(callId: string, error: { readonly name: string } | undefined, out: AgUiEvent[]): void {
+    const lane = this.#subagents.get(callId);
+    if (!lane) return;
+    this.#subagents.delete(callId);
+    lane.close(out);
+    const subagentRunId = lane.subagentRunId!;
+    out.push(
+      error === undefined
+        ? { type: 'SUBAGENT_FINISHED', subagentRunId }
+        : { type: 'SUBAGENT_ERROR', subagentRunId, message: `The agent failed (${error.name}).`, code: error.name },
+    );
+  }
+
+  /** Closes every lane: the subagents still running (finished), then the run's own. */
+  #closeAll(out: AgUiEvent[]): void {
+    for (const callId of [...this.#subagents.keys()]) this.#endSubagent(callId, undefined, out);
+    this.#main.close(out);
+  }
+
   #finish(outcome: AgUiRunFinishedOutcome, result: Pick<AgUiRunFinishedEvent, 'result'>, usage?: Usage): AgUiEvent[] {
     const out: AgUiEvent[] = [];
-    this.#closeStep(out);
+    this.#closeAll(out);
     this.#ended = true;
     const { threadId, runId } = this.#settings;
     out.push({
@@ -189,61 +160,4 @@ export class AgUiRunState {
     if (interrupts.length > 0) return { type: 'interrupt', interrupts };
     return { type: 'success', pendingToolCallIds: event.interruptions.map((request) => request.callId) };
   }
-
-  /** Opens turn `turn`'s step (finishing the one before) when it is not the open one. */
-  #enterTurn(turn: number, out: AgUiEvent[]): void {
-    const stepName = `turn ${turn}`;
-    if (this.#step === stepName) return;
-    this.#closeStep(out);
-    this.#step = stepName;
-    if (this.#turn !== turn) {
-      this.#turn = turn;
-      this.#messageId = `${this.#settings.messageId}:${turn}`;
-      this.#partial = { text: '', parsed: 0, last: undefined };
-    }
-    out.push({ type: 'STEP_STARTED', stepName });
-  }
-
-  /** Adds a delta to the turn's text, and parses it when it has grown enough (linear in all). */
-  #growPartial(delta: string, out: AgUiEvent[]): void {
-    const partial = this.#partial;
-    partial.text += delta;
-    if ((partial.text.length - partial.parsed) * parseBudget >= partial.text.length) this.#parsePartial(out);
-  }
-
-  /** Sends the turn's structured answer so far, when it is an object that changed. */
-  #parsePartial(out: AgUiEvent[]): void {
-    const partial = this.#partial;
-    if (partial.text.length === partial.parsed) return;
-    partial.parsed = partial.text.length;
-    if (!startsAnObject(partial.text)) return;
-    const value = parsePartial(partial.text);
-    if (value === undefined || (partial.last !== undefined && jsonEqual(partial.last, value))) return;
-    partial.last = value;
-    out.push({
-      type: 'CUSTOM',
-      name: 'rxjs-agents.partial-output',
-      value: { messageId: this.#text ?? this.#messageId, output: value },
-    });
-  }
-
-  #closeText(out: AgUiEvent[]): void {
-    if (this.#text === undefined) return;
-    out.push({ type: 'TEXT_MESSAGE_END', messageId: this.#text });
-    this.#text = undefined;
-  }
-
-  #closeStep(out: AgUiEvent[]): void {
-    this.#closeText(out);
-    if (this.#step === undefined) return;
-    out.push({ type: 'STEP_FINISHED', stepName: this.#step });
-    this.#step = undefined;
-  }
-}
-
-/** A tool's output as the model read it: a string as it is, anything else as JSON; a failure's message. */
-function resultContent(event: ToolOutputEvent): string {
-  if (event.error !== undefined) return `Error: ${event.error.message}`;
-  if (typeof event.output === 'string') return event.output;
-  return JSON.stringify(event.output) ?? '';
 }

@@ -15,6 +15,12 @@ export interface AgUiTokenUsage {
   readonly totalTokens?: number;
 }
 
+/** Events a subagent makes carry its `subagentRunId`. */
+export interface AgUiAttributed {
+  /** The subagent (an agent called as a tool) that made it; absent for the run's own agent. */
+  readonly subagentRunId?: string;
+}
+
 /** Opens a run: always the first event. */
 export interface AgUiRunStartedEvent {
   readonly type: 'RUN_STARTED';
@@ -67,39 +73,39 @@ export interface AgUiRunErrorEvent {
 }
 
 /** Opens a step: one model turn, with the tools it called. */
-export interface AgUiStepStartedEvent {
+export interface AgUiStepStartedEvent extends AgUiAttributed {
   readonly type: 'STEP_STARTED';
   readonly stepName: string;
 }
 
 /** Closes the step of the same name. */
-export interface AgUiStepFinishedEvent {
+export interface AgUiStepFinishedEvent extends AgUiAttributed {
   readonly type: 'STEP_FINISHED';
   readonly stepName: string;
 }
 
 /** Opens a streamed assistant message. */
-export interface AgUiTextMessageStartEvent {
+export interface AgUiTextMessageStartEvent extends AgUiAttributed {
   readonly type: 'TEXT_MESSAGE_START';
   readonly messageId: string;
   readonly role: 'assistant';
 }
 
 /** A piece of a streamed message's text. */
-export interface AgUiTextMessageContentEvent {
+export interface AgUiTextMessageContentEvent extends AgUiAttributed {
   readonly type: 'TEXT_MESSAGE_CONTENT';
   readonly messageId: string;
   readonly delta: string;
 }
 
 /** Closes a streamed message. */
-export interface AgUiTextMessageEndEvent {
+export interface AgUiTextMessageEndEvent extends AgUiAttributed {
   readonly type: 'TEXT_MESSAGE_END';
   readonly messageId: string;
 }
 
 /** Opens a tool call, held by the assistant message `parentMessageId`. */
-export interface AgUiToolCallStartEvent {
+export interface AgUiToolCallStartEvent extends AgUiAttributed {
   readonly type: 'TOOL_CALL_START';
   readonly toolCallId: string;
   readonly toolCallName: string;
@@ -107,20 +113,20 @@ export interface AgUiToolCallStartEvent {
 }
 
 /** A piece of a tool call's arguments (JSON text). */
-export interface AgUiToolCallArgsEvent {
+export interface AgUiToolCallArgsEvent extends AgUiAttributed {
   readonly type: 'TOOL_CALL_ARGS';
   readonly toolCallId: string;
   readonly delta: string;
 }
 
 /** The call's arguments are complete. */
-export interface AgUiToolCallEndEvent {
+export interface AgUiToolCallEndEvent extends AgUiAttributed {
   readonly type: 'TOOL_CALL_END';
   readonly toolCallId: string;
 }
 
 /** What a tool returned: a tool message `messageId` of the conversation. */
-export interface AgUiToolCallResultEvent {
+export interface AgUiToolCallResultEvent extends AgUiAttributed {
   readonly type: 'TOOL_CALL_RESULT';
   readonly messageId: string;
   readonly toolCallId: string;
@@ -130,10 +136,43 @@ export interface AgUiToolCallResultEvent {
 }
 
 /** An application's own event: rxjs-agents sends `rxjs-agents.*` ones (see `toAgUiEvents`). */
-export interface AgUiCustomEvent {
+export interface AgUiCustomEvent extends AgUiAttributed {
   readonly type: 'CUSTOM';
   readonly name: string;
   readonly value: unknown;
+}
+
+/**
+ * A subagent — an agent called as a tool (`agent.asTool()`) — begins: its events follow, tagged
+ * with its `subagentRunId`, until `SUBAGENT_FINISHED` or `SUBAGENT_ERROR`.
+ */
+export interface AgUiSubagentStartedEvent {
+  readonly type: 'SUBAGENT_STARTED';
+  readonly subagentRunId: string;
+  /** The agent's name. */
+  readonly name: string;
+  /** The call that runs it. */
+  readonly parentToolCallId: string;
+  /** The message that holds that call. */
+  readonly parentMessageId?: string;
+  /** The subagent that made that call, for a subagent's own subagent. */
+  readonly parentSubagentRunId?: string;
+}
+
+/** A subagent's work is done; the call's `TOOL_CALL_RESULT` follows. */
+export interface AgUiSubagentFinishedEvent {
+  readonly type: 'SUBAGENT_FINISHED';
+  readonly subagentRunId: string;
+}
+
+/** A subagent failed; the call's `TOOL_CALL_RESULT` (the error, as the model read it) follows. */
+export interface AgUiSubagentErrorEvent {
+  readonly type: 'SUBAGENT_ERROR';
+  readonly subagentRunId: string;
+  /** `The agent failed (<name>).` */
+  readonly message: string;
+  /** The error's name. */
+  readonly code: string;
 }
 
 /** Any AG-UI event rxjs-agents sends. */
@@ -150,7 +189,10 @@ export type AgUiEvent =
   | AgUiToolCallArgsEvent
   | AgUiToolCallEndEvent
   | AgUiToolCallResultEvent
-  | AgUiCustomEvent;
+  | AgUiCustomEvent
+  | AgUiSubagentStartedEvent
+  | AgUiSubagentFinishedEvent
+  | AgUiSubagentErrorEvent;
 
 /** The `type` of any AG-UI event rxjs-agents sends. */
 export type AgUiEventType = AgUiEvent['type'];

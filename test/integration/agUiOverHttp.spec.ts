@@ -8,7 +8,7 @@ import { HttpAgent, type Message } from '@ag-ui/client';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { OpenAIResponsesModel, tool, type AgentConfig, type FinalOutputEvent } from '../../src/index.js';
+import { Agent, OpenAIResponsesModel, tool, type AgentConfig, type FinalOutputEvent } from '../../src/index.js';
 import { startAgUiEndpoint, type AgUiEndpoint, type Serving } from '../helpers/agUiEndpoint.js';
 import { expectValidAgUiEvents, expectValidAgUiRun } from '../helpers/agUiSchemas.js';
 import { useLocalServer } from '../helpers/localServer.js';
@@ -209,6 +209,44 @@ describe('an AG-UI thread', () => {
     expect(agent.messages.at(-1)).toEqual({ id: 'run_2:2', role: 'assistant', content: 'Refunded.' });
     await expectValidAgUiRun(endpoint.sent[0]!);
     await expectValidAgUiRun(endpoint.sent[1]!);
+  });
+
+  it('shows an agent called as a tool as a subagent, whose messages the client attributes to it', async () => {
+    const server = await local.serve(
+      { toolCalls: [{ name: 'ask_expert', arguments: { input: 'Oslo?' }, callId: 'call_expert' }] },
+      { text: 'Bring a coat.' },
+      { text: 'The expert says: bring a coat.' },
+    );
+    const expert = new Agent({ name: 'Expert', instructions: 'Advise.', model: model(server.url) });
+    endpoint = await startAgUiEndpoint(
+      { ...agentConfig(server.url), tools: [expert.asTool({ toolName: 'ask_expert', toolDescription: 'Asks.' })] },
+      'serveAgUi',
+    );
+    const agent = new HttpAgent({ url: endpoint.url, threadId: 'thread_1', initialMessages: [user('u1', 'Oslo?')] });
+
+    const { newMessages } = await agent.runAgent({ runId: 'run_1' });
+
+    const sub = 'run_1:call_expert:agent';
+    expect(newMessages).toEqual([
+      expect.objectContaining({
+        id: 'run_1:1',
+        role: 'assistant',
+        toolCalls: [expect.objectContaining({ id: 'call_expert' })],
+      }),
+      expect.objectContaining({ id: 'run_1:result:call_expert', role: 'tool', content: 'Bring a coat.' }),
+      expect.objectContaining({
+        id: 'run_1:call_expert:1',
+        role: 'assistant',
+        content: 'Bring a coat.',
+        subagentRunId: sub,
+      }),
+      { id: 'run_1:2', role: 'assistant', content: 'The expert says: bring a coat.' },
+    ]);
+    expect(endpoint.sent[0]!.filter((event) => event.type.startsWith('SUBAGENT_')).map((event) => event.type)).toEqual([
+      'SUBAGENT_STARTED',
+      'SUBAGENT_FINISHED',
+    ]);
+    await expectValidAgUiRun(endpoint.sent[0]!);
   });
 
   it('answers 400 naming the field when the body is not a RunAgentInput', async () => {

@@ -242,11 +242,10 @@ describe('toAgUiEvents', () => {
     expect(out[9]).toMatchObject({ type: 'TOOL_CALL_START', parentMessageId: 'run_1:1:2' });
   });
 
-  it('leaves out nested runs’ events and guardrails, and tells a handoff in a CUSTOM event', async () => {
+  it('leaves out guardrails, and tells a handoff in a CUSTOM event', async () => {
     const out = await translate(
       [
         run.s,
-        { type: 'text-delta', agent: 'Inner', turn: 1, delta: 'nested', parentCallId: 'call_9' },
         { type: 'guardrail', agent, turn: 1, name: 'pii', kind: 'input', tripwireTriggered: false, outputInfo: 'x' },
         { type: 'agent-updated', agent: 'Booking', turn: 1, from: agent, callId: 'call_h' },
         run.f,
@@ -259,6 +258,78 @@ describe('toAgUiEvents', () => {
       { type: 'CUSTOM', name: 'rxjs-agents.agent-updated', value: { from: agent, agent: 'Booking' } },
       agUi.X,
       agUi.F,
+    ]);
+  });
+
+  it('sends an agent called as a tool as a subagent: its events tagged, between SUBAGENT_STARTED and its end', async () => {
+    const nested = { agent: 'Expert', parentCallId: 'call_x' };
+    const sub = 'run_1:call_x:agent';
+    const out = await translate([
+      run.s,
+      run.c,
+      { type: 'tool-call', agent, turn: 1, callId: 'call_x', name: 'ask_expert', arguments: { q: 'Oslo?' } },
+      { type: 'tool-call', agent, turn: 1, callId: 'call_y', name: 'ask_expert', arguments: { q: 'Bergen?' } },
+      { type: 'turn-started', turn: 1, ...nested },
+      { type: 'text-delta', turn: 1, delta: 'Cold.', ...nested },
+      { type: 'turn-started', turn: 1, agent: 'Expert', parentCallId: 'call_y' },
+      { type: 'turn-completed', turn: 1, usage, ...nested },
+      { type: 'tool-output', agent, turn: 1, callId: 'call_x', name: 'ask_expert', output: 'Cold.' },
+      {
+        type: 'tool-output',
+        agent,
+        turn: 1,
+        callId: 'call_y',
+        name: 'ask_expert',
+        output: undefined,
+        error: { name: 'ModelProviderError', message: 'down' },
+      },
+      run.f,
+    ]);
+    expect(out.slice(8)).toEqual([
+      {
+        type: 'SUBAGENT_STARTED',
+        subagentRunId: sub,
+        name: 'Expert',
+        parentToolCallId: 'call_x',
+        parentMessageId: 'run_1:1',
+      },
+      { type: 'STEP_STARTED', stepName: 'turn 1', subagentRunId: sub },
+      { type: 'TEXT_MESSAGE_START', messageId: 'run_1:call_x:1', role: 'assistant', subagentRunId: sub },
+      { type: 'TEXT_MESSAGE_CONTENT', messageId: 'run_1:call_x:1', delta: 'Cold.', subagentRunId: sub },
+      {
+        type: 'SUBAGENT_STARTED',
+        subagentRunId: 'run_1:call_y:agent',
+        name: 'Expert',
+        parentToolCallId: 'call_y',
+        parentMessageId: 'run_1:1',
+      },
+      { type: 'STEP_STARTED', stepName: 'turn 1', subagentRunId: 'run_1:call_y:agent' },
+      { type: 'TEXT_MESSAGE_END', messageId: 'run_1:call_x:1', subagentRunId: sub },
+      { type: 'STEP_FINISHED', stepName: 'turn 1', subagentRunId: sub },
+      { type: 'SUBAGENT_FINISHED', subagentRunId: sub },
+      {
+        type: 'TOOL_CALL_RESULT',
+        messageId: 'run_1:result:call_x',
+        toolCallId: 'call_x',
+        content: 'Cold.',
+        role: 'tool',
+      },
+      { type: 'STEP_FINISHED', stepName: 'turn 1', subagentRunId: 'run_1:call_y:agent' },
+      {
+        type: 'SUBAGENT_ERROR',
+        subagentRunId: 'run_1:call_y:agent',
+        message: 'The agent failed (ModelProviderError).',
+        code: 'ModelProviderError',
+      },
+      {
+        type: 'TOOL_CALL_RESULT',
+        messageId: 'run_1:result:call_y',
+        toolCallId: 'call_y',
+        content: 'Error: down',
+        role: 'tool',
+      },
+      agUi.X,
+      { ...agUi.F, result: 'Hello' },
     ]);
   });
 
