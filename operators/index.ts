@@ -6,6 +6,8 @@ export type { NestedTextOptions } from './internal/nestedOption.js';
 export { ofType } from './ofType.js';
 export { outputField } from './outputField.js';
 export { partialOutput } from './partialOutput.js';
+export { toAgUiEvents } from './toAgUiEvents.js';
+export type { ToAgUiEventsOptions } from './toAgUiEvents.js';
 export { toFinalOutput } from './toFinalOutput.js';
 export { toRunResult } from './toRunResult.js';
 export { toServerSentEvents } from './toServerSentEvents.js';

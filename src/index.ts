@@ -145,6 +145,52 @@ export type { ToAsyncIterableOptions } from './interop/toAsyncIterable.js';
 export { toReadableStream } from './interop/toReadableStream.js';
 export type { ToReadableStreamOptions } from './interop/toReadableStream.js';
 export { nextPausable, pauseSource } from './backpressure.js';
+
+export { fromAgUiInput } from './agui/fromAgUiInput.js';
+export type { AgUiApproval, AgUiRunInput } from './agui/fromAgUiInput.js';
+export { toAgUiResponse } from './agui/toAgUiResponse.js';
+export type {
+  AgUiAttributed,
+  AgUiCustomEvent,
+  AgUiEvent,
+  AgUiEventType,
+  AgUiInterrupt,
+  AgUiRunErrorEvent,
+  AgUiRunFinishedEvent,
+  AgUiRunFinishedOutcome,
+  AgUiRunStartedEvent,
+  AgUiStepFinishedEvent,
+  AgUiStepStartedEvent,
+  AgUiSubagentErrorEvent,
+  AgUiSubagentFinishedEvent,
+  AgUiSubagentStartedEvent,
+  AgUiTextMessageContentEvent,
+  AgUiTextMessageEndEvent,
+  AgUiTextMessageStartEvent,
+  AgUiTokenUsage,
+  AgUiToolCallArgsEvent,
+  AgUiToolCallEndEvent,
+  AgUiToolCallResultEvent,
+  AgUiToolCallStartEvent,
+} from './agui/agUiEvents.js';
+export type {
+  AgUiActivityMessage,
+  AgUiAssistantMessage,
+  AgUiContentPart,
+  AgUiContext,
+  AgUiInstructionMessage,
+  AgUiMediaPart,
+  AgUiMessage,
+  AgUiPartSource,
+  AgUiReasoningMessage,
+  AgUiResumeEntry,
+  AgUiRunAgentInput,
+  AgUiTextPart,
+  AgUiTool,
+  AgUiToolCall,
+  AgUiToolMessage,
+  AgUiUserMessage,
+} from './agui/agUiInput.js';
 export { EventStreamError, RemoteRunError } from './interop/errors.js';
 
 export { toUIMessageStreamResponse } from './uiMessages/toUIMessageStreamResponse.js';

@@ -1,8 +1,8 @@
 import { Allow, parse } from 'partial-json';
 
 /**
- * Reading a structured answer while it streams as JSON text: what `partialOutput()` and
- * `toUIMessageStream({ partialOutput: true })` share.
+ * Reading a structured answer while it streams as JSON text: what `partialOutput()`,
+ * `toUIMessageStream({ partialOutput: true })` and `toAgUiEvents({ partialOutput: true })` share.
  */
 
 /**

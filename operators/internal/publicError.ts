@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../../src/errors.js';
 
 /**
  * What a stream that reaches a browser says of the error that ended a run: what
- * `toServerSentEvents()` and `toUIMessageStream()` share. An error's own message can hold what a
+ * `toServerSentEvents()`, `toUIMessageStream()` and `toAgUiEvents()` share. An error's own message can hold what a
  * browser must not see (a tool's internal URL, a host name, a file path), so the default names the
  * error's class only, and the user's `errorMessage` decides the rest.
  */

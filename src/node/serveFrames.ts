@@ -3,7 +3,7 @@ import { Subscription, type Observable } from 'rxjs';
 import { pauseSource } from '../backpressure.js';
 
 /**
- * What `serveServerSentEvents()` and `serveUIMessageStream()` share: status 200 and `headers`
+ * What `serveServerSentEvents()`, `serveUIMessageStream()` and `serveAgUi()` share: status 200 and `headers`
  * flushed at once, each frame written as it comes, the response ended when the frames complete;
  * the frames unsubscribed when the response closes first (the client went away), and paused while
  * `write()` says the response is full, until its `drain`.

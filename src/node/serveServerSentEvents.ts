@@ -4,14 +4,7 @@ import { toServerSentEvents, type ToServerSentEventsOptions } from '../../operat
 import { InvalidArgumentError } from '../errors.js';
 import type { RunEvent } from '../events.js';
 import { serveFrames } from './serveFrames.js';
-
-/** The headers of an event stream that no proxy buffers, compresses or caches. */
-const eventStreamHeaders = {
-  'content-type': 'text/event-stream; charset=utf-8',
-  'cache-control': 'no-cache, no-transform',
-  connection: 'keep-alive',
-  'x-accel-buffering': 'no',
-} as const;
+import { eventStreamHeaders } from '../interop/eventStreamHeaders.js';
 
 /** The options of {@link serveServerSentEvents}. */
 export type ServeServerSentEventsOptions = ToServerSentEventsOptions;

@@ -2,6 +2,7 @@ import { catchError, endWith, map, of, type Observable } from 'rxjs';
 import { errorMessageOption, publicErrorMessage } from '../../operators/internal/publicError.js';
 import { toUIMessageStream, type ToUIMessageStreamOptions } from '../../operators/toUIMessageStream.js';
 import type { RunEvent } from '../events.js';
+import { eventStreamHeaders } from '../interop/eventStreamHeaders.js';
 import type { UIMessageChunk } from './uiMessageChunk.js';
 
 /**
@@ -11,10 +12,7 @@ import type { UIMessageChunk } from './uiMessageChunk.js';
  * v1` tells the client which protocol it reads).
  */
 export const uiMessageStreamHeaders: Readonly<Record<string, string>> = {
-  'content-type': 'text/event-stream; charset=utf-8',
-  'cache-control': 'no-cache, no-transform',
-  connection: 'keep-alive',
-  'x-accel-buffering': 'no',
+  ...eventStreamHeaders,
   'x-vercel-ai-ui-message-stream': 'v1',
 };
 
