@@ -29,10 +29,19 @@ export interface BatchApiRequestOptions {
  */
 export interface BatchApiClient {
   readonly files: {
+    /** Uploads a round's requests (`POST /files`, `purpose: 'batch'`). */
     create(body: { file: File; purpose: 'batch' }, options?: BatchApiRequestOptions): PromiseLike<{ id: string }>;
-    content(fileId: string, options?: BatchApiRequestOptions): PromiseLike<{ text(): Promise<string> }>;
+    /** Downloads a file (`GET /files/{id}/content`): a job's input, output or error lines. */
+    content(
+      fileId: string,
+      options?: BatchApiRequestOptions,
+    ): PromiseLike<{
+      /** The file's text. */
+      text(): Promise<string>;
+    }>;
   };
   readonly batches: {
+    /** Creates a job of the uploaded requests (`POST /batches`). */
     create(
       body: {
         input_file_id: string;
@@ -42,7 +51,9 @@ export interface BatchApiClient {
       },
       options?: BatchApiRequestOptions,
     ): PromiseLike<BatchApiJob>;
+    /** Polls a job (`GET /batches/{id}`). */
     retrieve(batchId: string, options?: BatchApiRequestOptions): PromiseLike<BatchApiJob>;
+    /** Cancels a job (`POST /batches/{id}/cancel`), when the batch is unsubscribed. */
     cancel(batchId: string, options?: BatchApiRequestOptions): PromiseLike<BatchApiJob>;
   };
   /** Kept out of every error. */
