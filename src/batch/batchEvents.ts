@@ -9,7 +9,7 @@ import { isJobRecord, jsonLinesCheckpoint, type BatchCheckpoint, type BatchRecor
 import { itemReader, notYet, type ReadItem } from './itemReader.js';
 import type { Model } from '../model.js';
 import type { ModelCallGate } from '../runner/runContext.js';
-import { BatchRounds } from './engine/batchRounds.js';
+import { roundsKey, type RoundsEngine } from './engine/engineRounds.js';
 import { RateLimiter } from './rateLimiter.js';
 
 /**
@@ -78,7 +78,7 @@ export function batchEvents<TOutput, TContext>(
     const checkpoint: BatchCheckpoint | undefined =
       typeof options.checkpoint === 'string' ? jsonLinesCheckpoint(options.checkpoint) : options.checkpoint;
     const rounds = engine
-      ? new BatchRounds(engine, {
+      ? (engine as unknown as RoundsEngine)[roundsKey]({
           scheduler,
           inFlight: () => progress.inFlight,
           canGrow: () => !sourceEnded && (pulling || progress.inFlight < concurrency),

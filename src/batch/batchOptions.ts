@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { checkRunOptions, type RunOptions } from '../runner/runOptions.js';
 import type { BatchOptions } from './batchTypes.js';
-import { isOpenAIBatchEngine } from './engine/openAIBatch.js';
+import { isOpenAIBatchEngine } from './engine/engineRounds.js';
 
 /** The options that are the batch's own; the rest are each item's run options. */
 const batchKeys = [

@@ -6,7 +6,7 @@
  * One per subscription of `runBatch()`; internal to `src/batch/engine/`.
  */
 import OpenAI from 'openai';
-import { Observable, type SchedulerLike, type Subscriber } from 'rxjs';
+import { Observable, type Subscriber } from 'rxjs';
 import { InvalidArgumentError } from '../../errors.js';
 import type { Model, ModelEvent } from '../../model.js';
 import {
@@ -19,7 +19,8 @@ import {
 import { OpenAIModelBase } from '../../models/openaiModelBase.js';
 import { toModelProviderError } from '../../models/providerErrors.js';
 import type { BatchJobProgress } from '../batchTypes.js';
-import { isJobRecord, type BatchCheckpoint, type CheckpointRecord } from '../checkpoint.js';
+import type { RoundHooks, Rounds } from './engineRounds.js';
+import { isJobRecord, type CheckpointRecord } from '../checkpoint.js';
 import {
   customIdsOf,
   followJob,
@@ -30,22 +31,6 @@ import {
   type LineAnswer,
 } from './batchJob.js';
 import type { BatchApiClient, BatchApiJob, OpenAIBatchEngine } from './openAIBatch.js';
-
-/** What the rounds need from the batch around them. */
-export interface RoundHooks {
-  readonly scheduler: SchedulerLike;
-  /** How many items are in flight. */
-  readonly inFlight: () => number;
-  /** Whether another item may start now (the source has more, and there is room). */
-  readonly canGrow: () => boolean;
-  readonly checkpoint: BatchCheckpoint | undefined;
-  /** A job's status or counts changed. */
-  readonly jobsChanged: (jobs: readonly BatchJobProgress[]) => void;
-  /** A call was answered, with this many tokens (the measured rates). */
-  readonly answered: (tokens: number) => void;
-  /** The batch itself failed (its checkpoint). */
-  readonly fail: (error: unknown) => void;
-}
 
 /** A model call waiting for its answer. */
 interface Line {
@@ -70,7 +55,7 @@ interface Job {
 const megabyte = 1024 * 1024;
 const utf8 = new TextEncoder();
 
-export class BatchRounds {
+export class BatchRounds implements Rounds {
   readonly #hooks: RoundHooks;
   readonly #endpoint: BatchEndpoint;
   readonly #engine: OpenAIBatchEngine['options'];
@@ -85,9 +70,9 @@ export class BatchRounds {
   #delivering = 0;
   #rounds = 0;
 
-  constructor(engine: OpenAIBatchEngine, hooks: RoundHooks) {
-    this.#engine = engine.options;
-    this.#endpoint = engine.options.endpoint ?? 'responses';
+  constructor(options: OpenAIBatchEngine['options'], hooks: RoundHooks) {
+    this.#engine = options;
+    this.#endpoint = options.endpoint ?? 'responses';
     this.#hooks = hooks;
   }
 

@@ -1,5 +1,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import type { BatchEndpoint } from '../../models/batchLines.js';
+import { BatchRounds } from './batchRounds.js';
+import { roundsKey, type RoundsEngine } from './engineRounds.js';
 
 /** A job of OpenAI's Batch API, as `client.batches.create/retrieve` give it (the fields read). */
 export interface BatchApiJob {
@@ -167,17 +169,13 @@ export function openAIBatch(options: OpenAIBatchOptions = {}): OpenAIBatchEngine
   ) {
     throw invalid('metadata', 'metadata must be an object of strings.');
   }
-  return { kind: 'openai-batch', options: { ...options } };
-}
-
-/** Whether `value` is an engine made by {@link openAIBatch}. */
-export function isOpenAIBatchEngine(value: unknown): value is OpenAIBatchEngine {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { kind?: unknown }).kind === 'openai-batch' &&
-    typeof (value as { options?: unknown }).options === 'object'
-  );
+  const engine: OpenAIBatchEngine & RoundsEngine = {
+    kind: 'openai-batch',
+    options: { ...options },
+    // Reached by runBatch() only (see engineRounds.ts): the Batch API code is bundled with this function.
+    [roundsKey]: (hooks) => new BatchRounds(engine.options, hooks),
+  };
+  return engine;
 }
 
 function invalid(name: string, message: string): InvalidArgumentError {
