@@ -5,7 +5,8 @@
  */
 import type { Responder } from 'rxjs-agents/testing/server';
 
-const recommendations = [
+/** The answers to anything but a booking, in turn (the end-to-end test reads them too). */
+export const recommendations = [
   'Lisbon, Portugal, is a fine choice for spring. Its tiled old quarters climb seven hills, the trams rattle past ' +
     'viewpoints over the river, and the grilled sardines and pastéis de nata are worth the trip alone. ' +
     'Go between April and June, and plan on about 110 euros a day.',
