@@ -18,6 +18,7 @@ export default defineConfig(
     'bench/results/',
     // Its own npm project, with its own tooling.
     'examples/angular/',
+    'examples/react-chat/',
     'examples/browser/dist/',
   ]),
 

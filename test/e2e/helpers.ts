@@ -69,7 +69,7 @@ export async function startExampleServerProcess(extraEnv: NodeJS.ProcessEnv = {}
   };
 }
 
-function readyUrl(child: ChildProcess): Promise<string> {
+export function readyUrl(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer): void => {
