@@ -1,32 +1,26 @@
 import type {
-  AgUiCustomEvent,
   AgUiEvent,
-  AgUiStepFinishedEvent,
-  AgUiStepStartedEvent,
-  AgUiTextMessageContentEvent,
-  AgUiTextMessageEndEvent,
-  AgUiTextMessageStartEvent,
-  AgUiToolCallArgsEvent,
-  AgUiToolCallEndEvent,
-  AgUiToolCallResultEvent,
-  AgUiToolCallStartEvent,
+  AgUiRunErrorEvent,
+  AgUiRunFinishedEvent,
+  AgUiRunStartedEvent,
+  AgUiSubagentErrorEvent,
+  AgUiSubagentFinishedEvent,
+  AgUiSubagentStartedEvent,
 } from '../../src/agui/agUiEvents.js';
 import type { RunEvent, ToolOutputEvent } from '../../src/events.js';
 import { jsonEqual } from '../../src/internal/jsonEqual.js';
 import { parseBudget, parsePartial, startsAnObject } from './partialJson.js';
 
 /** The events a lane makes: those AG-UI attributes to a subagent. */
-type LaneEvent =
-  | AgUiStepStartedEvent
-  | AgUiStepFinishedEvent
-  | AgUiTextMessageStartEvent
-  | AgUiTextMessageContentEvent
-  | AgUiTextMessageEndEvent
-  | AgUiToolCallStartEvent
-  | AgUiToolCallArgsEvent
-  | AgUiToolCallEndEvent
-  | AgUiToolCallResultEvent
-  | AgUiCustomEvent;
+type LaneEvent = Exclude<
+  AgUiEvent,
+  | AgUiRunStartedEvent
+  | AgUiRunFinishedEvent
+  | AgUiRunErrorEvent
+  | AgUiSubagentStartedEvent
+  | AgUiSubagentFinishedEvent
+  | AgUiSubagentErrorEvent
+>;
 
 /**
  * One agent's part of the AG-UI stream: the run's own agent, or a subagent (an agent called as a
