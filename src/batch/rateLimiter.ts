@@ -1,15 +1,5 @@
-import {
-  catchError,
-  concatMap,
-  defer,
-  finalize,
-  Observable,
-  tap,
-  throwError,
-  type SchedulerLike,
-  type Subscription,
-} from 'rxjs';
-import type { ModelRequest, RateLimitsEvent } from '../model.js';
+import { Observable, Subscription, type SchedulerLike, type TeardownLogic } from 'rxjs';
+import type { ModelEvent, ModelRequest, RateLimitsEvent } from '../model.js';
 import type { ModelCallGate } from '../runner/runContext.js';
 import { TokenBucket } from './tokenBucket.js';
 
@@ -58,66 +48,87 @@ export class RateLimiter {
     this.#onTokens = options.onTokens;
   }
 
-  /** The gate of one item's model calls, with its own count of 429 retries. */
+  /**
+   * The gate of one item's model calls, with its own count of 429 retries. One Observable, not a
+   * chain of operators: every event of every call of the batch passes it.
+   */
   gate(maxRetries: number): ModelCallGate {
     let retries = 0;
     const gate: ModelCallGate = (request, attempt) =>
-      defer(() => {
-        const estimate = this.#estimate(request);
+      new Observable<ModelEvent>((subscriber) => {
+        // Only a token budget needs the estimate (a JSON of the request): without one, none is made.
+        const estimate = this.#tokens ? this.#estimate(request) : 0;
         let emitted = false;
-        return this.#acquire(estimate).pipe(
-          concatMap(() => {
+        const call = new Subscription();
+        const release = (): void => {
+          this.#inFlight -= 1;
+        };
+        call.add(
+          this.#acquire(estimate, () => {
             this.#inFlight += 1;
-            return attempt.pipe(finalize(() => (this.#inFlight -= 1)));
-          }),
-          tap((event) => {
-            if (event.type === 'rate-limits') {
-              this.#serverSaid(event);
-              return;
-            }
-            if (event.type === 'progress') return;
-            emitted = true;
-            if (event.type === 'response') this.#used(event.response.usage.totalTokens, estimate);
-          }),
-          catchError((error: unknown) => {
-            const retryAfter = rateLimitedFor(error);
-            // Only a call that has streamed nothing is made again: a retried one repeats no delta.
-            if (retryAfter === undefined || emitted || retries >= maxRetries) return throwError(() => error);
-            retries += 1;
-            this.#pause(retryAfter);
-            return gate(request, attempt);
+            let running = true;
+            const ended = (): void => {
+              if (running) release();
+              running = false;
+            };
+            call.add(ended);
+            call.add(
+              attempt.subscribe({
+                next: (event) => {
+                  if (event.type === 'rate-limits') return this.#serverSaid(event);
+                  if (event.type !== 'progress') {
+                    emitted = true;
+                    if (event.type === 'response') this.#used(event.response.usage.totalTokens, estimate);
+                  }
+                  subscriber.next(event);
+                },
+                error: (error: unknown) => {
+                  ended();
+                  const retryAfter = rateLimitedFor(error);
+                  // Only a call that has streamed nothing is made again: a retried one repeats no delta.
+                  if (retryAfter === undefined || emitted || retries >= maxRetries) return subscriber.error(error);
+                  retries += 1;
+                  this.#pause(retryAfter);
+                  call.add(
+                    gate(request, attempt).subscribe({
+                      next: (event) => subscriber.next(event),
+                      error: (retried: unknown) => subscriber.error(retried),
+                      complete: () => subscriber.complete(),
+                    }),
+                  );
+                },
+                complete: () => {
+                  ended();
+                  subscriber.complete();
+                },
+              }),
+            );
           }),
         );
+        return call;
       });
     return gate;
   }
 
-  /** Waits for a request and `tokens` (granted in order); unsubscribing leaves the queue. */
-  #acquire(tokens: number): Observable<void> {
+  /**
+   * Calls `grant` once a request and `tokens` are there (waiters are granted in order); the
+   * teardown it returns leaves the queue.
+   */
+  #acquire(tokens: number, grant: () => void): TeardownLogic {
     if (!this.#requests && !this.#tokens && this.#pausedUntil <= this.#scheduler.now() && this.#queue.length === 0) {
-      return new Observable<void>((subscriber) => {
-        this.#onRequest(this.#scheduler.now());
-        subscriber.next();
-        subscriber.complete();
-      });
+      this.#onRequest(this.#scheduler.now());
+      grant();
+      return undefined;
     }
-    return new Observable<void>((subscriber) => {
-      const waiter: Waiter = {
-        tokens,
-        grant: () => {
-          subscriber.next();
-          subscriber.complete();
-        },
-      };
-      this.#queue.push(waiter);
-      this.#drain();
-      return () => {
-        const index = this.#queue.indexOf(waiter);
-        if (index === -1) return;
-        this.#queue.splice(index, 1);
-        if (index === 0) this.#drain();
-      };
-    });
+    const waiter: Waiter = { tokens, grant };
+    this.#queue.push(waiter);
+    this.#drain();
+    return () => {
+      const index = this.#queue.indexOf(waiter);
+      if (index === -1) return;
+      this.#queue.splice(index, 1);
+      if (index === 0) this.#drain();
+    };
   }
 
   /** Lets through the waiters the budget allows now, and sets a timer for the next. */
