@@ -84,6 +84,8 @@ describe('The Angular chat, against the example server', () => {
     await screenshot(page, 'angular-chat-stopped');
 
     await page.locator('#retry').click();
+    // The status still says Ready until the retried run's first frame: wait for its answer first.
+    await page.locator('.card.final').waitFor({ timeout: 15_000 });
     await expect.poll(() => status(page), { timeout: 15_000 }).toBe('Ready.');
     expect(await page.locator('.card.final').count()).toBe(1);
     expect(await page.locator('.message[data-role=user]').count()).toBe(1);
