@@ -23,7 +23,8 @@ Options:
   --out <file>           the results, and the checkpoint --resume goes on from
                          (required; an existing non-empty file needs --resume)
   --resume               skip the ids already in --out and go on
-  --concurrency <n>      the most runs at once (default 8)
+  --concurrency <n>      the most runs at once (default 8; with --engine
+                         openai-batch, the most items a round holds, default all)
   --rpm <n>              the most model requests per minute (default: no limit)
   --tpm <n>              the most tokens per minute (default: no limit)
   --context <json>       every run's context (a line's own "context" wins)
