@@ -60,15 +60,12 @@ export class RateLimiter {
         const estimate = this.#tokens ? this.#estimate(request) : 0;
         let emitted = false;
         const call = new Subscription();
-        const release = (): void => {
-          this.#inFlight -= 1;
-        };
         call.add(
           this.#acquire(estimate, () => {
             this.#inFlight += 1;
             let running = true;
             const ended = (): void => {
-              if (running) release();
+              if (running) this.#inFlight -= 1;
               running = false;
             };
             call.add(ended);
