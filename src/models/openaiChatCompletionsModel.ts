@@ -7,9 +7,9 @@ import { ChatStreamState } from './chatStreamState.js';
 import { malformedEvent } from './eventShapes.js';
 import { modelCall } from './modelCall.js';
 import { OpenAIModelBase, type OpenAIModelOptions } from './openaiModelBase.js';
-import { endedEarlyError, incompleteError, redactJson, toModelProviderError, type ApiLabel } from './providerErrors.js';
+import { endedEarlyError, incompleteError, toModelProviderError, type ApiLabel } from './providerErrors.js';
 import { emitRateLimits } from './rateLimitHeaders.js';
-import { openSdkStream, sdkEvents } from './sdkStream.js';
+import { forEachSdkEvent } from './sdkStream.js';
 import { chatHostedToolsError } from './hostedToolsRefusal.js';
 import { chatServerHistoryError } from './serverHistoryRefusal.js';
 import { chatResponseFormat, chatSettings, chatTool } from './settings.js';
@@ -93,23 +93,26 @@ export class OpenAIChatCompletionsModel extends OpenAIModelBase {
     emit: (event: ModelEvent) => void,
     ready: () => Promise<void> | undefined,
   ): Promise<ModelResponse> {
-    const stream = await openSdkStream(
-      this.client().chat.completions.create(chatParams(this.model, request), { signal }),
+    const client = this.client();
+    const state = new ChatStreamState();
+    const malformed = (what: string) => malformedEvent(api, what);
+    await forEachSdkEvent(
+      client.chat.completions.create(chatParams(this.model, request), { signal }),
       {
         api,
+        client,
         secret: () => this.secret(),
+        signal,
+        ready,
         onBytes: () => emit({ type: 'progress' }),
         onHeaders: (headers) => emitRateLimits(headers, emit),
       },
+      (chunk) => {
+        emit({ type: 'raw', data: chunk });
+        const text = state.add(chunk, malformed);
+        if (text !== '') emit({ type: 'text-delta', delta: text });
+      },
     );
-    const state = new ChatStreamState();
-    const malformed = (what: string) => malformedEvent(api, what);
-    for await (const chunk of sdkEvents(stream, api, ready)) {
-      if (signal.aborted) break;
-      emit({ type: 'raw', data: redactJson(chunk, this.secret()) });
-      const text = state.add(chunk, malformed);
-      if (text !== '') emit({ type: 'text-delta', delta: text });
-    }
     switch (state.finishReason) {
       case null:
         throw endedEarlyError(api);

@@ -9,12 +9,11 @@ import {
   endedEarlyError,
   incompleteError,
   providerReportedError,
-  redactJson,
   toModelProviderError,
   type ApiLabel,
 } from './providerErrors.js';
 import { emitRateLimits } from './rateLimitHeaders.js';
-import { openSdkStream, sdkEvents } from './sdkStream.js';
+import { forEachSdkEvent } from './sdkStream.js';
 import { responsesSettings, responsesTextFormat, responsesTool } from './settings.js';
 
 const api: ApiLabel = 'OpenAI Responses API';
@@ -86,23 +85,26 @@ export class OpenAIResponsesModel extends OpenAIModelBase {
     emit: (event: ModelEvent) => void,
     ready: () => Promise<void> | undefined,
   ): Promise<ModelResponse> {
-    const stream = await openSdkStream(
-      this.client().responses.create(responsesParams(this.model, request), { signal }),
+    const client = this.client();
+    let completed: ModelResponse | undefined;
+    await forEachSdkEvent(
+      client.responses.create(responsesParams(this.model, request), { signal }),
       {
         api,
+        client,
         secret: () => this.secret(),
+        signal,
+        ready,
         onBytes: () => emit({ type: 'progress' }),
         onHeaders: (headers) => emitRateLimits(headers, emit),
       },
+      (event) => {
+        emit({ type: 'raw', data: event });
+        if (!isRecord(event) || typeof event['type'] !== 'string')
+          throw malformedEvent(api, 'an event that is not an object with a type');
+        completed = this.#handle(event, emit) ?? completed;
+      },
     );
-    let completed: ModelResponse | undefined;
-    for await (const event of sdkEvents(stream, api, ready)) {
-      if (signal.aborted) break;
-      emit({ type: 'raw', data: redactJson(event, this.secret()) });
-      if (!isRecord(event) || typeof event['type'] !== 'string')
-        throw malformedEvent(api, 'an event that is not an object with a type');
-      completed = this.#handle(event, emit) ?? completed;
-    }
     if (completed === undefined) throw endedEarlyError(api);
     return completed;
   }

@@ -1,6 +1,7 @@
 import { ModelProviderError } from '../errors.js';
 import { bodyStart, isEventStreamType } from '../internal/bodyStart.js';
-import type { ApiLabel } from './providerErrors.js';
+import { readEventStream, type StreamErrorFactory } from './eventStreamBody.js';
+import { providerReportedError, redactJson, type ApiLabel } from './providerErrors.js';
 
 /**
  * Reading the `openai` SDK's streams.
@@ -23,7 +24,7 @@ import type { ApiLabel } from './providerErrors.js';
  * `ready` (backpressure, see `modelCall`) is asked before each event is read: while what it
  * returns is pending, the SDK's body is not read, so the socket fills and the server waits.
  */
-export async function* sdkEvents(
+async function* sdkEvents(
   stream: AsyncIterable<unknown>,
   api: ApiLabel,
   ready?: () => Promise<void> | undefined,
@@ -72,11 +73,17 @@ function hasWithResponse(value: unknown): value is WithResponse {
   );
 }
 
-/** How {@link openSdkStream} reads a response. */
+/** How {@link forEachSdkEvent} reads a response. */
 export interface StreamReading {
   readonly api: ApiLabel;
-  /** The API key, to keep out of what an error quotes of the body. */
+  /** The client that made the request: its `APIError` class makes the errors a stream reports. */
+  readonly client: object;
+  /** The API key, kept out of the events and of what an error quotes of the body. */
   readonly secret: () => string | undefined;
+  /** The request's signal: once it is aborted, nothing more is handed on. */
+  readonly signal: AbortSignal;
+  /** Asked before each event; while what it returns is pending, the body is not read (see `modelCall`). */
+  readonly ready?: () => Promise<void> | undefined;
   /** Called each time bytes of the body arrive, before the events they complete (if any). */
   readonly onBytes?: () => void;
   /** Called with the response's headers once it has arrived as a stream, before its first event. */
@@ -84,8 +91,12 @@ export interface StreamReading {
 }
 
 /**
- * The events of a streaming `create()` call, once its response has arrived, with two checks the
- * SDK does not make:
+ * Hands each event of a streaming `create()` call to `onEvent`, in order, with the API key
+ * replaced by `[redacted]` wherever an event holds it; resolves when the stream has ended.
+ *
+ * The SDK makes the request and gives the response (`withResponse()`); its body is read by
+ * `readEventStream` (see `eventStreamBody.ts`, which says why), with two checks the SDK does not
+ * make:
  *
  * - A response that is not a stream — a `200` whose content type is not `text/event-stream`: a
  *   proxy's or a login page's HTML, a JSON body, an empty body — fails at once with a
@@ -95,49 +106,70 @@ export interface StreamReading {
  *   connection that broke off. A response with no content type is read as a stream, as the SDK
  *   reads it: a server that leaves the header out still streams.
  * - Bytes are reported as they arrive (`onBytes`), so that an idle timeout can count a large event
- *   that is still arriving as activity. The SDK reads `response.body` when iteration starts (so in
- *   `openai` 6 and 7); the body is given an observed copy of itself before that. Should it be
- *   read already (locked), only whole events count.
+ *   that is still arriving as activity.
  *
- * A client without `withResponse()` (a structural stand-in for `OpenAI`) is read as it is.
+ * A client without `withResponse()` (a structural stand-in for `OpenAI`), or a body that is not a
+ * web `ReadableStream` (a custom `fetch`'s), is read through the SDK's own iterator instead.
  */
-export async function openSdkStream(
+export async function forEachSdkEvent(
   created: PromiseLike<AsyncIterable<unknown>>,
   reading: StreamReading,
-): Promise<AsyncIterable<unknown>> {
-  if (!hasWithResponse(created)) return await created;
+  onEvent: (event: unknown) => void,
+): Promise<void> {
+  if (!hasWithResponse(created)) return await forEachIterated(await created, reading, onEvent);
   const { data, response } = await created.withResponse();
   const contentType = response.headers.get('content-type');
   if (!isEventStreamType(contentType)) {
     throw await notAStreamError(response, contentType, data, reading);
   }
   reading.onHeaders?.(response.headers);
-  if (reading.onBytes !== undefined) observeBody(response, reading.onBytes);
-  return data;
+  const body = response.body as Partial<ReadableStream<Uint8Array>> | null;
+  if (body === null || typeof body.getReader !== 'function' || body.locked === true) {
+    return await forEachIterated(data, reading, onEvent);
+  }
+  await readEventStream(
+    response,
+    {
+      secret: reading.secret(),
+      signal: reading.signal,
+      ...(reading.onBytes === undefined ? {} : { onBytes: reading.onBytes }),
+      ...(reading.ready === undefined ? {} : { ready: reading.ready }),
+      streamError: streamErrorOf(reading),
+    },
+    onEvent,
+  );
 }
 
-/** Gives `response` an own `body` that calls `onBytes` per chunk; cancelling it cancels the original. */
-function observeBody(response: Response, onBytes: () => void): void {
-  const source = response.body;
-  if (source === null || source.locked) return;
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  const observed = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      reader ??= source.getReader();
-      // A read that fails (a dropped connection, an abort) errors this stream with the same error.
-      const { done, value } = await reader.read();
-      if (done) {
-        controller.close();
-        return;
-      }
-      onBytes();
-      controller.enqueue(value);
-    },
-    cancel(reason) {
-      return reader === undefined ? source.cancel(reason) : reader.cancel(reason);
-    },
-  });
-  Object.defineProperty(response, 'body', { value: observed, configurable: true });
+/** The events of the SDK's own iterator, the way {@link forEachSdkEvent} hands them on. */
+async function forEachIterated(
+  stream: AsyncIterable<unknown>,
+  reading: StreamReading,
+  onEvent: (event: unknown) => void,
+): Promise<void> {
+  for await (const event of sdkEvents(stream, reading.api, reading.ready)) {
+    if (reading.signal.aborted) return;
+    onEvent(redactJson(event, reading.secret()));
+  }
+}
+
+/** What the SDK throws for an error inside a stream: its `APIError` without a status. */
+type ApiErrorClass = new (status: undefined, error: unknown, message: undefined, headers: Headers) => Error;
+
+/**
+ * How an error a stream reports becomes an error: with the client's own `APIError` class (every
+ * `OpenAI` client has it as a static), so it is exactly what the SDK's reader would have thrown;
+ * for a client without one, the `ModelProviderError` that such an `APIError` would become.
+ */
+function streamErrorOf(reading: StreamReading): StreamErrorFactory {
+  const ApiError = (reading.client.constructor as { APIError?: unknown } | undefined)?.APIError;
+  if (typeof ApiError === 'function') {
+    return (error, headers) => new (ApiError as ApiErrorClass)(undefined, error, undefined, headers);
+  }
+  return (error) => {
+    const details = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; message?: unknown };
+    const message = typeof details.message === 'string' ? details.message : JSON.stringify(error);
+    return providerReportedError(reading.api, { code: details.code, message }, reading.secret());
+  };
 }
 
 /** The error for a response that is not a stream; reads its first bytes, then closes it. */
