@@ -49,6 +49,25 @@ export function findChromium(): ChromiumBinary {
   return sparticuzChromium();
 }
 
+/**
+ * A fontconfig file for the extracted Chromium. The package's own `fonts/fonts.conf` names the
+ * directories of AWS Lambda (`/tmp/fonts`, `/opt/fonts`), not where its fonts were extracted: on a
+ * machine without them, Chromium finds no font at all, and its renderer dies (`FATAL:
+ * SkFontMgr_FontConfigInterface.cpp … Not implemented`) on the first character it must find a
+ * font for. This one names the extracted fonts (Open Sans) and the system's, with a cache of its own.
+ */
+function fontConfig(dir: string): string {
+  const file = join(dir, 'fontconfig.conf');
+  const dirs = [join(dir, 'fonts', 'fonts'), '/usr/share/fonts', '/usr/local/share/fonts'];
+  writeFileSync(
+    file,
+    '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n' +
+      dirs.map((path) => `  <dir>${path}</dir>\n`).join('') +
+      `  <cachedir>${join(dir, 'fontconfig-cache')}</cachedir>\n</fontconfig>\n`,
+  );
+  return file;
+}
+
 /** Whether `marker` says a complete extraction is there (and its executable still is). */
 function extractedIn(marker: string): boolean {
   if (!existsSync(marker)) return false;
@@ -98,7 +117,7 @@ function sparticuzChromium(): ChromiumBinary {
   return {
     executablePath: extracted.executablePath,
     args: extracted.args.filter((flag) => !lambdaOnlyFlags.includes(flag)),
-    env: { FONTCONFIG_PATH: join(dir, 'fonts') },
+    env: { FONTCONFIG_FILE: fontConfig(dir) },
     source: `@sparticuz/chromium ${version}`,
   };
 }
