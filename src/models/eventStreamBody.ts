@@ -74,7 +74,8 @@ export async function readEventStream(
       }
       const events = pending;
       pending = [];
-      for (const { event, data } of events) {
+      for (let index = 0; index < events.length; index++) {
+        const { event, data } = events[index] as PendingEvent;
         const paused = ready?.();
         if (paused !== undefined) await paused;
         if (signal.aborted) return;
@@ -84,6 +85,8 @@ export async function readEventStream(
         if (reported !== undefined) throw reading.streamError(reported, response.headers);
         onEvent(parsed);
       }
+      // An event's data may be a slice of the whole read's text: let both go before the next read.
+      events.length = 0;
       if (bodyEnded) return;
     }
   } finally {
