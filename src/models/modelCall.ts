@@ -12,7 +12,7 @@ import type { ModelEvent, ModelResponse } from '../model.js';
  * What a model call is given: the request's abort signal, `emit` for its `raw` and `text-delta`
  * events, and `ready`, which returns what the consumers asked to wait for (`pauseSource()`) since
  * it was last called, or `undefined` when nobody did: the call waits for it before it reads the
- * next event from the HTTP body (see `sdkEvents`), so a slow consumer pauses the model's socket.
+ * next event from the HTTP body (see `eventStreamBody.ts`), so a slow consumer pauses the model's socket.
  */
 export type ModelCallBody = (
   signal: AbortSignal,
