@@ -1,5 +1,5 @@
 import { createParser } from 'eventsource-parser';
-import { parseEventData } from './parseEventData.js';
+import { eventDataParser } from './parseEventData.js';
 
 /**
  * Reading a streamed response's server-sent events ourselves, instead of through the `openai`
@@ -57,6 +57,7 @@ export async function readEventStream(
   const { signal, onBytes, ready, secret } = reading;
   const reader = body.getReader();
   const decoder = new TextDecoder();
+  const parseData = eventDataParser(secret);
   let pending: PendingEvent[] = [];
   const parser = createParser({ onEvent: ({ event, data }) => pending.push({ event, data }) });
   let bodyEnded = false;
@@ -80,7 +81,7 @@ export async function readEventStream(
         if (paused !== undefined) await paused;
         if (signal.aborted) return;
         if (data === '[DONE]') return;
-        const parsed = parseEventData(data, secret);
+        const parsed = parseData(data);
         const reported = reportedError(event, parsed);
         if (reported !== undefined) throw reading.streamError(reported, response.headers);
         onEvent(parsed);
