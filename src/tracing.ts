@@ -49,7 +49,11 @@ export interface TracedAgent {
  * the run it watches).
  */
 export interface RunTrace {
-  /** Each event of the run, as it is emitted (a nested run's forwarded events are its own trace's). */
+  /**
+   * Each event of the run, as it is emitted, but its `raw` and `text-delta` events: those are a
+   * model call's, which {@link RunTrace.modelCall}'s attempt carries (as `raw` and `text-delta`
+   * model events). A nested run's forwarded events are its own trace's.
+   */
   event(event: RunEvent<unknown>): void;
   /**
    * One attempt of a model call (a retry is an attempt of its own): return `attempt`, observed.

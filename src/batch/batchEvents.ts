@@ -49,6 +49,13 @@ export function batchEvents<TOutput, TContext>(
     const interval = options.progressIntervalMs ?? 1000;
     const reader = itemReader(items, () => pump());
     const runs = new Subscription();
+    // The items' runs in flight: a Set, so that each run's end removes it at once (a
+    // Subscription's `remove` searches an array of up to `concurrency` of them, per item).
+    const itemRuns = new Set<Subscription>();
+    runs.add(() => {
+      for (const run of itemRuns) run.unsubscribe();
+      itemRuns.clear();
+    });
     // News is sent at most every `interval`, by a timer set when something changes: an idle batch
     // holds no timer (and a virtual-time scheduler's flush() ends).
     let lastReport = scheduler.now();
@@ -142,7 +149,7 @@ export function batchEvents<TOutput, TContext>(
       let settled = false;
       const ended = (): void => {
         settled = true;
-        if (run) runs.remove(run);
+        if (run) itemRuns.delete(run);
       };
       run = events.subscribe({
         next: (event) => {
@@ -167,7 +174,11 @@ export function batchEvents<TOutput, TContext>(
           }
         },
       });
-      if (!settled) runs.add(run);
+      // A run started after the batch was unsubscribed (an item read late) ends at once.
+      if (!settled) {
+        if (runs.closed) run.unsubscribe();
+        else itemRuns.add(run);
+      }
     };
 
     const take = (read: ReadItem<TContext> | undefined): void => {

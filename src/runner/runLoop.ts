@@ -15,7 +15,7 @@ import type { RunStateData } from './runStateData.js';
 import { loadSession, saveTurn, useServerConversation } from './sessionSteps.js';
 import { stopAfterTurn } from './stopAfterTurn.js';
 import { toolStep } from './toolStep.js';
-import { traced, tracedAgent } from './tracedRun.js';
+import { TraceEnding, tracedAgent, tracedParts } from './tracedRun.js';
 import { TurnPlans } from './turnRequest.js';
 
 /** Where a run starts: a new run's first agent and input, or a stored state it resumes. */
@@ -66,14 +66,18 @@ export function createRun<TOutput, TContext>(
         : resumed
           ? EMPTY
           : loadSession(session, state);
-    let steps = concat(load, runFrom(state, run)) as Observable<RunEvent<TOutput>>;
-    // Each step gives its own errors the run's `partial` (no operator between the model's deltas
-    // and the consumer: the pipeline bench counts every one).
-    if (settings.stopAfterTurn) steps = steps.pipe(stopAfterTurn(settings.stopAfterTurn, run.stop, state));
+    // A traced run's parts are sequenced by the trace's watcher instead of `concat`: tracing adds
+    // no operator between the model's deltas and the consumer (the pipeline bench counts every
+    // one). The watchers below fail the run outside the parts, so they tell its trace themselves.
+    const ending = trace && new TraceEnding(trace);
+    const parts = [load, runFrom(state, run)] as Observable<RunEvent<TOutput>>[];
+    let steps = ending ? tracedParts(parts, ending) : concat(...parts);
+    // Each step gives its own errors the run's `partial`.
+    if (settings.stopAfterTurn) steps = steps.pipe(stopAfterTurn(settings.stopAfterTurn, run.stop, state, ending));
     // The MCP servers the run connected are closed when it ends, however it ends.
     if (agents.hasMcpServers) steps = steps.pipe(finalize(() => run.tools.close()));
-    if (settings.signal) steps = steps.pipe(abortOn(settings.signal, state));
-    return trace ? traced(steps, trace) : steps;
+    if (settings.signal) steps = steps.pipe(abortOn(settings.signal, state, ending));
+    return steps;
   });
 }
 
@@ -180,12 +184,17 @@ function interruptedEvent(state: LiveState, reason: RunInterruptedEvent['reason'
 /**
  * Ends the run with `RunAbortedError` when `signal` aborts: the step in flight is unsubscribed
  * (its model call and tools aborted) before the error is delivered, and, since the listener is
- * added before the run starts, an abort from inside an event handler stops the run there.
+ * added before the run starts, an abort from inside an event handler stops the run there. The
+ * run's trace, when it has one, is told first.
  */
-function abortOn<T>(signal: AbortSignal, state: LiveState): OperatorFunction<T, T> {
+function abortOn<T>(signal: AbortSignal, state: LiveState, ending: TraceEnding | undefined): OperatorFunction<T, T> {
   return (source) =>
     new Observable<T>((subscriber) => {
-      const abort = (): void => subscriber.error(withPartial(new RunAbortedError({ cause: signal.reason }), state));
+      const abort = (): void => {
+        const error = withPartial(new RunAbortedError({ cause: signal.reason }), state);
+        ending?.end({ type: 'failed', error });
+        subscriber.error(error);
+      };
       if (signal.aborted) return abort();
       // One listener per signal, shared by every run on it (see onAbort): no warning at 11 runs.
       subscriber.add(onAbort(signal, abort));

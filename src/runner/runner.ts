@@ -92,7 +92,7 @@ export class Runner {
     input: RunInput | RunState,
     options?: RunOptions<TContext>,
   ): Promise<RunResult<TOutput, TContext>> {
-    const { results } = this.#createRun(agent, input, options, (policy) => asyncMode(policy, options?.scheduler));
+    const results = this.#createRun(agent, input, options, (policy) => asyncMode(policy, options?.scheduler)).results();
     return new Promise((resolve, reject) => {
       let result: RunResult<TOutput, TContext> | undefined;
       results.subscribe({
@@ -124,7 +124,7 @@ export class Runner {
         message: "runSync() cannot use a session: a session's methods return Promises. Use run() with a session.",
       });
     }
-    const { results } = this.#createRun(agent, input, options, syncMode);
+    const results = this.#createRun(agent, input, options, syncMode).results();
     refuseAsyncTools(agent);
     let result: RunResult<TOutput, TContext> | undefined;
     let ended = false;
@@ -197,7 +197,7 @@ export class Runner {
     options: RunOptions<TContext> | undefined,
     makeMode: (policy: ModelCallPolicy) => RunMode,
     calls?: ItemCalls,
-  ): { events: Observable<RunEvent<TOutput>>; results: Observable<RunResult<TOutput, TContext>> } {
+  ): { events: Observable<RunEvent<TOutput>>; results: () => Observable<RunResult<TOutput, TContext>> } {
     checkAgent(agent);
     checkRunOptions(options);
     const agents = new AgentGraph<TContext>(agent);
@@ -237,15 +237,17 @@ export class Runner {
       makeMode(policy),
     );
     if (resumed) events = spendOnEnd(events, resumed.spend, () => RunState.resumeData(input as RunState));
-    // What run() and runSync() read: the last event, with the last agent found by name.
-    const results = events.pipe(
-      filter(isRunEnd),
-      map((event): RunResult<TOutput, TContext> =>
-        event.type === 'final-output'
-          ? runResultOf(event, agents.get(event.agent))
-          : interruptedResultOf(event, agents.get(event.agent), RunState.fromRun(event.state)),
-      ),
-    );
+    // What run() and runSync() read: the last event, with the last agent found by name. Made
+    // only for them: a streamed run or a batch's item (2,000 short runs) has no use for it.
+    const results = () =>
+      events.pipe(
+        filter(isRunEnd),
+        map((event): RunResult<TOutput, TContext> =>
+          event.type === 'final-output'
+            ? runResultOf(event, agents.get(event.agent))
+            : interruptedResultOf(event, agents.get(event.agent), RunState.fromRun(event.state)),
+        ),
+      );
     return { events, results };
   }
 }
