@@ -15,6 +15,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { log, runPart } from './lib/part.js';
 import { startBenchServer, type BenchServer } from './lib/server.js';
+import { heap, settledHeap, until } from './lib/heap.js';
 import { collectGarbage, envNumber, makeDeltas, median, quick, shuffled } from './lib/stats.js';
 import { wireContenders, type WireContender, type WireRun } from './lib/wireContenders.js';
 
@@ -52,14 +53,7 @@ const deltas = envNumber('BENCH_CONCURRENCY_DELTAS', quick ? 50 : 200);
 const rounds = envNumber('BENCH_CONCURRENCY_ROUNDS', quick ? 1 : 3);
 const singles = envNumber('BENCH_CONCURRENCY_SINGLE', quick ? 3 : 10);
 const held = 20;
-
-async function until(done: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!(await done())) {
-    if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+const settleMs = envNumber('BENCH_MEMORY_SETTLE_MS', 6_000);
 
 const idle = (server: BenchServer): Promise<void> =>
   until(async () => (await server.stats()).open === 0, 30_000, 'the server to close every request');
@@ -110,12 +104,14 @@ async function concurrent(server: BenchServer, contender: WireContender): Promis
   };
 }
 
-/** `runs` runs held open after `held` deltas (the server stalls), the heap each holds — part 3's method. */
+/**
+ * `runs` runs held open after `held` deltas (the server stalls), the heap each holds over a settled
+ * baseline — part 3's method, at this part's number of runs.
+ */
 async function heapPerRun(server: BenchServer, contender: WireContender): Promise<number> {
   await server.push({ text: makeDeltas(held + 80), stallAfter: 4 + held }, runs);
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  collectGarbage();
-  const before = process.memoryUsage().heapUsed;
+  await idle(server);
+  const before = (await settledHeap(settleMs)).used;
   let cancels: (() => void)[] = [];
   let counts = new Array<number>(runs).fill(0);
   let pending: Promise<WireRun>[] = Array.from({ length: runs }, (_, i) =>
@@ -125,8 +121,7 @@ async function heapPerRun(server: BenchServer, contender: WireContender): Promis
     }),
   );
   await until(() => counts.every((count) => count >= held), 120_000, `${contender.name}: runs to reach delta ${held}`);
-  collectGarbage();
-  const open = process.memoryUsage().heapUsed;
+  const open = heap().used;
   for (const cancel of cancels) cancel();
   await Promise.all(pending);
   cancels = [];
