@@ -55,12 +55,22 @@ const singles = envNumber('BENCH_CONCURRENCY_SINGLE', quick ? 3 : 10);
 const held = 20;
 const settleMs = envNumber('BENCH_MEMORY_SETTLE_MS', 6_000);
 
+/**
+ * Waits out the server's keep-alive (Node's 5 s `keepAliveTimeout`), so that it has closed every
+ * idle socket and this process has seen it. Without this, a run started just as the server closes
+ * a pooled socket writes its request to it and fails with "other side closed": with the event loop
+ * seconds late under 2,000 runs, undici's own timer (which retires a socket 1 s before the server's
+ * hint) fires too late. So each phase opens its connections afresh, the same for both contenders.
+ */
+const drainPool = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5_500));
+
 const idle = (server: BenchServer): Promise<void> =>
   until(async () => (await server.stats()).open === 0, 30_000, 'the server to close every request');
 
 /** One run alone, `singles` times: the median CPU µs per delta. */
 async function single(server: BenchServer, contender: WireContender): Promise<number> {
   await server.push({ text: makeDeltas(deltas) }, singles);
+  await drainPool();
   const perDelta: number[] = [];
   for (let i = 0; i < singles; i++) {
     const run = await contender.run();
@@ -82,6 +92,7 @@ interface Concurrent {
 /** `runs` runs started at once; CPU and event-loop delay measured over the whole of them. */
 async function concurrent(server: BenchServer, contender: WireContender): Promise<Concurrent> {
   await server.push({ text: makeDeltas(deltas) }, runs);
+  await drainPool();
   collectGarbage();
   // A 1 ms resolution: the histogram's own timer is then a small part of what it measures.
   const lag = monitorEventLoopDelay({ resolution: 1 });
@@ -111,6 +122,7 @@ async function concurrent(server: BenchServer, contender: WireContender): Promis
 async function heapPerRun(server: BenchServer, contender: WireContender): Promise<number> {
   await server.push({ text: makeDeltas(held + 80), stallAfter: 4 + held }, runs);
   await idle(server);
+  await drainPool();
   const before = (await settledHeap(settleMs)).used;
   let cancels: (() => void)[] = [];
   let counts = new Array<number>(runs).fill(0);
@@ -145,6 +157,7 @@ await runPart('concurrency', async (): Promise<ConcurrencyResult> => {
       await Promise.all(Array.from({ length: Math.min(runs, 200) }, () => contender.run()));
     }
     await idle(server);
+    log('warmed up');
 
     const samples = new Map<WireContender, { single: number; many: Concurrent }[]>(contenders.map((c) => [c, []]));
     for (let round = 0; round < rounds; round++) {
