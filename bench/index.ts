@@ -3,7 +3,7 @@
  * so that one part's heap and compiled code do not carry into the next), then the tables.
  *
  *   BENCH_QUICK=1 npm run bench           a smoke run: small sizes, few rounds (under a minute)
- *   BENCH_PARTS=wire,memory npm run bench  only some parts (wire, pipeline, memory, scaling, tracing, batch)
+ *   BENCH_PARTS=wire,memory npm run bench  only some parts (wire, pipeline, memory, scaling, tracing, batch, concurrency)
  *
  * Sizes and rounds can be set one by one too (see each part: BENCH_WIRE_DELTAS, BENCH_WIRE_ROUNDS,
  * BENCH_TTFD_RUNS, BENCH_PIPELINE_DELTAS, BENCH_PIPELINE_ROUNDS, BENCH_MEMORY_RUNS, …).
@@ -18,11 +18,12 @@ import type { PipelineResult } from './pipeline.js';
 import type { ScalingResult, Series } from './scaling.js';
 import type { TracingResult } from './tracing.js';
 import type { BatchResult } from './batch.js';
+import type { ConcurrencyResult } from './concurrency.js';
 import type { Throughput, WireResult } from './wire.js';
 import { quick } from './lib/stats.js';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
-const allParts = ['wire', 'pipeline', 'memory', 'scaling', 'tracing', 'batch'] as const;
+const allParts = ['wire', 'pipeline', 'memory', 'scaling', 'tracing', 'batch', 'concurrency'] as const;
 type Part = (typeof allParts)[number];
 const requested = (process.env.BENCH_PARTS?.split(',') ?? allParts).map((p) => p.trim());
 for (const part of requested)
@@ -233,6 +234,25 @@ function batchTable(r: BatchResult): string {
   ].join('\n');
 }
 
+function concurrencyTable(r: ConcurrencyResult): string {
+  const rx = r.rows[1];
+  return [
+    `### 7. Many runs at once: ${r.runs.toLocaleString('en')} streamed runs of ${r.deltas} deltas started together, against the server in another process (${r.rounds} rounds)`,
+    '',
+    '| contender | one run alone, CPU per delta | all at once, CPU per delta | × one run, median of per-round ratios (min–max) | wall, all at once | event-loop lag p50 / p99 / max | heap per open run after ' +
+      `${r.heldDeltas} deltas |`,
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...r.rows.map(
+      (t) =>
+        `| ${t.name} | ${t.singleCpuUsPerDelta.toFixed(2)} µs | ${t.concurrentCpuUsPerDelta.toFixed(2)} µs | ${x(t.cpuRatio)} (${x(t.cpuRatioMin)}–${x(t.cpuRatioMax)}) | ${ms(t.wallMs)} ms | ${ms(t.lagP50Ms)} / ${ms(t.lagP99Ms)} / ${ms(t.lagMaxMs)} ms | ${kb(t.heapPerRun)} kB |`,
+    ),
+    '',
+    `Goals (issue 18): CPU per delta with ${r.runs.toLocaleString('en')} at once within 1.2× of one run's — rxjs-agents ${x(rx?.cpuRatio ?? NaN)} ` +
+      `(the raw SDK's own ${x(r.rows[0]?.cpuRatio ?? NaN)}): ${pass((rx?.cpuRatio ?? Infinity) <= 1.2)}; event-loop lag p99 ${ms(rx?.lagP99Ms ?? NaN)} ms (reported); ` +
+      `≤ 40 kB per open run — ${kb(rx?.heapPerRun ?? NaN)} kB: ${pass((rx?.heapPerRun ?? Infinity) <= 40 * 1024)}.`,
+  ].join('\n');
+}
+
 const loadBefore = loadavg();
 const sections: string[] = ['## Results'];
 const results: Partial<Record<Part, unknown>> = {};
@@ -249,6 +269,7 @@ for (const part of parts) {
   if (part === 'scaling') sections.push(scalingTable(result as ScalingResult));
   if (part === 'tracing') sections.push(tracingTable(result as TracingResult));
   if (part === 'batch') sections.push(batchTable(result as BatchResult));
+  if (part === 'concurrency') sections.push(concurrencyTable(result as ConcurrencyResult));
 }
 sections.splice(1, 0, machine());
 sections.push(`Total: ${((performance.now() - started) / 1000).toFixed(0)} s.`);

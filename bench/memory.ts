@@ -6,7 +6,8 @@
  */
 import { log, runPart } from './lib/part.js';
 import { startBenchServer, type BenchServer } from './lib/server.js';
-import { collectGarbage, envNumber, makeDeltas, median, quick, shuffled } from './lib/stats.js';
+import { heap, settledHeap, until } from './lib/heap.js';
+import { envNumber, makeDeltas, median, quick, shuffled } from './lib/stats.js';
 import { wireContenders, type WireContender, type WireRun } from './lib/wireContenders.js';
 
 export interface MemoryResult {
@@ -28,40 +29,6 @@ export interface MemoryResult {
     /** How the heap per open run grows with the deltas received so far, bytes per delta (one repeat, fewer runs). */
     readonly bytesPerDeltaHeld: number | null;
   }[];
-}
-
-/** Waits until `done()` holds, polling; fails after `ms`. */
-async function until(done: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!(await done())) {
-    if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-function heap(): { used: number; external: number } {
-  collectGarbage();
-  const usage = process.memoryUsage();
-  return { used: usage.heapUsed, external: usage.external + usage.arrayBuffers };
-}
-
-/**
- * The heap once it has settled: closed sockets are let go on timers (undici's and the server's)
- * over a second or more, so a heap measured too early still holds the previous runs' sockets —
- * and a baseline taken then makes the next measurement too small. Polls until two readings 250 ms
- * apart differ by less than 64 kB, or `maxMs` has passed.
- */
-async function settledHeap(maxMs: number): Promise<{ used: number; external: number }> {
-  const start = performance.now();
-  let last = heap();
-  while (performance.now() - start < maxMs) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const now = heap();
-    const settled = Math.abs(now.used - last.used) < 64 * 1024;
-    last = now;
-    if (settled) break;
-  }
-  return last;
 }
 
 interface Sample {

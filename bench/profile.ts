@@ -7,7 +7,8 @@
  * local server, per run); replay:… (the same, replayed in process by a fetch of the recorded bytes);
  * pipeline:rxjs-agents, pipeline:bare (100,000 deltas in process, per run); tracing:pipeline and
  * tracing:replay (part 5's pipeline and replayed answer with `openTelemetry()` on a no-op SDK);
- * batch:rxjs-agents (part 6's runBatch of 2,000 single-turn items at concurrency 64, per run).
+ * batch:rxjs-agents (part 6's runBatch of 2,000 single-turn items at concurrency 64, per run);
+ * concurrency:rxjs-agents, concurrency:openai (part 7's 2,000 runs of 200 deltas at once, per run).
  * The profile (`node --cpu-prof`) is written to bench/results/profiles/, for Chrome DevTools or
  * VS Code; the summary groups self time by function and by package.
  */
@@ -33,6 +34,8 @@ const targets = [
   'tracing:pipeline',
   'tracing:replay',
   'batch:rxjs-agents',
+  'concurrency:rxjs-agents',
+  'concurrency:openai',
 ];
 const [target = 'wire:rxjs-agents', runsArg] = process.argv.slice(2);
 if (!targets.includes(target)) throw new Error(`Unknown target '${target}'; one of ${targets.join(', ')}.`);
@@ -70,6 +73,17 @@ async function child(): Promise<void> {
     for (let i = 0; i < Math.min(runs, 5); i++) {
       await server.push({ text: ['The', ' answer', ' is', ' forty', '-two', '.'] }, questions.length);
       await lastValueFrom(new Runner().runBatch(agent, questions, { concurrency: 64, progressIntervalMs: 60_000 }));
+    }
+    await server.close();
+  } else if (target.startsWith('concurrency')) {
+    const { wireContenders } = await import('./lib/wireContenders.js');
+    const server = await startBenchServer();
+    const { contenders } = wireContenders(server.url);
+    const contender = contenders[target === 'concurrency:openai' ? 0 : 1];
+    if (!contender) throw new Error(target);
+    for (let i = 0; i < Math.min(runs, 5); i++) {
+      await server.push({ text: makeDeltas(200) }, 2000);
+      await Promise.all(Array.from({ length: 2000 }, () => contender.run()));
     }
     await server.close();
   } else if (target.startsWith('wire') || target.startsWith('replay')) {
