@@ -3,8 +3,10 @@
  * deltas (the server stalls them, as in part 3), with V8's sampling heap profiler on, and prints the
  * live bytes per run by allocating function, largest first.
  *
- *   npm run build && npx tsx --tsconfig bench/tsconfig.json bench/heapProfile.ts rxjs-agents
- *   npm run build && npx tsx --tsconfig bench/tsconfig.json bench/heapProfile.ts floor
+ *   npm run build && TSX_TSCONFIG_PATH=bench/tsconfig.json node --expose-gc --import tsx bench/heapProfile.ts rxjs-agents
+ *   npm run build && TSX_TSCONFIG_PATH=bench/tsconfig.json node --expose-gc --import tsx bench/heapProfile.ts floor
+ *
+ * (`bench/tsconfig.json`, so that `rxjs-agents` is the built package, as in the other parts.)
  */
 import { Session } from 'node:inspector/promises';
 import { startBenchServer } from './lib/server.js';
