@@ -37,6 +37,12 @@ export interface EventStreamReading {
   readonly streamError: StreamErrorFactory;
 }
 
+/** Where {@link readEventStream} goes on handing events on, once `paused` is over. */
+interface Resume {
+  readonly index: number;
+  readonly paused: Promise<void>;
+}
+
 interface PendingEvent {
   readonly event: string | undefined;
   readonly data: string;
@@ -60,6 +66,29 @@ export async function readEventStream(
   const parseData = eventDataParser(secret);
   let pending: PendingEvent[] = [];
   const parser = createParser({ onEvent: ({ event, data }) => pending.push({ event, data }) });
+  /**
+   * Hands on `events` from `from`: `true` to stop reading ([DONE], an abort), `false` once all are
+   * handed on, or where to go on once `paused` is over (`ready` asked to wait before that event;
+   * `waited` says the wait for `from` is over). Synchronous, so that no event's text is left in the
+   * reading's suspended frame: an event's data is a slice of the whole read's text, and the last
+   * event of a read would keep that alive as long as the run waits for the next read.
+   */
+  const handOn = (events: readonly PendingEvent[], from: number, waited: boolean): boolean | Resume => {
+    for (let index = from; index < events.length; index++) {
+      if (!waited || index > from) {
+        const paused = ready?.();
+        if (paused !== undefined) return { index, paused };
+      }
+      if (signal.aborted) return true;
+      const { event, data } = events[index] as PendingEvent;
+      if (data === '[DONE]') return true;
+      const parsed = parseData(data);
+      const reported = reportedError(event, parsed);
+      if (reported !== undefined) throw reading.streamError(reported, response.headers);
+      onEvent(parsed);
+    }
+    return false;
+  };
   let bodyEnded = false;
   try {
     for (;;) {
@@ -75,20 +104,14 @@ export async function readEventStream(
       }
       const events = pending;
       pending = [];
-      for (let index = 0; index < events.length; index++) {
-        const { event, data } = events[index] as PendingEvent;
-        const paused = ready?.();
-        if (paused !== undefined) await paused;
+      let outcome = handOn(events, 0, false);
+      while (typeof outcome === 'object') {
+        await outcome.paused;
         if (signal.aborted) return;
-        if (data === '[DONE]') return;
-        const parsed = parseData(data);
-        const reported = reportedError(event, parsed);
-        if (reported !== undefined) throw reading.streamError(reported, response.headers);
-        onEvent(parsed);
+        outcome = handOn(events, outcome.index, true);
       }
-      // An event's data may be a slice of the whole read's text: let both go before the next read.
       events.length = 0;
-      if (bodyEnded) return;
+      if (outcome || bodyEnded) return;
     }
   } finally {
     // Ended early ([DONE], an error, an abort): let the connection go. Cancelling cannot fail the run.
