@@ -73,6 +73,12 @@ for (const { results } of runs) {
   for (const t of tracing?.workloads.flatMap((w) => w.rows) ?? []) add('tracing, × tracing off', t.name, t.ratio);
   for (const t of tracing?.workloads.flatMap((w) => w.rows) ?? [])
     add('tracing, CPU × tracing off', t.name, t.cpuRatio);
+  const concurrency = results['concurrency'] as
+    { rows: (Named & { cpuRatio: number; lagP99Ms: number; heapPerRun: number })[] } | undefined;
+  for (const t of concurrency?.rows ?? []) add('many runs at once, CPU per delta × one run', t.name, t.cpuRatio);
+  for (const t of concurrency?.rows ?? []) add('many runs at once, event-loop lag p99 (ms)', t.name, t.lagP99Ms);
+  for (const t of concurrency?.rows ?? [])
+    add('many runs at once, heap per open run (kB)', t.name, t.heapPerRun / 1024);
   const batch = results['batch'] as { ratio: number; cpuRatio: number } | undefined;
   add('batch, × p-limit loop', 'rxjs-agents runBatch', batch?.ratio);
   add('batch, CPU × p-limit loop', 'rxjs-agents runBatch', batch?.cpuRatio);
