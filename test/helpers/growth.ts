@@ -16,10 +16,19 @@ async function fastest(work: () => unknown, times: number): Promise<number> {
   return best;
 }
 
-/** The cost of `work(10 * n)` over that of `work(n)`. */
+/**
+ * The cost of `work(10 * n)` over that of `work(n)`. Measured up to three times, the smallest ratio
+ * kept: another process's load only ever makes a ratio larger (a 31 was seen for a linear operator
+ * while CI shared the machine), and a quadratic cost stays near 100 in every try. A ratio of 12 or
+ * less (plainly linear) is not measured again.
+ */
 export async function growthRatio(work: (n: number) => unknown, n: number): Promise<number> {
   await work(n); // warm-up
-  const small = await fastest(() => work(n), 5);
-  const large = await fastest(() => work(10 * n), 2);
-  return large / Math.max(small, 0.01);
+  let best = Infinity;
+  for (let attempt = 0; attempt < 3 && best > 12; attempt += 1) {
+    const small = await fastest(() => work(n), 5);
+    const large = await fastest(() => work(10 * n), 2);
+    best = Math.min(best, large / Math.max(small, 0.01));
+  }
+  return best;
 }
