@@ -102,7 +102,7 @@ function wireTables(r: WireResult): string {
   const rx = r.throughput[1];
   const ttfdRx = r.firstDelta.results[1];
   const lines = [
-    `### 1. Over the wire: ${r.deltas.toLocaleString('en')} text deltas from the local server (child process), ${r.rounds} alternating rounds`,
+    `### 1. Over the wire: ${r.deltas.toLocaleString('en')} text deltas from ${r.server === 'local' ? 'the local server' : 'the pre-encoded bench server'} (child process), ${r.rounds} alternating rounds`,
     '',
     ...throughputRows(r.throughput),
     `| _server pace: the same bytes read with no parsing_ | ${ms(r.serverPaceMs)} ms | | | |`,

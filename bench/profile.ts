@@ -4,7 +4,7 @@
  *   npm run build && tsx --tsconfig bench/tsconfig.json bench/profile.ts <target> [runs]
  *
  * Targets: wire:rxjs-agents, wire:openai (the raw SDK), wire:agents, wire:ai (20,000 deltas from the
- * local server, per run); replay:… (the same, replayed in process by a fetch of the recorded bytes);
+ * pre-encoded bench server, or the local server with BENCH_WIRE_SERVER=local, per run); replay:… (the same, replayed in process by a fetch of the recorded bytes);
  * pipeline:rxjs-agents, pipeline:bare (100,000 deltas in process, per run); tracing:pipeline and
  * tracing:replay (part 5's pipeline and replayed answer with `openTelemetry()` on a no-op SDK);
  * batch:rxjs-agents (part 6's runBatch of 2,000 single-turn items at concurrency 64, per run);
@@ -89,7 +89,8 @@ async function child(): Promise<void> {
   } else if (target.startsWith('wire') || target.startsWith('replay')) {
     const { wireContenders } = await import('./lib/wireContenders.js');
     const { recordEvents, replayFetch } = await import('./lib/replay.js');
-    const server = await startBenchServer();
+    // As in part 1: over the wire from the pre-encoded server unless BENCH_WIRE_SERVER=local.
+    const server = await startBenchServer({ preEncoded: process.env.BENCH_WIRE_SERVER !== 'local' });
     const replay = target.startsWith('replay');
     await server.push({ text: makeDeltas(20_000) }, replay ? 1 : runs);
     const { contenders } = wireContenders(server.url, replay ? replayFetch(await recordEvents(server.url)) : undefined);

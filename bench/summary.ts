@@ -55,13 +55,19 @@ for (const { results } of runs) {
         throughput: (Named & { ratio: number; cpuRatio: number })[];
         replay: (Named & { ratio: number; cpuRatio: number })[];
         firstDelta: { results: (Named & { p50Extra: number; p99Extra: number })[] };
+        /** Missing in runs before the pre-encoded server, which were all on the local one. */
+        server?: 'pre-encoded' | 'local';
       }
     | undefined;
-  for (const t of wire?.throughput ?? []) add('over the wire, × raw SDK', t.name, t.ratio);
-  for (const t of wire?.throughput ?? []) add('over the wire, client CPU, × raw SDK', t.name, t.cpuRatio);
+  // Runs over different servers are not pooled: the local server's pace hides the clients' cost.
+  const over = `over the wire (${wire?.server ?? 'local'} server)`;
+  for (const t of wire?.throughput ?? []) add(`${over}, × raw SDK`, t.name, t.ratio);
+  for (const t of wire?.throughput ?? []) add(`${over}, client CPU, × raw SDK`, t.name, t.cpuRatio);
   for (const t of wire?.replay ?? []) add('replayed in process, × raw SDK', t.name, t.ratio);
-  for (const t of wire?.firstDelta.results ?? []) add('first delta, p50 − raw SDK p50 (ms)', t.name, t.p50Extra);
-  for (const t of wire?.firstDelta.results ?? []) add('first delta, p99 − raw SDK p99 (ms)', t.name, t.p99Extra);
+  for (const t of wire?.firstDelta.results ?? [])
+    add(`first delta ${over}, p50 − raw SDK p50 (ms)`, t.name, t.p50Extra);
+  for (const t of wire?.firstDelta.results ?? [])
+    add(`first delta ${over}, p99 − raw SDK p99 (ms)`, t.name, t.p99Extra);
   const pipeline = results['pipeline'] as { results: (Named & { ratio: number })[] } | undefined;
   for (const t of pipeline?.results ?? []) add('pipeline, × bare RxJS', t.name, t.ratio);
   const memory = results['memory'] as

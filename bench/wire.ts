@@ -34,6 +34,12 @@ export interface WireResult {
   readonly replayRounds: number;
   readonly throughput: Throughput[];
   readonly serverPaceMs: number;
+  /**
+   * Which server answered over the wire: `pre-encoded` (each answer sent from bytes encoded once,
+   * the default) or `local` (the library's `startServer`, which builds and writes every event,
+   * at about 25 µs an event; `BENCH_WIRE_SERVER=local`).
+   */
+  readonly server: 'pre-encoded' | 'local';
   readonly replay: Throughput[];
   readonly firstDelta: {
     readonly runs: number;
@@ -198,7 +204,10 @@ async function main(): Promise<WireResult> {
   const ttfdRuns = envNumber('BENCH_TTFD_RUNS', quick ? 30 : 200);
   const ttfdBlocks = envNumber('BENCH_TTFD_BLOCKS', quick ? 1 : 3);
 
-  const servers = await Promise.all(Array.from({ length: 5 }, () => startBenchServer()));
+  // The local server's own pace (about 25 µs an event) is slower than the clients: by default
+  // each answer is sent from bytes encoded once, so the time over the wire is the clients' own.
+  const preEncoded = process.env.BENCH_WIRE_SERVER !== 'local';
+  const servers = await Promise.all(Array.from({ length: 5 }, () => startBenchServer({ preEncoded })));
   try {
     // Contender i of the i-th set talks to server i.
     const lanes: Lane[] = servers.map((server, index) => {
@@ -242,6 +251,7 @@ async function main(): Promise<WireResult> {
       replayRounds,
       throughput: contenders.map((c) => wire.get(c) as Throughput),
       serverPaceMs: (wire.get(bytes) as Throughput).lastDeltaMs,
+      server: preEncoded ? 'pre-encoded' : 'local',
       replay: replayed.contenders.map((c) => replay.get(c) as Throughput),
       firstDelta,
     };

@@ -17,6 +17,7 @@ import { stopAfterTurn } from './stopAfterTurn.js';
 import { toolStep } from './toolStep.js';
 import { TraceEnding, tracedAgent, tracedParts } from './tracedRun.js';
 import { TurnPlans } from './turnRequest.js';
+import { inOrder } from './inOrder.js';
 
 /** Where a run starts: a new run's first agent and input, or a stored state it resumes. */
 export type RunOrigin =
@@ -71,7 +72,7 @@ export function createRun<TOutput, TContext>(
     // one). The watchers below fail the run outside the parts, so they tell its trace themselves.
     const ending = trace && new TraceEnding(trace);
     const parts = [load, runFrom(state, run)] as Observable<RunEvent<TOutput>>[];
-    let steps = ending ? tracedParts(parts, ending) : concat(...parts);
+    let steps = ending ? tracedParts(parts, ending) : inOrder(...parts);
     // Each step gives its own errors the run's `partial`.
     if (settings.stopAfterTurn) steps = steps.pipe(stopAfterTurn(settings.stopAfterTurn, run.stop, state, ending));
     // The MCP servers the run connected are closed when it ends, however it ends.
@@ -125,7 +126,7 @@ function runFrom<TContext>(state: LiveState, run: RunContext<TContext>): Observa
             completedTurnSaved(state, run),
             defer(() => of(interruptedEvent(state, 'stopped'))),
           );
-        return concat(
+        return inOrder(
           completedTurnSaved(state, run),
           withInputGuardrails(modelTurn(state, run), state, run),
           runFrom(state, run),
@@ -139,7 +140,7 @@ function runFrom<TContext>(state: LiveState, run: RunContext<TContext>): Observa
         );
       case 'final-output':
         // Checked before the turn is saved: a session keeps no answer that a guardrail stopped.
-        return concat(
+        return inOrder(
           outputGuardrailChecks(step.output, state, run),
           completedTurnSaved(state, run),
           defer(() => of(finalOutputEvent(state, step.output))),
