@@ -127,7 +127,9 @@ export async function forEachSdkEvent(
   if (body === null || typeof body.getReader !== 'function' || body.locked === true) {
     return await forEachIterated(data, reading, onEvent);
   }
-  await readEventStream(
+  // Returned, not awaited: this function's frame is not kept for as long as the body is read
+  // (a few hundred bytes of every open run).
+  return readEventStream(
     response,
     {
       secret: reading.secret(),

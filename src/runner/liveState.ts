@@ -35,14 +35,9 @@ export class LiveState {
   readonly newItems: RunItem[];
   usage: Usage;
   readonly rawResponses: ModelResponse[];
-  readonly toolUse: Set<string>;
   next: NextStep;
-  /** The outputs of the current `run-tools` step's finished calls, by call id. */
-  readonly toolOutputs: Map<string, ToolOutputRecord>;
   /** The current step's calls that wait for a decision, in the order they were asked for. */
   readonly pendingApprovals: ToolApprovalRequest[];
-  /** Decisions given and not carried out yet, by call id. */
-  readonly approvals: Map<string, ApprovalDecisionData>;
   /** How many items of the history the run's session holds. */
   sessionItems: number;
   /** The text deltas streamed by this run (not part of the data). */
@@ -55,12 +50,37 @@ export class LiveState {
     this.newItems = data.newItems.slice();
     this.usage = data.usage;
     this.rawResponses = data.rawResponses.slice();
-    this.toolUse = new Set(data.toolUse);
+    if (data.toolUse.length > 0) this.#toolUse = new Set(data.toolUse);
     this.next = data.next;
-    this.toolOutputs = new Map(data.toolOutputs.map(({ callId, ...record }) => [callId, record]));
+    if (data.toolOutputs.length > 0) {
+      this.#toolOutputs = new Map(data.toolOutputs.map(({ callId, ...record }) => [callId, record]));
+    }
     this.pendingApprovals = data.pendingApprovals.slice();
-    this.approvals = new Map(data.approvals.map((decision) => [decision.callId, decision]));
+    if (data.approvals.length > 0) {
+      this.#approvals = new Map(data.approvals.map((decision) => [decision.callId, decision]));
+    }
     this.sessionItems = data.sessionItems;
+  }
+
+  // Made when first used: most runs call no tool, and an empty Map is about 190 bytes of every
+  // open run (the memory bench holds 500 of them).
+  #toolUse: Set<string> | undefined;
+  #toolOutputs: Map<string, ToolOutputRecord> | undefined;
+  #approvals: Map<string, ApprovalDecisionData> | undefined;
+
+  /** The agents that have called a function tool (for `toolUseBehavior` and `toolChoice` resets). */
+  get toolUse(): Set<string> {
+    return (this.#toolUse ??= new Set());
+  }
+
+  /** The outputs of the current `run-tools` step's finished calls, by call id. */
+  get toolOutputs(): Map<string, ToolOutputRecord> {
+    return (this.#toolOutputs ??= new Map());
+  }
+
+  /** Decisions given and not carried out yet, by call id. */
+  get approvals(): Map<string, ApprovalDecisionData> {
+    return (this.#approvals ??= new Map());
   }
 
   /**
@@ -131,11 +151,11 @@ export class LiveState {
       newItems: this.newItems.slice(),
       usage: this.usage,
       rawResponses: this.rawResponses.slice(),
-      toolUse: [...this.toolUse],
+      toolUse: [...(this.#toolUse ?? [])],
       next: this.next,
-      toolOutputs: [...this.toolOutputs].map(([callId, record]) => ({ callId, ...record })),
+      toolOutputs: [...(this.#toolOutputs ?? [])].map(([callId, record]) => ({ callId, ...record })),
       pendingApprovals: this.pendingApprovals.slice(),
-      approvals: [...this.approvals.values()],
+      approvals: [...(this.#approvals?.values() ?? [])],
       sessionItems: this.sessionItems,
     };
   }

@@ -90,15 +90,17 @@ export function createRun<TOutput, TContext>(
  * unsubscribes, and its items are the call's business, not the parent's conversation.
  */
 function nestedRunner<TContext>(settings: RunSettings<TContext>, mode: RunMode): NestedRunner<TContext> {
-  const nestedSettings: RunSettings<TContext> = {
-    ...settings,
-    signal: undefined,
-    stopAfterTurn: undefined,
-    session: undefined,
-    serverHistory: undefined,
-    nested: true,
-  };
+  // Made at the first nested run: most runs have none, and every open run would hold it.
+  let nestedSettings: RunSettings<TContext> | undefined;
   return (agent, input, maxTurns) => {
+    nestedSettings ??= {
+      ...settings,
+      signal: undefined,
+      stopAfterTurn: undefined,
+      session: undefined,
+      serverHistory: undefined,
+      nested: true,
+    };
     const agents = new AgentGraph(agent);
     const origin = { startAgent: agent.name, input: [userMessage(input)] };
     const events = createRun<unknown, TContext>(
