@@ -43,6 +43,12 @@ export class LiveState {
   /** The text deltas streamed by this run (not part of the data). */
   readonly text = new RunText();
 
+  // Made when first used: most runs call no tool, and an empty Map is about 190 bytes of every
+  // open run (the memory bench holds 500 of them).
+  #toolUse: Set<string> | undefined;
+  #toolOutputs: Map<string, ToolOutputRecord> | undefined;
+  #approvals: Map<string, ApprovalDecisionData> | undefined;
+
   constructor(data: RunStateData) {
     this.agent = data.agent;
     this.turn = data.turn;
@@ -61,12 +67,6 @@ export class LiveState {
     }
     this.sessionItems = data.sessionItems;
   }
-
-  // Made when first used: most runs call no tool, and an empty Map is about 190 bytes of every
-  // open run (the memory bench holds 500 of them).
-  #toolUse: Set<string> | undefined;
-  #toolOutputs: Map<string, ToolOutputRecord> | undefined;
-  #approvals: Map<string, ApprovalDecisionData> | undefined;
 
   /** The agents that have called a function tool (for `toolUseBehavior` and `toolChoice` resets). */
   get toolUse(): Set<string> {
