@@ -1,5 +1,5 @@
 /**
- * Where the heap of open runs goes: holds `BENCH_HEAP_RUNS` runs of one contender open after 20
+ * Where the heap of open runs goes: holds `BENCH_HEAP_RUNS` runs of one contender open after `BENCH_HEAP_DELTAS` (20)
  * deltas (the server stalls them, as in part 3), with V8's sampling heap profiler on, and prints the
  * live bytes per run by allocating function, largest first.
  *
@@ -21,7 +21,7 @@ interface ProfileNode {
 
 const which = process.argv[2] ?? 'rxjs-agents';
 const runs = envNumber('BENCH_HEAP_RUNS', 500);
-const held = 20;
+const held = envNumber('BENCH_HEAP_DELTAS', 20);
 const server = await startBenchServer();
 const { floor, contenders } = wireContenders(server.url);
 const contender = which === 'floor' ? floor : contenders.find((c) => c.name.startsWith(which));
