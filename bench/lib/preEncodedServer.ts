@@ -65,12 +65,15 @@ async function send(res: ServerResponse, recording: Recording): Promise<void> {
   res.end();
 }
 
-export async function startPreEncodedServer(local: LocalServer): Promise<{
+/** What the bench server's parent scripts over IPC: the local server itself, or this front over it. */
+export interface ScriptedServer {
   readonly url: string;
   push(turn: ServerTurn, count: number): void;
   stats(): { open: number; total: number };
   close(): Promise<void>;
-}> {
+}
+
+export async function startPreEncodedServer(local: LocalServer): Promise<ScriptedServer> {
   const localOrigin = new URL(local.url).origin;
   const queue: Queued[] = [];
   const recordings = new Map<string, Recording>();

@@ -9,22 +9,14 @@
  */
 import { startServer } from 'rxjs-agents/testing/server';
 import type { LocalServer, ServerTurn } from 'rxjs-agents/testing/server';
-import { startPreEncodedServer } from './preEncodedServer.js';
+import { startPreEncodedServer, type ScriptedServer } from './preEncodedServer.js';
 
 type Message =
   | { readonly type: 'push'; readonly id: number; readonly turn: ServerTurn; readonly count: number }
   | { readonly type: 'stats'; readonly id: number }
   | { readonly type: 'close' };
 
-/** What the parent scripts: the local server itself, or the pre-encoded front over it. */
-interface Scripted {
-  readonly url: string;
-  push(turn: ServerTurn, count: number): void;
-  stats(): { open: number; total: number };
-  close(): Promise<void>;
-}
-
-function scripted(server: LocalServer): Scripted {
+function scripted(server: LocalServer): ScriptedServer {
   return {
     url: server.url,
     push: (turn, count) => server.push(...new Array<ServerTurn>(count).fill(turn)),
