@@ -107,7 +107,7 @@ export class LiveState {
 
   /** The input followed by the new items: the conversation the next model call is sent. */
   get history(): InputItem[] {
-    return [...this.input, ...this.newItems];
+    return this.input.concat(this.newItems);
   }
 
   /** Records a finished model response: its items join the new items, its usage the sum. */

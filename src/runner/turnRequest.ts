@@ -102,12 +102,16 @@ export function modelRequest(
   server?: ServerHistory,
   mcpTools: readonly FunctionToolSpec[] = [],
 ): ModelRequest {
-  return {
-    ...(instructions === undefined ? {} : { instructions }),
-    ...turnInput(state, server),
-    tools: mcpTools.length === 0 ? plan.tools : [...plan.tools, ...mcpTools],
-    ...(plan.hostedTools.length > 0 ? { hostedTools: plan.hostedTools } : {}),
-    ...(plan.outputSchema ? { outputSchema: plan.outputSchema } : {}),
-    settings,
-  };
+  // Built by assignment, not by spreading optional parts into a literal: spreads of this shape
+  // were the runner's top self-time function before the first model call (bench finding 10).
+  const request = {} as Mutable<ModelRequest>;
+  if (instructions !== undefined) request.instructions = instructions;
+  Object.assign(request, turnInput(state, server));
+  request.tools = mcpTools.length === 0 ? plan.tools : [...plan.tools, ...mcpTools];
+  if (plan.hostedTools.length > 0) request.hostedTools = plan.hostedTools;
+  if (plan.outputSchema) request.outputSchema = plan.outputSchema;
+  request.settings = settings;
+  return request;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
