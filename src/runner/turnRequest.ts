@@ -103,7 +103,7 @@ export function modelRequest(
   mcpTools: readonly FunctionToolSpec[] = [],
 ): ModelRequest {
   // Built by assignment, not by spreading optional parts into a literal: spreads of this shape
-  // were the runner's top self-time function before the first model call (bench finding 10).
+  // were the runner's top self-time function before the first model call (bench/README, finding 11).
   const request = {} as Mutable<ModelRequest>;
   if (instructions !== undefined) request.instructions = instructions;
   Object.assign(request, turnInput(state, server));
